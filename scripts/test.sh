@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs what is missing, builds, and runs every test: a normal build, then the
+# same tests under ASan+UBSan. Exits non-zero on any failure.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+sh "$here/scripts/deps.sh"
+sh "$here/scripts/build.sh" build
+(cd "$here/build" && ctest --output-on-failure -j2 --timeout 300)
+if [ "${SMS_SKIP_SANITIZE:-0}" != 1 ]; then
+    sh "$here/scripts/build.sh" build-asan -DSMS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    (cd "$here/build-asan" && ctest --output-on-failure -j2 --timeout 600)
+fi

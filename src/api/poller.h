@@ -1,0 +1,150 @@
+/* poller.h - background polling and the operator's actions, published to the UI as
+ * immutable snapshots.
+ *
+ * Threads: sms_poller_start() runs two threads, each with its own sms_client:
+ *  - the poller: overview + full server list every refresh interval, and the selected
+ *    server's detail + current task every detail interval; on failure it keeps the last
+ *    good data, marks the snapshot stale and backs off (capped), then recovers by itself;
+ *  - the action worker: runs queued operator actions one by one (never retried after they
+ *    may have reached the server), records each in the command history.
+ * Every change is published as a new sms_snapshot (all strings already sanitised), and
+ * the UI is woken by a write to sms_poller_wake_fd(). The UI never waits on the network.
+ *
+ * Ownership: sms_poller_take() returns a snapshot reference the UI owns until it calls
+ * sms_snapshot_release(). A snapshot and everything it points to is immutable; parts
+ * that did not change are shared between consecutive snapshots (refcounted). */
+#ifndef SMS_API_POLLER_H
+#define SMS_API_POLLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "api/client.h"
+
+/* ---- snapshot parts ------------------------------------------------------ */
+
+typedef struct sms_fleet {          /* one successful fetch of overview + server list */
+    int refs;                       /* internal */
+    int64_t fetched_ms;             /* wall clock, ms since epoch */
+    sms_overview overview;
+    sms_server *servers; size_t n_servers;   /* list items, sanitised, API order */
+    int32_t count;                  /* total the API reported */
+} sms_fleet;
+
+typedef struct sms_detail {         /* one fetch of the selected server */
+    int refs;
+    int64_t fetched_ms;
+    char *server_id;
+    sms_server server;              /* full detail (disks, VGs, btrfs, NICs, checks) */
+    bool has_task; sms_task task;   /* ShowTask of current_task.id */
+} sms_detail;
+
+typedef enum sms_call_id {          /* per-call health, in the snapshot */
+    SMS_CALL_OVERVIEW, SMS_CALL_SERVERS, SMS_CALL_DETAIL, SMS_CALL_TASK, SMS_CALL__COUNT
+} sms_call_id;
+
+typedef struct sms_health {
+    bool ok;                        /* last attempt succeeded */
+    int64_t last_ok_ms, last_try_ms;
+    unsigned failures;              /* consecutive */
+    sms_call_error error;           /* last failure (kind NONE if none yet) */
+} sms_health;
+
+/* ---- operator actions and their history ---------------------------------- */
+
+typedef enum sms_action_kind {
+    SMS_ACT_START,          /* task action start (restart when MIGRATE_FAIL)  -> agent START */
+    SMS_ACT_STOP,           /* task action stop                                -> agent STOP */
+    SMS_ACT_SYNC,           /* task action sync                                -> agent SYNC */
+    SMS_ACT_DELETE,         /* DELETE /v3/sources/{id}                         -> agent DELETE */
+    SMS_ACT_UPLOAD_LOG,     /* POST /v3/tasks/{id}/log {log_bucket}            -> agent UPLOAD_LOG */
+    SMS_ACT_RESET_LOG_ACL,  /* task action reset_log_acl (emulator; see docs)  -> agent RSET_LOG_ACL */
+    SMS_ACT_SPEED_LIMIT,    /* POST /v3/tasks/{id}/speed-limit */
+    SMS_ACT_EXPORT,         /* POST /v3/tasks/consistency-results/export */
+    SMS_ACT_LAUNCH,         /* task action test: launch the target */
+    SMS_ACT__COUNT
+} sms_action_kind;
+
+const char *sms_action_name(sms_action_kind k);       /* "START", "STOP", ... */
+
+typedef struct sms_action_req {
+    sms_action_kind kind;
+    char **server_ids; size_t n_server_ids;          /* copied by submit */
+    const char *bucket;                               /* UPLOAD_LOG */
+    const sms_speed_limits *limits;                   /* SPEED_LIMIT (copied) */
+} sms_action_req;
+
+typedef enum sms_outcome {
+    SMS_OUT_PENDING,        /* queued or in flight */
+    SMS_OUT_OK,             /* the API accepted it */
+    SMS_OUT_FAILED,         /* the API refused it, or it was refused locally */
+    SMS_OUT_UNKNOWN,        /* may have been applied: check the task state */
+} sms_outcome;
+
+typedef struct sms_history_entry {
+    uint64_t id;                    /* unique, increasing */
+    int64_t at_ms, done_ms;
+    char *user, *context;
+    sms_action_kind action;
+    char *server_id, *server_name, *task_id;
+    sms_outcome outcome;
+    sms_call_error error;           /* when FAILED/UNKNOWN */
+    char *state_after;              /* server state/task state observed after it, e.g. "replicate / RUNNING" */
+} sms_history_entry;
+
+typedef struct sms_history {        /* newest last; kept across restarts (history.jsonl) */
+    int refs;
+    sms_history_entry *entries; size_t n_entries;
+} sms_history;
+
+/* ---- the snapshot -------------------------------------------------------- */
+
+typedef struct sms_snapshot {
+    uint64_t seq;                   /* increases with every publish */
+    uint64_t fleet_seq;             /* increases when `fleet` is a new fetch */
+    int64_t now_ms;                 /* when it was published */
+    const sms_fleet *fleet;         /* NULL until the first successful fetch */
+    const sms_detail *detail;       /* NULL if nothing selected or not fetched yet */
+    const sms_history *history;
+    sms_health health[SMS_CALL__COUNT];
+    bool stale;                     /* the last fleet fetch failed: data is fleet->fetched_ms old */
+    int64_t next_poll_ms;           /* when the poller will try again */
+    bool logged_in; char *user;     /* who we are, for the status line */
+} sms_snapshot;
+
+void sms_snapshot_release(sms_snapshot *s);  /* NULL-safe */
+
+/* ---- the poller ---------------------------------------------------------- */
+
+typedef struct sms_poller_opts {
+    sms_client_opts client;         /* each thread makes its own client from this */
+    int refresh_ms;                 /* fleet refresh, default 5000 */
+    int detail_ms;                  /* selected server refresh, default 2000 */
+    int max_backoff_ms;             /* default 60000 */
+    const char *history_path;       /* NULL = $XDG_STATE_HOME/smsconsole/history.jsonl, "" = memory only */
+} sms_poller_opts;
+
+typedef struct sms_poller sms_poller;
+
+sms_poller *sms_poller_start(const sms_poller_opts *o, sms_call_error *err);
+/* Stops both threads; cancels in-flight requests; returns within ~200 ms. */
+void sms_poller_stop(sms_poller *p);
+int sms_poller_wake_fd(const sms_poller *p);      /* readable when a snapshot is waiting */
+/* Newest snapshot not yet taken (drains the wake fd), or NULL if nothing new. */
+sms_snapshot *sms_poller_take(sms_poller *p);
+void sms_poller_select(sms_poller *p, const char *server_id);  /* NULL = none; fetches now */
+void sms_poller_refresh_now(sms_poller *p);
+void sms_poller_set_refresh(sms_poller *p, int refresh_ms);
+/* Queue an action. Returns its history id (> 0), or 0 if it could not be queued.
+ * In read-only mode the entry is recorded as FAILED with SMS_E_READONLY and nothing is sent. */
+uint64_t sms_poller_submit(sms_poller *p, const sms_action_req *req);
+
+/* ---- one-shot dump (smsconsole --dump) ----------------------------------- */
+
+typedef enum sms_dump_format { SMS_DUMP_JSON, SMS_DUMP_TEXT } sms_dump_format;
+/* Fetches overview, servers, errors and tasks once and writes them to out.
+ * 0 on success; -1 with *e filled. */
+int sms_dump(const sms_client_opts *o, sms_dump_format fmt, FILE *out, sms_call_error *e);
+
+#endif

@@ -1,0 +1,53 @@
+/* emulator.h - smsemu as a library: a local SMS v3 + IAM service (libmicrohttpd) with a
+ * simulated agent fleet and fault injection. Used by the smsemu program, by
+ * `smsconsole --demo`, by the tests and by the benchmarks.
+ *
+ * Built-in identities (domain "demo", project "ap-southeast-1", id SMSEMU_PROJECT_ID):
+ *   admin / admin-pass        everything
+ *   operator / operator-pass  everything but deleting
+ *   viewer / viewer-pass      read only (mutating calls: 403 SMS.9004 with all extras)
+ *   AK/SK DEMOACCESSKEY000001 / demo-secret-key  acts as admin
+ * IAM (POST /v3/auth/tokens) is served on the same address as SMS. */
+#ifndef SMS_EMULATOR_H
+#define SMS_EMULATOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SMSEMU_DOMAIN      "demo"
+#define SMSEMU_PROJECT     "ap-southeast-1"
+#define SMSEMU_PROJECT_ID  "0f5e3c1a9b7d4e2f8a6c4b2d0e9f7a51"
+#define SMSEMU_AK          "DEMOACCESSKEY000001"
+#define SMSEMU_SK          "demo-secret-key"
+
+typedef struct smsemu_opts {
+    const char *listen;         /* "127.0.0.1:0" by default (port 0 = any free port) */
+    int servers;                /* simulated fleet size, default 40; 0 = empty service */
+    uint64_t seed;              /* reproducible fleet and faults, default 1 */
+    double speed;               /* time compression for agents, default 1.0 */
+    int token_ttl_s;            /* default 86400 */
+    const char *const *faults;  /* --fault specs, "GLOB=KIND[:ARG][,p=P]" */
+    size_t n_faults;
+    const char *scenario_path;  /* optional scenario file (faults, one per line, '#' comments) */
+    bool no_agents;             /* serve the API only: no simulated fleet activity */
+    bool quiet;                 /* no log lines on stderr */
+} smsemu_opts;
+
+typedef struct smsemu smsemu;
+
+/* Starts the HTTP server and the fleet; returns once the fleet is registered and the
+ * service answers. NULL with a message in errbuf on failure. */
+smsemu *smsemu_start(const smsemu_opts *o, char *errbuf, size_t errlen);
+const char *smsemu_url(const smsemu *e);     /* "http://127.0.0.1:PORT" */
+int smsemu_port(const smsemu *e);
+void smsemu_stop(smsemu *e);                 /* NULL-safe; joins everything */
+
+/* Runtime fault control (same syntax as --fault); also served at /emulator/faults. */
+int smsemu_set_faults(smsemu *e, const char *const *specs, size_t n, char *errbuf, size_t errlen);
+void smsemu_clear_faults(smsemu *e);
+void smsemu_revoke_tokens(smsemu *e);
+/* Validate a fault spec without an emulator (for option parsing). 0 ok. */
+int smsemu_parse_fault(const char *spec, char *errbuf, size_t errlen);
+
+#endif
