@@ -5,8 +5,8 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 sh "$here/scripts/deps.sh"
 sh "$here/scripts/build.sh" build
-(cd "$here/build" && ctest --output-on-failure -j2 --timeout 300)
+(cd "$here/build" && ctest --no-tests=error --output-on-failure -j2 --timeout 300)
 if [ "${SMS_SKIP_SANITIZE:-0}" != 1 ]; then
     sh "$here/scripts/build.sh" build-asan -DSMS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-    (cd "$here/build-asan" && ctest --output-on-failure -j2 --timeout 600)
+    (cd "$here/build-asan" && ctest --no-tests=error --output-on-failure -j2 --timeout 600)
 fi

@@ -106,14 +106,14 @@ int sms_get_speed_limits(sms_client *c, const char *task_id, sms_speed_limits *o
 int sms_get_consistency(sms_client *c, const char *task_id, sms_consistency_results *out, sms_call_error *e);
 
 /* mutating */
-int sms_task_action(sms_client *c, const char *task_id, const char *operation, sms_call_error *e);
+int sms_task_do_action(sms_client *c, const char *task_id, const char *operation, sms_call_error *e);
 int sms_delete_server(sms_client *c, const char *id, sms_call_error *e);
 int sms_delete_task(sms_client *c, const char *id, sms_call_error *e);
 int sms_set_speed_limits(sms_client *c, const char *task_id, const sms_speed_limits *l, sms_call_error *e);
-int sms_collect_log(sms_client *c, const char *task_id, const char *bucket, sms_call_error *e);
+int sms_task_upload_log(sms_client *c, const char *task_id, const char *bucket, sms_call_error *e);
 /* Split into batches of at most 200; stops at the first failing batch. */
 int sms_export_consistency(sms_client *c, const sms_consistency_task *items, size_t n, sms_call_error *e);
-int sms_create_task(sms_client *c, const sms_create_task *t, char **id_out, sms_call_error *e);
+int sms_task_create(sms_client *c, const sms_create_task *t, char **id_out, sms_call_error *e);
 
 /* ---- low level, for the agent calls and tests ---------------------------- */
 
