@@ -1,0 +1,160 @@
+/* app.h - the console's state shared by the loop, the panes and the overlays.
+ * Internal to src/ui. Only the UI thread touches any of it. */
+#ifndef SMS_UI_APP_H
+#define SMS_UI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <curses.h>
+#include "api/poller.h"
+#include "ui/actions.h"
+#include "ui/draw.h"
+#include "ui/fleet.h"
+#include "ui/theme.h"
+#include "ui/ui.h"
+
+typedef struct sms_app sms_app;
+
+/* A pane: state plus a const ops table (one file per pane). */
+typedef struct sms_view_ops {
+    const char *name, *title;
+    void *(*create)(void);
+    void (*destroy)(void *st);
+    void (*draw)(sms_app *a, void *st, WINDOW *w, int rows, int cols);
+    /* Movement and pane-specific actions; false = not handled here. */
+    bool (*action)(sms_app *a, void *st, sms_action_id act);
+    void (*on_snapshot)(sms_app *a, void *st);          /* may be NULL */
+    void (*click)(sms_app *a, void *st, int row, int col); /* may be NULL */
+} sms_view_ops;
+
+typedef enum sms_view_id {
+    SMS_VIEW_SERVERS, SMS_VIEW_MIGRATION, SMS_VIEW_DISKS, SMS_VIEW_HISTORY, SMS_VIEW_DASHBOARD,
+    SMS_VIEW__COUNT
+} sms_view_id;
+
+extern const sms_view_ops sms_view_servers, sms_view_migration, sms_view_disks,
+    sms_view_history, sms_view_dashboard;
+
+/* ---- overlays ------------------------------------------------------------- */
+
+typedef enum sms_prompt_kind { SMS_PROMPT_NONE, SMS_PROMPT_COMMAND, SMS_PROMPT_FILTER } sms_prompt_kind;
+#define SMS_PROMPT_HISTORY 64
+typedef struct sms_prompt {
+    sms_prompt_kind kind;
+    char buf[256]; size_t len;          /* bytes; the cursor is at the end */
+    char *history[SMS_PROMPT_HISTORY]; size_t n_history;
+    long hist_pos;                      /* -1 = editing a new line */
+    char saved_filter[128];             /* restored when a filter prompt is cancelled */
+} sms_prompt;
+
+typedef struct sms_pending_action {     /* an action waiting for confirmation */
+    sms_action_id act;
+    char **ids, **names; size_t n;
+    char *arg;                          /* bucket, speed, ... */
+} sms_pending_action;
+
+typedef struct sms_confirm {
+    bool active;
+    sms_confirm_kind kind;
+    char question[256];
+    char expect[128];                   /* typed confirmation: what must be typed */
+    char typed[128]; size_t len;
+    sms_pending_action pending;
+} sms_confirm;
+
+typedef struct sms_error_panel {
+    bool open;
+    char title[256];
+    char **lines; size_t n_lines;       /* wrapped to the width it was built for */
+    int built_width;
+    sms_call_error err;                 /* own copy */
+    char *copy_text;                    /* what `y` copies */
+    size_t scroll;
+} sms_error_panel;
+
+/* ---- the app -------------------------------------------------------------- */
+
+struct sms_app {
+    const sms_ui_opts *o;
+    sms_poller *poller;
+    sms_snapshot *snap;                 /* shown; owned */
+    sms_snapshot *held;                 /* newer one kept while paused; owned */
+    uint64_t fleet_seq;                 /* of the fleet in `table` */
+    sms_keymap keys;
+    sms_theme theme;
+    bool mono;
+    const sms_symbols *sym;
+    sms_fleet_table table;
+    sms_view_id view;
+    void *view_state[SMS_VIEW__COUNT];
+    bool dirty, quit, paused, help, mouse, readonly, bell;
+    size_t help_scroll;
+    char message[256]; bool message_error; int64_t message_until_ms;
+    sms_prompt prompt;
+    sms_confirm confirm;
+    sms_error_panel errp;
+    uint64_t history_seen;              /* newest history id already looked at */
+    char *detail_for;                   /* server id we asked the poller for */
+    int64_t now_ms;
+    char age_text[48];                  /* what the status line shows, to know when it changes */
+    bool switch_context; char next_context[64];
+    int frame_fd;
+};
+
+extern const sms_view_ops *const sms_views[SMS_VIEW__COUNT];
+
+int64_t sms_now_ms(void);
+attr_t sms_state_attr(const char *server_state);     /* by severity */
+attr_t sms_severity_attr(int severity);
+/* Server state label ("Replicating") or the raw value. */
+const char *sms_state_label(const char *state);
+
+void sms_app_message(sms_app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Run an action from a key or the `:` line (arg may be NULL). */
+void sms_app_do(sms_app *a, sms_action_id act, const char *arg);
+/* Execute one `:` command line. */
+void sms_app_command(sms_app *a, const char *line);
+void sms_app_select_changed(sms_app *a);             /* tell the poller which server */
+bool sms_app_action_visible(const sms_app *a, sms_action_id act);   /* read-only hides mutating */
+/* Current detail if it is for the selected server, else NULL. */
+const sms_detail *sms_app_detail(const sms_app *a);
+/* Newest history entry for a server with an error (FAILED/UNKNOWN), or NULL. */
+const sms_history_entry *sms_app_last_failure(const sms_app *a, const char *server_id);
+
+/* prompt.c */
+void sms_prompt_open(sms_app *a, sms_prompt_kind kind, const char *initial);
+bool sms_prompt_key(sms_app *a, int key);            /* true when consumed */
+void sms_prompt_draw(sms_app *a, WINDOW *w, int y, int cols);
+void sms_prompt_free(sms_prompt *p);
+/* Completion candidates for a partial command line (for tests and Tab). */
+size_t sms_prompt_complete(const sms_app *a, const char *line, char out[][64], size_t max);
+
+/* confirm.c */
+void sms_confirm_open(sms_app *a, sms_pending_action *pa);   /* takes ownership of pa's arrays */
+bool sms_confirm_key(sms_app *a, int key);
+void sms_confirm_draw(sms_app *a, int rows, int cols);
+void sms_pending_free(sms_pending_action *pa);
+void sms_app_submit(sms_app *a, sms_pending_action *pa);     /* after confirmation */
+
+/* view_error.c: the inline error / details panel */
+void sms_error_panel_open(sms_app *a, const char *title, const sms_call_error *e);
+void sms_error_panel_close(sms_app *a);
+bool sms_error_panel_action(sms_app *a, sms_action_id act);
+void sms_error_panel_draw(sms_app *a, WINDOW *w, int y, int x, int rows, int cols);
+/* Every line the panel shows for e (unwrapped), for copying and tests. */
+char *sms_error_text(const sms_call_error *e);
+
+/* view_help.c */
+void sms_help_draw(sms_app *a, int rows, int cols);
+bool sms_help_action(sms_app *a, sms_action_id act);
+
+/* status.c */
+void sms_status_draw(sms_app *a, WINDOW *w, int y, int cols);
+void sms_status_age(const sms_app *a, char *buf, size_t len);     /* "live", "12s ago" ... */
+int64_t sms_status_next_tick(const sms_app *a);                   /* when the age text may change */
+
+/* osc52.c */
+int sms_osc52_copy(int fd, const char *text);
+size_t sms_osc52_encode(char *out, size_t len, const char *text, bool tmux);
+
+#endif
