@@ -1,0 +1,486 @@
+/* calls.c - every SMS call of client.h: paths, query strings, bodies and response
+ * decoding through the model codec. Lists are read over all their pages. */
+#include "api/client_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model/codec.h"
+
+#define SERVERS_PAGE 200            /* ListServers: limit 0-200 */
+#define TASKS_PAGE 200              /* ListTasks: limit 0-200 */
+#define ERRORS_PAGE 100             /* ListErrorServers: limit 0-100 */
+#define MAX_OFFSET 65535            /* the API's offset range: later records are unreachable */
+#define EXPORT_BATCH 200            /* ExportConsistencyResults: 1-200 items */
+#define MAX_ID_LEN 255
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static sms_call_error *use_error(sms_call_error *e, sms_call_error *local)
+{
+    sms_call_error *err = e ? e : local;
+    memset(err, 0, sizeof *err);
+    return err;
+}
+
+static int finish(int rc, sms_call_error *e, sms_call_error *local)
+{
+    if (!e)
+        sms_call_error_free(local);
+    return rc;
+}
+
+/* IDs go into paths: only the characters real IDs use, so nothing can change the path. */
+static bool valid_id(const char *id)
+{
+    if (!id || !*id || strlen(id) > MAX_ID_LEN)
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return true;
+}
+
+static int check_id(const char *what, const char *id, sms_call_error *e)
+{
+    if (valid_id(id))
+        return 0;
+    sms_error_set(e, SMS_E_INVALID, "%s: expected an id of 1-%d letters, digits, '-', '_' or '.'",
+                  what, MAX_ID_LEN);
+    return -1;
+}
+
+static void decode_failed(sms_call_error *e, const sms_response *r, const sms_jerr *jerr)
+{
+    char where[400];
+    sms_jerr_format(jerr, where, sizeof where);
+    sms_error_set(e, SMS_E_DECODE, "%s", where);
+    e->http_status = r->status;
+    free(e->request_id);
+    e->request_id = r->request_id ? strdup(r->request_id) : NULL;
+}
+
+static int decode_response(const sms_type *t, const sms_response *r, void *out, sms_call_error *e)
+{
+    sms_jerr jerr;
+    memset(&jerr, 0, sizeof jerr);
+    if (sms_parse(t, r->body ? r->body : "", r->body_len, out, SMS_DECODE_RESPONSE, &jerr) != 0) {
+        decode_failed(e, r, &jerr);
+        return -1;
+    }
+    return 0;
+}
+
+/* GET path and decode the body as type t into out. */
+static int get_decoded(sms_client *c, const char *path, const sms_type *t, void *out, sms_call_error *e)
+{
+    sms_response r;
+    if (sms_request(c, "GET", path, NULL, false, NULL, NULL, &r, e) != 0)
+        return -1;
+    int rc = decode_response(t, &r, out, e);
+    sms_response_free(&r);
+    return rc;
+}
+
+/* "/v3/tasks/{id}/log" with {id} replaced (the id is already validated). */
+static char *path_with_id(const char *tmpl, const char *id)
+{
+    const char *at = strstr(tmpl, "{id}");
+    char *p = NULL;
+    if (!at || asprintf(&p, "%.*s%s%s", (int)(at - tmpl), tmpl, id, at + 4) < 0)
+        return NULL;
+    return p;
+}
+
+static int out_of_memory(sms_call_error *e)
+{
+    sms_error_set(e, SMS_E_INVALID, "out of memory");
+    return -1;
+}
+
+/* ---- paging ------------------------------------------------------------------- */
+
+/* The three list types share one layout: int32_t count; T *items; size_t n_items. */
+typedef struct list_shape {
+    const sms_type *type;
+    size_t count_off, items_off, n_off, item_size;
+    int page;
+} list_shape;
+
+#define LIST_SHAPE(T, items, n, ITEM, TYPE, PAGE) \
+    { &TYPE, offsetof(T, count), offsetof(T, items), offsetof(T, n), sizeof(ITEM), PAGE }
+
+static const list_shape server_list_shape =
+    LIST_SHAPE(sms_server_list, source_servers, n_source_servers, sms_server, SMS_T_SERVER_LIST, SERVERS_PAGE);
+static const list_shape task_list_shape =
+    LIST_SHAPE(sms_task_list, tasks, n_tasks, sms_task, SMS_T_TASK_LIST, TASKS_PAGE);
+static const list_shape error_list_shape =
+    LIST_SHAPE(sms_mig_error_list, migration_errors, n_migration_errors, sms_mig_error,
+               SMS_T_MIG_ERROR_LIST, ERRORS_PAGE);
+
+#define FIELD(base, off, T) (*(T *)((char *)(base) + (off)))
+
+/* Moves the page's items to the end of the accumulated list (the page keeps none). */
+static int append_page(const list_shape *s, void *acc, void *page)
+{
+    size_t have = FIELD(acc, s->n_off, size_t), add = FIELD(page, s->n_off, size_t);
+    if (add == 0)
+        return 0;
+    char *items = realloc(FIELD(acc, s->items_off, void *), (have + add) * s->item_size);
+    if (!items)
+        return -1;
+    memcpy(items + have * s->item_size, FIELD(page, s->items_off, void *), add * s->item_size);
+    free(FIELD(page, s->items_off, void *));
+    FIELD(page, s->items_off, void *) = NULL;
+    FIELD(page, s->n_off, size_t) = 0;
+    FIELD(acc, s->items_off, void *) = items;
+    FIELD(acc, s->n_off, size_t) = have + add;
+    return 0;
+}
+
+/* GET base?limit=L&offset=O[&filters] until offset + page >= count or a page is empty. */
+static int list_all(sms_client *c, const list_shape *s, const char *base, const char *filters,
+                    void *out, sms_call_error *e)
+{
+    size_t list_size = s->n_off + sizeof(size_t);
+    memset(out, 0, list_size);
+    union { sms_server_list s; sms_task_list t; sms_mig_error_list m; } page_mem;
+    void *page = &page_mem;
+    for (long offset = 0; offset <= MAX_OFFSET;) {
+        char *path = NULL;
+        if (asprintf(&path, "%s?limit=%d&offset=%ld%s", base, s->page, offset, filters ? filters : "") < 0)
+            return sms_free(s->type, out), out_of_memory(e);
+        memset(page, 0, sizeof page_mem);
+        int rc = get_decoded(c, path, s->type, page, e);
+        free(path);
+        if (rc != 0) {
+            sms_free(s->type, out);
+            return -1;
+        }
+        size_t got = FIELD(page, s->n_off, size_t);
+        FIELD(out, s->count_off, int32_t) = FIELD(page, s->count_off, int32_t);
+        rc = append_page(s, out, page);
+        sms_free(s->type, page);
+        if (rc != 0) {
+            sms_free(s->type, out);
+            return out_of_memory(e);
+        }
+        offset += (long)got;
+        if (got == 0 || offset >= FIELD(out, s->count_off, int32_t))
+            break;
+    }
+    return 0;
+}
+
+/* ---- reads ---------------------------------------------------------------- */
+
+static void add_filter(sms_buf *b, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    sms_buf_addf(b, "&%s=", key);
+    sms_buf_add_query_value(b, value);
+}
+
+static char *server_filters(const sms_server_query *q)
+{
+    sms_buf b = { 0 };
+    sms_buf_addn(&b, "", 0);
+    if (q) {
+        add_filter(&b, "state", q->state);
+        add_filter(&b, "name", q->name);
+        add_filter(&b, "id", q->id);
+        add_filter(&b, "ip", q->ip);
+        add_filter(&b, "migration_cycle", q->migration_cycle);
+        add_filter(&b, "enterprise_project_id", q->enterprise_project_id);
+        if (q->connected == 0 || q->connected == 1)
+            add_filter(&b, "connected", q->connected ? "true" : "false");
+    }
+    if (b.oom) {
+        sms_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+int sms_list_servers(sms_client *c, const sms_server_query *q, sms_server_list *out, sms_call_error *e)
+{
+    sms_call_error local, *err = use_error(e, &local);
+    if (!out)
+        return finish(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+    memset(out, 0, sizeof *out);
+    char *filters = server_filters(q);
+    int rc = filters ? list_all(c, &server_list_shape, "/v3/sources", filters, out, err) : out_of_memory(err);
+    free(filters);
+    return finish(rc, e, &local);
+}
+
+int sms_list_errors(sms_client *c, sms_mig_error_list *out, sms_call_error *e)
+{
+    sms_call_error local, *err = use_error(e, &local);
+    if (!out)
+        return finish(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+    int rc = list_all(c, &error_list_shape, "/v3/errors", NULL, out, err);
+    return finish(rc, e, &local);
+}
+
+int sms_list_tasks(sms_client *c, const char *source_server_id, sms_task_list *out, sms_call_error *e)
+{
+    sms_call_error local, *err = use_error(e, &local);
+    if (!out)
+        return finish(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+    memset(out, 0, sizeof *out);
+    if (source_server_id && check_id("source_server_id", source_server_id, err) != 0)
+        return finish(-1, e, &local);
+    char *filters = NULL;
+    if (asprintf(&filters, "%s%s", source_server_id ? "&source_server_id=" : "",
+                 source_server_id ? source_server_id : "") < 0)
+        return finish(out_of_memory(err), e, &local);
+    int rc = list_all(c, &task_list_shape, "/v3/tasks", filters, out, err);
+    free(filters);
+    return finish(rc, e, &local);
+}
+
+/* GET fmt(id) decoded as t. */
+static int show_by_id(sms_client *c, const char *what, const char *fmt, const char *id,
+                      const sms_type *t, void *out, sms_call_error *e)
+{
+    sms_call_error local, *err = use_error(e, &local);
+    if (!out) {
+        sms_error_set(err, SMS_E_INVALID, "no output");
+        return finish(-1, e, &local);
+    }
+    memset(out, 0, sms_type_size(t));
+    if (check_id(what, id, err) != 0)
+        return finish(-1, e, &local);
+    char *path = path_with_id(fmt, id);
+    int rc = path ? get_decoded(c, path, t, out, err) : out_of_memory(err);
+    free(path);
+    return finish(rc, e, &local);
+}
+
+int sms_show_server(sms_client *c, const char *id, sms_server *out, sms_call_error *e)
+{
+    return show_by_id(c, "server id", "/v3/sources/{id}", id, &SMS_T_SERVER, out, e);
+}
+
+int sms_show_task(sms_client *c, const char *id, sms_task *out, sms_call_error *e)
+{
+    return show_by_id(c, "task id", "/v3/tasks/{id}", id, &SMS_T_TASK, out, e);
+}
+
+int sms_get_speed_limits(sms_client *c, const char *task_id, sms_speed_limits *out, sms_call_error *e)
+{
+    return show_by_id(c, "task id", "/v3/tasks/{id}/speed-limit", task_id, &SMS_T_SPEED_LIMITS, out, e);
+}
+
+int sms_get_consistency(sms_client *c, const char *task_id, sms_consistency_results *out, sms_call_error *e)
+{
+    return show_by_id(c, "task id", "/v3/tasks/{id}/consistency-result", task_id,
+                      &SMS_T_CONSISTENCY_RESULTS, out, e);
+}
+
+int sms_show_overview(sms_client *c, sms_overview *out, sms_call_error *e)
+{
+    sms_call_error local, *err = use_error(e, &local);
+    if (!out)
+        return finish(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+    memset(out, 0, sizeof *out);
+    int rc = get_decoded(c, "/v3/sources/overview", &SMS_T_OVERVIEW, out, err);
+    return finish(rc, e, &local);
+}
+
+/* ---- mutating calls ------------------------------------------------------- */
+
+/* Sends one mutating request; the response body is not needed ("{}" or empty). */
+static int mutate(sms_client *c, const char *method, const char *path, const char *body,
+                  const char *const *extra, const char *action, const char *target,
+                  sms_response *out, sms_call_error *e)
+{
+    sms_response r;
+    int rc = sms_request_ex(c, method, path, body, SMS_REQ_MUTATING, extra, action, target, &r, e);
+    if (rc == 0 && out)
+        *out = r;
+    else
+        sms_response_free(&r);
+    return rc;
+}
+
+/* A mutating call on fmt(id) with an optional body. */
+static int mutate_by_id(sms_client *c, const char *method, const char *fmt, const char *id,
+                        const char *body, const char *action, sms_call_error *e)
+{
+    sms_call_error local, *err = use_error(e, &local);
+    if (check_id("id", id, err) != 0)
+        return finish(-1, e, &local);
+    char *path = path_with_id(fmt, id);
+    int rc = path ? mutate(c, method, path, body, NULL, action, id, NULL, err) : out_of_memory(err);
+    free(path);
+    return finish(rc, e, &local);
+}
+
+static bool valid_operation(const char *op)
+{
+    if (!op || !*op || strlen(op) > 64)
+        return false;
+    for (const char *p = op; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+            return false;
+    return true;
+}
+
+int sms_task_do_action(sms_client *c, const char *task_id, const char *operation, sms_call_error *e)
+{
+    if (!valid_operation(operation)) {
+        sms_call_error local, *err = use_error(e, &local);
+        sms_error_set(err, SMS_E_INVALID, "operation: expected a lower-case word such as start or stop");
+        return finish(-1, e, &local);
+    }
+    char body[96], action[80];
+    snprintf(body, sizeof body, "{\"operation\":\"%s\"}", operation);
+    snprintf(action, sizeof action, "task_%s", operation);
+    return mutate_by_id(c, "POST", "/v3/tasks/{id}/action", task_id, body, action, e);
+}
+
+int sms_delete_server(sms_client *c, const char *id, sms_call_error *e)
+{
+    return mutate_by_id(c, "DELETE", "/v3/sources/{id}", id, NULL, "delete_server", e);
+}
+
+int sms_delete_task(sms_client *c, const char *id, sms_call_error *e)
+{
+    return mutate_by_id(c, "DELETE", "/v3/tasks/{id}", id, NULL, "delete_task", e);
+}
+
+int sms_set_speed_limits(sms_client *c, const char *task_id, const sms_speed_limits *l, sms_call_error *e)
+{
+    if (!l) {
+        sms_call_error local, *err = use_error(e, &local);
+        sms_error_set(err, SMS_E_INVALID, "no speed limits");
+        return finish(-1, e, &local);
+    }
+    char *body = sms_to_json(&SMS_T_SPEED_LIMITS, l);
+    int rc;
+    if (!body) {
+        sms_call_error local, *err = use_error(e, &local);
+        rc = finish(out_of_memory(err), e, &local);
+    } else {
+        rc = mutate_by_id(c, "POST", "/v3/tasks/{id}/speed-limit", task_id, body, "set_speed_limit", e);
+    }
+    free(body);
+    return rc;
+}
+
+int sms_task_upload_log(sms_client *c, const char *task_id, const char *bucket, sms_call_error *e)
+{
+    if (!bucket || !*bucket || strlen(bucket) > 255) {
+        sms_call_error local, *err = use_error(e, &local);
+        sms_error_set(err, SMS_E_INVALID, "log bucket: 1-255 characters required");
+        return finish(-1, e, &local);
+    }
+    sms_buf body = { 0 };
+    sms_buf_add(&body, "{\"log_bucket\":");
+    sms_buf_add_json_string(&body, bucket);
+    sms_buf_add(&body, "}");
+    int rc;
+    if (body.oom) {
+        sms_call_error local, *err = use_error(e, &local);
+        rc = finish(out_of_memory(err), e, &local);
+    } else {
+        rc = mutate_by_id(c, "POST", "/v3/tasks/{id}/log", task_id, body.s, "upload_log", e);
+    }
+    sms_buf_free(&body);
+    return rc;
+}
+
+/* "id1,id2,..." of a batch, for the audit line. */
+static char *batch_targets(const sms_consistency_task *items, size_t n)
+{
+    sms_buf b = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sms_buf_add(&b, ",");
+        sms_buf_add(&b, items[i].task_id ? items[i].task_id : "");
+    }
+    if (b.oom) {
+        sms_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+static int export_batch(sms_client *c, const sms_consistency_task *items, size_t n, sms_call_error *e)
+{
+    static const char *const language[] = { "X-Language: en", NULL };
+    sms_consistency_export batch = { (sms_consistency_task *)items, n };
+    char *body = sms_to_json(&SMS_T_CONSISTENCY_EXPORT, &batch);
+    char *targets = batch_targets(items, n);
+    int rc = body && targets
+                 ? mutate(c, "POST", "/v3/tasks/consistency-results/export", body, language,
+                          "export_consistency", targets, NULL, e)
+                 : out_of_memory(e);
+    free(body);
+    free(targets);
+    return rc;
+}
+
+int sms_export_consistency(sms_client *c, const sms_consistency_task *items, size_t n, sms_call_error *e)
+{
+    sms_call_error local, *err = use_error(e, &local);
+    if (!items || n == 0) {
+        sms_error_set(err, SMS_E_INVALID, "nothing to export");
+        return finish(-1, e, &local);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (check_id("task_id", items[i].task_id, err) != 0)
+            return finish(-1, e, &local);
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < EXPORT_BATCH ? n - done : EXPORT_BATCH;
+        if (export_batch(c, items + done, k, err) != 0)
+            return finish(-1, e, &local);
+        done += k;
+    }
+    return finish(0, e, &local);
+}
+
+/* Reads {"id": "..."} from a creating call's answer. */
+static int take_created_id(const sms_response *r, char **id_out, sms_call_error *e)
+{
+    sms_id_ref ref = { 0 };
+    if (decode_response(&SMS_T_ID_REF, r, &ref, e) != 0)
+        return -1;
+    if (!ref.id) {
+        sms_jerr jerr = { .path = "id", .msg = "missing" };
+        decode_failed(e, r, &jerr);
+        return -1;
+    }
+    if (id_out)
+        *id_out = ref.id;
+    else
+        free(ref.id);
+    return 0;
+}
+
+int sms_task_create(sms_client *c, const sms_create_task *t, char **id_out, sms_call_error *e)
+{
+    sms_call_error local, *err = use_error(e, &local);
+    if (id_out)
+        *id_out = NULL;
+    if (!t) {
+        sms_error_set(err, SMS_E_INVALID, "no task");
+        return finish(-1, e, &local);
+    }
+    char *body = sms_to_json(&SMS_T_CREATE_TASK, t);
+    if (!body)
+        return finish(out_of_memory(err), e, &local);
+    sms_response r;
+    const char *target = t->has_source_server ? t->source_server.id : NULL;
+    int rc = mutate(c, "POST", "/v3/tasks", body, NULL, "create_task", target, &r, err);
+    free(body);
+    if (rc == 0) {
+        rc = take_created_id(&r, id_out, err);
+        sms_response_free(&r);
+    }
+    return finish(rc, e, &local);
+}

@@ -1,0 +1,545 @@
+/* poller.c - the background poller: fleet and selected-server fetches, health and
+ * backoff, immutable snapshots handed to the UI through a one-slot mailbox + pipe.
+ * The action worker lives in poller_actions.c; see poller.h for the contract. */
+#include "api/poller_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "api/snapshot.h"
+#include "model/text.h"
+
+#define DEFAULT_REFRESH_MS 5000
+#define DEFAULT_DETAIL_MS 2000
+#define DEFAULT_MAX_BACKOFF_MS 60000
+
+/* ---- publishing ----------------------------------------------------------- */
+
+static void wake_ui_locked(sms_poller *p)
+{
+    if (p->wake_pending)            /* coalesce: one pending byte is enough */
+        return;
+    ssize_t n;
+    do
+        n = write(p->wake_w, "s", 1);
+    while (n < 0 && errno == EINTR);
+    p->wake_pending = n == 1;
+}
+
+static void drain_wake_locked(sms_poller *p)
+{
+    char buf[64];
+    while (read(p->wake_r, buf, sizeof buf) > 0)
+        ;
+    p->wake_pending = false;
+}
+
+static const sms_history *current_history_locked(sms_poller *p)
+{
+    if (p->hist_dirty || !p->hist_pub) {
+        sms_history *h = sms_history_publish(&p->hist);
+        if (h) {                    /* on OOM the previous copy stays */
+            sms_history_unref(p->hist_pub);
+            p->hist_pub = h;
+            p->hist_dirty = false;
+        }
+    }
+    return p->hist_pub;
+}
+
+void sms_poller_publish_locked(sms_poller *p)
+{
+    sms_snapshot *s = calloc(1, sizeof *s);
+    if (!s)
+        return;
+    s->seq = ++p->seq;
+    s->fleet_seq = p->fleet_seq;
+    s->now_ms = sms_wall_ms();
+    s->fleet = sms_fleet_ref(p->fleet);
+    s->detail = sms_detail_ref(p->detail);
+    s->history = sms_history_ref(current_history_locked(p));
+    for (int i = 0; i < SMS_CALL__COUNT; i++) {
+        s->health[i] = p->health[i];
+        if (sms_call_error_copy(&s->health[i].error, &p->health[i].error))
+            memset(&s->health[i].error, 0, sizeof s->health[i].error);
+    }
+    s->stale = p->stale;
+    s->next_poll_ms = p->next_poll_ms;
+    s->logged_in = p->logged_in;
+    s->user = p->user ? strdup(p->user) : NULL;
+    sms_snapshot_release(p->slot);
+    p->slot = s;
+    wake_ui_locked(p);
+}
+
+/* e may move (see sms_history_log_save): callers do not use it afterwards. */
+void sms_poller_history_changed_locked(sms_poller *p, const sms_history_entry *e)
+{
+    sms_history_log_save(&p->hist, e);     /* a full disk must not stop the console */
+    p->hist_dirty = true;
+}
+
+void sms_poller_await_state_locked(sms_poller *p, uint64_t id)
+{
+    if (p->n_awaiting == p->alloc_awaiting) {
+        size_t alloc = p->alloc_awaiting ? p->alloc_awaiting * 2 : 16;
+        struct sms_awaiting *v = realloc(p->awaiting, alloc * sizeof *v);
+        if (!v)
+            return;
+        p->awaiting = v;
+        p->alloc_awaiting = alloc;
+    }
+    p->awaiting[p->n_awaiting++] = (struct sms_awaiting){ id, p->fetch_gen };
+}
+
+/* ---- health --------------------------------------------------------------- */
+
+static void record_health_locked(sms_poller *p, sms_call_id id, int rc, sms_call_error *e,
+                                 int64_t tried_ms)
+{
+    sms_health *h = &p->health[id];
+    h->last_try_ms = tried_ms;
+    if (rc == 0) {
+        h->ok = true;
+        h->last_ok_ms = sms_wall_ms();
+        h->failures = 0;
+        p->logged_in = true;
+        return;
+    }
+    h->ok = false;
+    h->failures++;
+    sms_call_error_sanitize(e);
+    sms_call_error_free(&h->error);
+    h->error = *e;                          /* moved */
+    memset(e, 0, sizeof *e);
+    if (h->error.kind == SMS_E_AUTH || h->error.http_status == 401)
+        p->logged_in = false;
+}
+
+/* base, then doubling per consecutive failure, capped (never below base). */
+static int64_t backoff_ms(int base, int max_backoff, unsigned failures)
+{
+    int64_t d = base;
+    for (unsigned i = 1; i < failures && d < max_backoff; i++)
+        d *= 2;
+    if (failures > 0 && d > max_backoff)
+        d = max_backoff;
+    return d < base ? base : d;
+}
+
+/* ---- state observed after an action --------------------------------------- */
+
+static const sms_server *find_server(const sms_server *v, size_t n, const char *id)
+{
+    for (size_t i = 0; id && i < n; i++)
+        if (v[i].id && strcmp(v[i].id, id) == 0)
+            return &v[i];
+    return NULL;
+}
+
+/* Fill state_after of the entries waiting for it, from the fetch numbered gen.
+ * servers/n is a complete list when complete is true (absence then means "gone"). */
+static void observe_state_locked(sms_poller *p, const sms_server *servers, size_t n,
+                                 bool complete, uint64_t gen)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < p->n_awaiting; i++) {
+        sms_history_entry *e = sms_history_log_find(&p->hist, p->awaiting[i].id);
+        if (!e)
+            continue;                                   /* fell off the cap */
+        const sms_server *s = find_server(servers, n, e->server_id);
+        if (gen <= p->awaiting[i].after_gen || (!s && !complete)) {
+            p->awaiting[keep++] = p->awaiting[i];       /* not yet observable */
+            continue;
+        }
+        char *text = s ? sms_server_state_text(s) : strdup("not listed");
+        if (!text) {
+            p->awaiting[keep++] = p->awaiting[i];
+            continue;
+        }
+        free(e->state_after);
+        e->state_after = text;
+        sms_poller_history_changed_locked(p, e);
+    }
+    p->n_awaiting = keep;
+}
+
+/* ---- fleet ---------------------------------------------------------------- */
+
+static sms_fleet *build_fleet(const sms_overview *ov, const sms_server_list *list)
+{
+    sms_fleet *f = sms_fleet_new();
+    void *servers = NULL;
+    if (!f || sms_sanitized_copy_array(&SMS_T_SERVER, &servers, list->source_servers,
+                                       list->n_source_servers)) {
+        sms_fleet_unref(f);
+        return NULL;
+    }
+    f->fetched_ms = sms_wall_ms();
+    if (ov)
+        f->overview = *ov;
+    f->servers = servers;
+    f->n_servers = list->n_source_servers;
+    f->count = list->count;
+    return f;
+}
+
+static void poll_fleet(sms_poller *p, uint64_t gen)
+{
+    int64_t started = sms_wall_ms();
+    sms_overview ov = {0};
+    sms_server_list list = {0};
+    sms_call_error e_ov = {0}, e_list = {0};
+    int rc_ov = sms_show_overview(p->poll_client, &ov, &e_ov);
+    int rc_list = sms_list_servers(p->poll_client, NULL, &list, &e_list);
+    sms_fleet *f = rc_list == 0 ? build_fleet(rc_ov == 0 ? &ov : NULL, &list) : NULL;
+    sms_free(&SMS_T_SERVER_LIST, &list);
+
+    pthread_mutex_lock(&p->mu);
+    record_health_locked(p, SMS_CALL_OVERVIEW, rc_ov, &e_ov, started);
+    if (rc_list == 0 && !f) {                   /* could not copy it: count it as a failure */
+        e_list.kind = SMS_E_DECODE;
+        e_list.message = strdup("cannot prepare the server list for display (out of memory?)");
+        rc_list = -1;
+    }
+    record_health_locked(p, SMS_CALL_SERVERS, rc_list, &e_list, started);
+    if (f) {
+        if (rc_ov != 0 && p->fleet)             /* keep the last good counts */
+            f->overview = p->fleet->overview;
+        sms_fleet_unref(p->fleet);
+        p->fleet = f;
+        p->fleet_seq++;
+        observe_state_locked(p, f->servers, f->n_servers, true, gen);
+    }
+    p->stale = f == NULL;
+    p->next_poll_ms = sms_wall_ms() +
+        backoff_ms(p->refresh_ms, p->max_backoff_ms, p->health[SMS_CALL_SERVERS].failures);
+    sms_poller_publish_locked(p);
+    pthread_mutex_unlock(&p->mu);
+    sms_call_error_free(&e_ov);
+    sms_call_error_free(&e_list);
+}
+
+/* ---- selected server ------------------------------------------------------ */
+
+/* Keep the previous task when only the task call failed, so the pane does not flicker. */
+static void keep_previous_task_locked(sms_poller *p, sms_detail *d)
+{
+    const sms_detail *old = p->detail;
+    if (d->has_task || !old || !old->has_task || !d->server.has_current_task ||
+        strcmp(old->server_id, d->server_id) != 0 || !old->task.id ||
+        !d->server.current_task.id || strcmp(old->task.id, d->server.current_task.id) != 0)
+        return;
+    if (sms_copy(&SMS_T_TASK, &d->task, &old->task) == 0)
+        d->has_task = true;
+}
+
+static sms_detail *build_detail(const char *id, const sms_server *srv, const sms_task *task)
+{
+    sms_detail *d = sms_detail_new();
+    if (!d)
+        return NULL;
+    d->fetched_ms = sms_wall_ms();
+    d->server_id = sms_sanitize_dup(id);
+    if (!d->server_id || sms_sanitized_copy(&SMS_T_SERVER, &d->server, srv)) {
+        sms_detail_unref(d);
+        return NULL;
+    }
+    if (task && sms_sanitized_copy(&SMS_T_TASK, &d->task, task) == 0)
+        d->has_task = true;
+    return d;
+}
+
+static void poll_detail(sms_poller *p, const char *id, uint64_t gen)
+{
+    int64_t started = sms_wall_ms();
+    sms_server srv = {0};
+    sms_task task = {0};
+    sms_call_error e_srv = {0}, e_task = {0};
+    int rc_task = -1;
+    int rc_srv = sms_show_server(p->poll_client, id, &srv, &e_srv);
+    bool wants_task = rc_srv == 0 && srv.has_current_task && srv.current_task.id &&
+                      srv.current_task.id[0];
+    if (wants_task)
+        rc_task = sms_show_task(p->poll_client, srv.current_task.id, &task, &e_task);
+    sms_detail *d = rc_srv == 0 ? build_detail(id, &srv, rc_task == 0 ? &task : NULL) : NULL;
+    sms_free(&SMS_T_SERVER, &srv);
+    sms_free(&SMS_T_TASK, &task);
+
+    pthread_mutex_lock(&p->mu);
+    record_health_locked(p, SMS_CALL_DETAIL, rc_srv, &e_srv, started);
+    if (wants_task)
+        record_health_locked(p, SMS_CALL_TASK, rc_task, &e_task, started);
+    if (d && p->selected && strcmp(p->selected, id) == 0) {   /* still the one wanted */
+        keep_previous_task_locked(p, d);
+        sms_detail_unref(p->detail);
+        p->detail = d;
+        d = NULL;
+        observe_state_locked(p, &p->detail->server, 1, false, gen);
+    }
+    sms_poller_publish_locked(p);
+    pthread_mutex_unlock(&p->mu);
+    sms_detail_unref(d);
+    sms_call_error_free(&e_srv);
+    sms_call_error_free(&e_task);
+}
+
+/* ---- the poller thread ---------------------------------------------------- */
+
+static void wait_until_locked(sms_poller *p, int64_t due_mono)
+{
+    struct timespec ts = { .tv_sec = due_mono / 1000, .tv_nsec = (due_mono % 1000) * 1000000 };
+    pthread_cond_timedwait(&p->poll_cv, &p->mu, &ts);
+}
+
+static void *poll_main(void *arg)
+{
+    sms_poller *p = arg;
+    pthread_mutex_lock(&p->mu);
+    while (!p->stopping) {
+        int64_t now = sms_mono_ms();
+        int64_t fleet_due = !p->fleet_tried || p->refresh_requested ? now :
+            p->last_fleet_try + backoff_ms(p->refresh_ms, p->max_backoff_ms,
+                                           p->health[SMS_CALL_SERVERS].failures);
+        int64_t detail_due = !p->selected ? INT64_MAX : p->detail_requested ? now :
+            p->last_detail_try + backoff_ms(p->detail_ms, p->max_backoff_ms,
+                                            p->health[SMS_CALL_DETAIL].failures);
+        if (now >= fleet_due) {
+            p->refresh_requested = false;
+            p->fleet_tried = true;
+            p->last_fleet_try = now;
+            uint64_t gen = ++p->fetch_gen;
+            pthread_mutex_unlock(&p->mu);
+            poll_fleet(p, gen);
+            pthread_mutex_lock(&p->mu);
+        } else if (now >= detail_due) {
+            char *id = strdup(p->selected);
+            p->detail_requested = false;
+            p->last_detail_try = now;
+            uint64_t gen = ++p->fetch_gen;
+            pthread_mutex_unlock(&p->mu);
+            if (id)
+                poll_detail(p, id, gen);
+            free(id);
+            pthread_mutex_lock(&p->mu);
+        } else {
+            wait_until_locked(p, fleet_due < detail_due ? fleet_due : detail_due);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* ---- start / stop --------------------------------------------------------- */
+
+static char *who_am_i(const sms_client_opts *o)
+{
+    if (o->user && o->user[0])
+        return strdup(o->user);
+    if (o->auth == SMS_AUTH_TOKEN || (o->auth == SMS_AUTH_AUTO && o->token))
+        return strdup("(token)");
+    if (o->auth == SMS_AUTH_AKSK || (o->auth == SMS_AUTH_AUTO && o->ak))
+        return strdup("(AK/SK)");          /* never the keys themselves */
+    return NULL;
+}
+
+static int init_sync(sms_poller *p)
+{
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca))
+        return -1;
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_mutex_init(&p->mu, NULL) || pthread_cond_init(&p->poll_cv, &ca) ||
+             pthread_cond_init(&p->act_cv, &ca) ? -1 : 0;
+    pthread_condattr_destroy(&ca);
+    return rc;
+}
+
+static void fail_start(sms_call_error *err, sms_error_kind kind, const char *msg)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->kind = kind;
+    err->message = strdup(msg);
+}
+
+/* Threads start with every signal blocked, so SIGWINCH & co. go to the UI thread. */
+static int start_threads(sms_poller *p)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&p->poll_thread, NULL, poll_main, p);
+    if (rc == 0 && (rc = pthread_create(&p->act_thread, NULL, sms_poller_action_main, p))) {
+        pthread_mutex_lock(&p->mu);
+        p->stopping = true;
+        pthread_cond_broadcast(&p->poll_cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->poll_thread, NULL);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc ? -1 : 0;
+}
+
+static void free_poller(sms_poller *p)
+{
+    while (p->jobs_head) {
+        sms_job *j = p->jobs_head;
+        p->jobs_head = j->next;
+        sms_job_free(j);
+    }
+    sms_snapshot_release(p->slot);
+    sms_fleet_unref(p->fleet);
+    sms_detail_unref(p->detail);
+    sms_history_unref(p->hist_pub);
+    sms_history_log_close(&p->hist);
+    for (int i = 0; i < SMS_CALL__COUNT; i++)
+        sms_call_error_free(&p->health[i].error);
+    sms_client_free(p->poll_client);
+    sms_client_free(p->act_client);
+    if (p->wake_r >= 0)
+        close(p->wake_r);
+    if (p->wake_w >= 0)
+        close(p->wake_w);
+    free(p->awaiting);
+    free(p->selected);
+    free(p->user);
+    free(p->context);
+    free(p);
+}
+
+sms_poller *sms_poller_start(const sms_poller_opts *o, sms_call_error *err)
+{
+    sms_poller *p = calloc(1, sizeof *p);
+    if (!p) {
+        fail_start(err, SMS_E_INVALID, "out of memory");
+        return NULL;
+    }
+    p->wake_r = p->wake_w = -1;
+    p->refresh_ms = o->refresh_ms > 0 ? o->refresh_ms : DEFAULT_REFRESH_MS;
+    p->detail_ms = o->detail_ms > 0 ? o->detail_ms : DEFAULT_DETAIL_MS;
+    p->max_backoff_ms = o->max_backoff_ms > 0 ? o->max_backoff_ms : DEFAULT_MAX_BACKOFF_MS;
+    p->readonly = o->client.readonly;
+    p->user = who_am_i(&o->client);
+    p->context = o->client.context ? strdup(o->client.context) : NULL;
+    char msg[256];
+    sms_history_log_open(&p->hist, o->history_path, SMS_HISTORY_MAX, msg, sizeof msg);
+    /* a history that cannot be read or written leaves a console that works in memory */
+
+    if (!(p->poll_client = sms_client_new(&o->client, err)) ||
+        !(p->act_client = sms_client_new(&o->client, err))) {
+        free_poller(p);
+        return NULL;
+    }
+    int fds[2];
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC)) {
+        fail_start(err, SMS_E_INVALID, "cannot create the wake pipe");
+        free_poller(p);
+        return NULL;
+    }
+    p->wake_r = fds[0];
+    p->wake_w = fds[1];
+    if (init_sync(p)) {
+        fail_start(err, SMS_E_INVALID, "cannot create the poller's locks");
+        free_poller(p);
+        return NULL;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->next_poll_ms = sms_wall_ms();            /* the first fetch starts at once */
+    sms_poller_publish_locked(p);               /* history at once, before any fetch */
+    pthread_mutex_unlock(&p->mu);
+    if (start_threads(p)) {
+        fail_start(err, SMS_E_INVALID, "cannot start the poller threads");
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->poll_cv);
+        pthread_cond_destroy(&p->act_cv);
+        free_poller(p);
+        return NULL;
+    }
+    return p;
+}
+
+void sms_poller_stop(sms_poller *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stopping = true;
+    pthread_cond_broadcast(&p->poll_cv);
+    pthread_cond_broadcast(&p->act_cv);
+    pthread_mutex_unlock(&p->mu);
+    sms_client_cancel(p->poll_client);          /* in-flight requests end within ~100 ms */
+    sms_client_cancel(p->act_client);
+    pthread_join(p->poll_thread, NULL);
+    pthread_join(p->act_thread, NULL);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->poll_cv);
+    pthread_cond_destroy(&p->act_cv);
+    free_poller(p);
+}
+
+/* ---- the UI's side -------------------------------------------------------- */
+
+int sms_poller_wake_fd(const sms_poller *p)
+{
+    return p->wake_r;
+}
+
+sms_snapshot *sms_poller_take(sms_poller *p)
+{
+    pthread_mutex_lock(&p->mu);
+    sms_snapshot *s = p->slot;
+    p->slot = NULL;
+    drain_wake_locked(p);
+    pthread_mutex_unlock(&p->mu);
+    return s;
+}
+
+static bool same_id(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+void sms_poller_select(sms_poller *p, const char *server_id)
+{
+    char *copy = server_id ? strdup(server_id) : NULL;
+    if (server_id && !copy)
+        return;
+    pthread_mutex_lock(&p->mu);
+    if (!same_id(p->selected, server_id)) {
+        free(p->selected);
+        p->selected = copy;
+        copy = NULL;
+        if (p->detail) {            /* never show one server's detail under another */
+            sms_detail_unref(p->detail);
+            p->detail = NULL;
+            sms_poller_publish_locked(p);
+        }
+    }
+    p->detail_requested = p->selected != NULL;
+    pthread_cond_signal(&p->poll_cv);
+    pthread_mutex_unlock(&p->mu);
+    free(copy);
+}
+
+void sms_poller_refresh_now(sms_poller *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->refresh_requested = true;
+    p->detail_requested = p->selected != NULL;
+    pthread_cond_signal(&p->poll_cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void sms_poller_set_refresh(sms_poller *p, int refresh_ms)
+{
+    pthread_mutex_lock(&p->mu);
+    p->refresh_ms = refresh_ms > 0 ? refresh_ms : DEFAULT_REFRESH_MS;
+    pthread_cond_signal(&p->poll_cv);           /* the next due time is recomputed */
+    pthread_mutex_unlock(&p->mu);
+}

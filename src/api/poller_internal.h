@@ -1,0 +1,76 @@
+/* poller_internal.h - state shared by the poller thread (poller.c) and the action worker
+ * (poller_actions.c). Internal to src/api. Everything below `mu` is guarded by it. */
+#ifndef SMS_API_POLLER_INTERNAL_H
+#define SMS_API_POLLER_INTERNAL_H
+
+#include <pthread.h>
+#include "api/history.h"
+#include "api/poller.h"
+
+typedef struct sms_job {                /* one queued sms_action_req */
+    struct sms_job *next;
+    sms_action_kind kind;
+    size_t n;                           /* servers, and their history entries */
+    char **server_ids;
+    uint64_t *entry_ids;
+    char *bucket;
+    sms_speed_limits limits;
+} sms_job;
+
+struct sms_poller {
+    /* fixed after start */
+    char *user, *context;               /* for history entries and the status line */
+    bool readonly;
+    int max_backoff_ms;
+    sms_client *poll_client, *act_client;
+    pthread_t poll_thread, act_thread;
+    int wake_r, wake_w;
+
+    pthread_mutex_t mu;
+    pthread_cond_t poll_cv, act_cv;
+    bool stopping;
+
+    /* poller control */
+    int refresh_ms, detail_ms;
+    bool refresh_requested, detail_requested;
+    bool fleet_tried;
+    int64_t last_fleet_try, last_detail_try;   /* monotonic ms */
+    char *selected;
+
+    /* what the next snapshot shows */
+    const sms_fleet *fleet;
+    uint64_t fleet_seq;
+    const sms_detail *detail;
+    sms_history_log hist;
+    const sms_history *hist_pub;        /* published copy of hist; rebuilt when dirty */
+    bool hist_dirty;
+    sms_health health[SMS_CALL__COUNT];
+    bool stale, logged_in;
+    int64_t next_poll_ms;
+    uint64_t seq;
+    sms_snapshot *slot;                 /* newest snapshot not yet taken */
+    bool wake_pending;                  /* a byte sits in the pipe */
+
+    /* history entries waiting for the state observed after their action: a fetch can
+     * show it only if it started after the action ended (fetch_gen counts fetch starts) */
+    uint64_t fetch_gen;
+    struct sms_awaiting { uint64_t id, after_gen; } *awaiting;
+    size_t n_awaiting, alloc_awaiting;
+
+    /* action queue */
+    sms_job *jobs_head, *jobs_tail;
+};
+
+/* With mu held: build a snapshot of the current state, put it in the slot, wake the UI. */
+void sms_poller_publish_locked(sms_poller *p);
+/* With mu held: write entry e (already changed in p->hist) to the file, mark the
+ * published history dirty. Pointers into p->hist are invalid afterwards. */
+void sms_poller_history_changed_locked(sms_poller *p, const sms_history_entry *e);
+/* With mu held: remember that entry id wants the next observed state of its server. */
+void sms_poller_await_state_locked(sms_poller *p, uint64_t id);
+
+/* The action worker thread (poller_actions.c). */
+void *sms_poller_action_main(void *arg);
+void sms_job_free(sms_job *j);
+
+#endif

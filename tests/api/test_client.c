@@ -1,0 +1,594 @@
+/* test_client.c - the client against the in-process emulator over real HTTP: logins,
+ * token refresh, AK/SK, paging, decoded 403/404, read-only gate, cancel, retry policy. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "api/agent.h"
+#include "api/client.h"
+#include "emulator/emulator.h"
+#include "model/codec.h"
+
+#define FLEET 12
+
+static smsemu *emu;             /* shared: FLEET servers, no agent activity */
+
+static smsemu *start_emulator(int servers, int token_ttl_s)
+{
+    smsemu_opts o = { .listen = "127.0.0.1:0", .servers = servers, .seed = 7, .speed = 1.0,
+                      .token_ttl_s = token_ttl_s, .no_agents = true, .quiet = true };
+    char err[256] = "";
+    smsemu *e = smsemu_start(&o, err, sizeof err);
+    if (!e)
+        fprintf(stderr, "smsemu_start: %s\n", err);
+    return e;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    emu = start_emulator(FLEET, 0);
+    return emu ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    smsemu_stop(emu);
+    curl_global_cleanup();
+    return 0;
+}
+
+static int clear_faults(void **state)
+{
+    (void)state;
+    smsemu_clear_faults(emu);
+    return 0;
+}
+
+static sms_client_opts user_opts(const smsemu *e, const char *user, const char *password)
+{
+    return (sms_client_opts){ .endpoint = smsemu_url(e), .auth = SMS_AUTH_PASSWORD, .user = user,
+                              .domain = SMSEMU_DOMAIN, .project = SMSEMU_PROJECT, .password = password,
+                              .timeout_ms = 20000, .audit_path = "" };
+}
+
+static sms_client *client_as(const smsemu *e, const char *user, const char *password)
+{
+    sms_client_opts o = user_opts(e, user, password);
+    sms_call_error err;
+    sms_client *c = sms_client_new(&o, &err);
+    assert_non_null(c);
+    return c;
+}
+
+static void set_fault(const char *spec)
+{
+    char err[256];
+    const char *specs[] = { spec };
+    assert_int_equal(smsemu_set_faults(emu, specs, 1, err, sizeof err), 0);
+}
+
+/* The id of some registered server. */
+static char *any_server_id(sms_client *c)
+{
+    sms_server_list l;
+    sms_call_error e;
+    assert_int_equal(sms_list_servers(c, NULL, &l, &e), 0);
+    assert_true(l.n_source_servers > 0);
+    char *id = strdup(l.source_servers[0].id);
+    sms_free(&SMS_T_SERVER_LIST, &l);
+    return id;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static double elapsed_ms(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/* ---- auth -------------------------------------------------------------------- */
+
+static void test_builtin_identities_log_in(void **state)
+{
+    (void)state;
+    const char *users[][2] = { { "admin", "admin-pass" }, { "operator", "operator-pass" },
+                               { "viewer", "viewer-pass" } };
+    for (size_t i = 0; i < 3; i++) {
+        sms_client *c = client_as(emu, users[i][0], users[i][1]);
+        sms_call_error e;
+        assert_int_equal(sms_client_login(c, &e), 0);
+        sms_overview ov;
+        assert_int_equal(sms_show_overview(c, &ov, &e), 0);
+        sms_client_stats st = sms_client_get_stats(c);
+        assert_int_equal(st.logins, 1);           /* the cached token was reused */
+        assert_int_equal(st.requests, 2);
+        sms_client_free(c);
+    }
+}
+
+static void test_bad_password_is_401(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "admin", "wrong-pass");
+    sms_call_error e;
+    assert_int_equal(sms_client_login(c, &e), -1);
+    assert_int_equal(e.kind, SMS_E_AUTH);
+    assert_int_equal(e.http_status, 401);
+    char sum[512];
+    sms_call_error_summary(&e, sum, sizeof sum);
+    assert_non_null(strstr(sum, "401"));
+    assert_null(strstr(sum, "wrong-pass"));
+    sms_call_error_free(&e);
+    /* a call fails the same way and sends no SMS request */
+    sms_overview ov;
+    assert_int_equal(sms_show_overview(c, &ov, &e), -1);
+    assert_int_equal(e.kind, SMS_E_AUTH);
+    sms_call_error_free(&e);
+    sms_client_free(c);
+}
+
+static void test_token_refreshed_after_expiry(void **state)
+{
+    (void)state;
+    smsemu *short_lived = start_emulator(0, 1);
+    assert_non_null(short_lived);
+    sms_client *c = client_as(short_lived, "operator", "operator-pass");
+    sms_call_error e;
+    sms_overview ov;
+    assert_int_equal(sms_show_overview(c, &ov, &e), 0);
+    assert_int_equal(sms_client_get_stats(c).logins, 1);
+    struct timespec wait = { 1, 300000000 };     /* let the 1 s token expire */
+    nanosleep(&wait, NULL);
+    assert_int_equal(sms_show_overview(c, &ov, &e), 0);
+    sms_client_stats st = sms_client_get_stats(c);
+    assert_int_equal(st.logins, 2);
+    assert_int_equal(st.requests, 4);       /* refreshed ahead: no request was refused */
+    sms_client_free(c);
+    smsemu_stop(short_lived);
+}
+
+static void test_revoked_token_relogs_once_on_401(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "admin", "admin-pass");
+    sms_call_error e;
+    sms_overview ov;
+    assert_int_equal(sms_show_overview(c, &ov, &e), 0);
+    smsemu_revoke_tokens(emu);
+    assert_int_equal(sms_show_overview(c, &ov, &e), 0);
+    sms_client_stats st = sms_client_get_stats(c);
+    assert_int_equal(st.logins, 2);
+    assert_int_equal(st.requests, 5);        /* login, GET, GET->401, login, GET */
+    sms_client_free(c);
+}
+
+static void test_aksk_signing(void **state)
+{
+    (void)state;
+    sms_client_opts o = { .endpoint = smsemu_url(emu), .ak = SMSEMU_AK, .sk = SMSEMU_SK,
+                          .project_id = SMSEMU_PROJECT_ID, .audit_path = "" };
+    sms_call_error e;
+    sms_client *c = sms_client_new(&o, &e);
+    assert_non_null(c);
+    assert_int_equal(sms_client_login(c, &e), 0);
+    sms_server_list l;
+    assert_int_equal(sms_list_servers(c, NULL, &l, &e), 0);
+    assert_int_equal(l.n_source_servers, FLEET);
+    sms_free(&SMS_T_SERVER_LIST, &l);
+    sms_server_query q = { .name = "no such name & more", .connected = -1 };   /* query encoded + signed */
+    assert_int_equal(sms_list_servers(c, &q, &l, &e), 0);
+    sms_free(&SMS_T_SERVER_LIST, &l);
+    assert_int_equal(sms_client_get_stats(c).logins, 0);
+    sms_client_free(c);
+
+    o.sk = "not-the-secret";
+    c = sms_client_new(&o, &e);
+    sms_overview ov;
+    assert_int_equal(sms_show_overview(c, &ov, &e), -1);
+    assert_int_equal(e.kind, SMS_E_HTTP);
+    assert_int_equal(e.http_status, 401);
+    assert_string_equal(e.api.error_code, "APIGW.0301");
+    sms_call_error_free(&e);
+    sms_client_free(c);
+}
+
+static void test_ready_token(void **state)
+{
+    (void)state;
+    sms_client_opts o = { .endpoint = smsemu_url(emu), .token = "not-a-valid-token", .audit_path = "" };
+    sms_call_error e;
+    sms_client *c = sms_client_new(&o, &e);
+    sms_overview ov;
+    assert_int_equal(sms_show_overview(c, &ov, &e), -1);
+    assert_int_equal(e.http_status, 401);
+    assert_int_equal(sms_client_get_stats(c).requests, 1);     /* no refresh possible */
+    sms_call_error_free(&e);
+    /* login checks a ready token with one read, reported as a login failure */
+    assert_int_equal(sms_client_login(c, &e), -1);
+    assert_int_equal(e.kind, SMS_E_AUTH);
+    assert_int_equal(e.http_status, 401);
+    sms_call_error_free(&e);
+    sms_client_free(c);
+}
+
+/* ---- reads ------------------------------------------------------------------- */
+
+static void test_paging_over_1200_servers(void **state)
+{
+    (void)state;
+    smsemu *big = start_emulator(1200, 0);
+    assert_non_null(big);
+    sms_client *c = client_as(big, "viewer", "viewer-pass");
+    sms_server_list l;
+    sms_call_error e;
+    assert_int_equal(sms_list_servers(c, NULL, &l, &e), 0);
+    assert_int_equal(l.count, 1200);
+    assert_int_equal(l.n_source_servers, 1200);
+    /* every server once: compare sorted ids */
+    char **ids = calloc(l.n_source_servers, sizeof *ids);
+    for (size_t i = 0; i < l.n_source_servers; i++)
+        ids[i] = l.source_servers[i].id;
+    qsort(ids, l.n_source_servers, sizeof *ids, compare_strings);
+    for (size_t i = 1; i < l.n_source_servers; i++)
+        assert_true(strcmp(ids[i - 1], ids[i]) != 0);
+    free(ids);
+    sms_client_stats st = sms_client_get_stats(c);
+    assert_int_equal(st.requests, 1 + 6);     /* login + 6 pages of 200 */
+    sms_free(&SMS_T_SERVER_LIST, &l);
+    sms_client_free(c);
+    smsemu_stop(big);
+}
+
+static void test_show_server_and_404(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "viewer", "viewer-pass");
+    char *id = any_server_id(c);
+    sms_server s;
+    sms_call_error e;
+    assert_int_equal(sms_show_server(c, id, &s, &e), 0);
+    assert_string_equal(s.id, id);
+    sms_free(&SMS_T_SERVER, &s);
+    assert_int_equal(sms_show_server(c, "0000dead-beef-0000-0000-000000000000", &s, &e), -1);
+    assert_int_equal(e.kind, SMS_E_HTTP);
+    assert_int_equal(e.http_status, 404);
+    assert_non_null(e.api.error_code);
+    assert_non_null(e.request_id);
+    assert_int_equal(e.attempts, 1);          /* a 404 is not retried */
+    sms_call_error_free(&e);
+    free(id);
+    sms_client_free(c);
+}
+
+static void test_request_id_captured(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "viewer", "viewer-pass");
+    sms_response r;
+    sms_call_error e;
+    assert_int_equal(sms_request(c, "GET", "/v3/sources/overview", NULL, false, NULL, NULL, &r, &e), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(r.request_id);
+    assert_true(r.body_len > 0);
+    assert_int_equal(r.body[r.body_len], '\0');
+    sms_response_free(&r);
+    sms_client_free(c);
+}
+
+/* ---- errors from mutating calls ------------------------------------------------ */
+
+static void test_viewer_403_decoded_with_all_fields(void **state)
+{
+    (void)state;
+    char audit[] = "/tmp/sms_client_audit.XXXXXX";
+    int fd = mkstemp(audit);
+    assert_true(fd >= 0);
+    close(fd);
+    sms_client_opts o = user_opts(emu, "viewer", "viewer-pass");
+    o.audit_path = audit;
+    o.context = "test";
+    sms_client *c = sms_client_new(&o, NULL);
+    char *id = any_server_id(c);
+    sms_call_error e;
+    assert_int_equal(sms_delete_server(c, id, &e), -1);
+    assert_int_equal(e.kind, SMS_E_HTTP);
+    assert_int_equal(e.http_status, 403);
+    assert_string_equal(e.api.error_code, "SMS.9004");
+    assert_non_null(e.api.error_msg);
+    assert_non_null(e.api.encoded_authorization_message);
+    assert_true(e.api.n_error_param >= 1);
+    assert_true(e.api.n_details >= 1);
+    assert_non_null(e.api.details[0].error_code);
+    assert_non_null(e.request_id);
+    assert_false(e.outcome_unknown);
+    sms_call_error_free(&e);
+    /* audited with the status and code, without the password */
+    FILE *f = fopen(audit, "r");
+    char line[4096] = "";
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    unlink(audit);
+    assert_non_null(strstr(line, "\"http_status\":403"));
+    assert_non_null(strstr(line, "\"error_code\":\"SMS.9004\""));
+    assert_non_null(strstr(line, id));
+    assert_null(strstr(line, "viewer-pass"));
+    free(id);
+    sms_client_free(c);
+}
+
+static void test_readonly_refusal_sends_nothing(void **state)
+{
+    (void)state;
+    sms_client_opts o = user_opts(emu, "admin", "admin-pass");
+    o.readonly = true;
+    sms_client *c = sms_client_new(&o, NULL);
+    assert_true(sms_client_readonly(c));
+    sms_call_error e;
+    assert_int_equal(sms_delete_server(c, "any-id", &e), -1);
+    assert_int_equal(e.kind, SMS_E_READONLY);
+    sms_call_error_free(&e);
+    assert_int_equal(sms_request(c, "POST", "/v3/tasks/x/action", "{}", true, NULL, NULL, NULL, &e), -1);
+    assert_int_equal(e.kind, SMS_E_READONLY);
+    sms_call_error_free(&e);
+    sms_client_stats st = sms_client_get_stats(c);
+    assert_int_equal(st.requests, 0);
+    assert_int_equal(st.logins, 0);
+    /* reads still work */
+    sms_overview ov;
+    assert_int_equal(sms_show_overview(c, &ov, &e), 0);
+    sms_client_free(c);
+}
+
+static void test_mutating_call_not_retried_on_500(void **state)
+{
+    (void)state;
+    sms_client_opts o = user_opts(emu, "admin", "admin-pass");
+    o.max_read_retries = 2;
+    sms_client *c = sms_client_new(&o, NULL);
+    char *id = any_server_id(c);
+    char spec[128];
+    snprintf(spec, sizeof spec, "/v3/sources/%s=status:500", id);
+    set_fault(spec);
+    uint64_t before = sms_client_get_stats(c).requests;
+    sms_call_error e;
+    assert_int_equal(sms_delete_server(c, id, &e), -1);
+    assert_int_equal(e.http_status, 500);
+    assert_int_equal(e.attempts, 1);
+    assert_false(e.outcome_unknown);        /* the server answered */
+    sms_call_error_free(&e);
+    assert_int_equal(sms_client_get_stats(c).requests - before, 1);
+    /* the same path read is retried max_read_retries times */
+    before = sms_client_get_stats(c).requests;
+    sms_server s;
+    assert_int_equal(sms_show_server(c, id, &s, &e), -1);
+    assert_int_equal(e.http_status, 500);
+    assert_int_equal(e.attempts, 3);
+    sms_call_error_free(&e);
+    sms_client_stats st = sms_client_get_stats(c);
+    assert_int_equal(st.requests - before, 3);
+    assert_int_equal(st.retries, 2);
+    free(id);
+    sms_client_free(c);
+}
+
+static void test_mutating_call_without_answer_is_outcome_unknown(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "admin", "admin-pass");
+    char *id = any_server_id(c);
+    char spec[128];
+    snprintf(spec, sizeof spec, "/v3/sources/%s=reset", id);
+    set_fault(spec);
+    sms_call_error e;
+    assert_int_equal(sms_delete_server(c, id, &e), -1);
+    assert_int_equal(e.kind, SMS_E_TRANSPORT);
+    assert_true(e.outcome_unknown);
+    assert_int_equal(e.attempts, 1);
+    char sum[512];
+    sms_call_error_summary(&e, sum, sizeof sum);
+    assert_non_null(strstr(sum, "outcome unknown"));
+    sms_call_error_free(&e);
+    free(id);
+    sms_client_free(c);
+}
+
+static void test_read_retried_after_reset(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "viewer", "viewer-pass");
+    sms_call_error e;
+    assert_int_equal(sms_client_login(c, &e), 0);
+    set_fault("/v3/sources/overview=reset,p=0.5");
+    int ok = 0;
+    for (int i = 0; i < 6; i++) {
+        sms_overview ov;
+        ok += sms_show_overview(c, &ov, &e) == 0;
+        sms_call_error_free(&e);
+    }
+    assert_true(ok >= 5);                       /* resets are absorbed by retries */
+    assert_true(sms_client_get_stats(c).retries >= 1);
+    sms_client_free(c);
+}
+
+static void test_timeouts_retried_for_reads_unknown_for_changes(void **state)
+{
+    (void)state;
+    sms_client_opts o = user_opts(emu, "admin", "admin-pass");
+    o.timeout_ms = 300;
+    o.max_read_retries = 1;
+    sms_client *c = sms_client_new(&o, NULL);
+    /* a server of its own: the delayed delete still happens after the test moves on */
+    sms_nic nic = { .name = "eth0", .ip = "10.9.9.8", .mac = "fa:16:3e:00:00:02" };
+    sms_server body = { .name = "timeout-victim", .ip = "10.9.9.8", .os_type = "LINUX",
+                        .os_version = "CENTOS7.6", .agent_version = "23.1.0", .networks = &nic,
+                        .n_networks = 1 };
+    char *id = NULL;
+    assert_int_equal(sms_agent_register(c, &body, &id, NULL), 0);
+    char spec[128];
+    snprintf(spec, sizeof spec, "/v3/sources/%s=latency:1500", id);
+    set_fault(spec);
+    sms_call_error e;
+    sms_server s;
+    assert_int_equal(sms_show_server(c, id, &s, &e), -1);
+    assert_int_equal(e.kind, SMS_E_TRANSPORT);
+    assert_int_equal(e.curl_code, CURLE_OPERATION_TIMEDOUT);
+    assert_int_equal(e.attempts, 2);
+    assert_false(e.outcome_unknown);
+    sms_call_error_free(&e);
+    assert_int_equal(sms_delete_server(c, id, &e), -1);
+    assert_int_equal(e.curl_code, CURLE_OPERATION_TIMEDOUT);
+    assert_int_equal(e.attempts, 1);
+    assert_true(e.outcome_unknown);          /* the server may still delete it */
+    sms_call_error_free(&e);
+    free(id);
+    sms_client_free(c);
+}
+
+/* ---- cancel, size cap, bad bodies --------------------------------------------- */
+
+typedef struct cancel_run {
+    sms_client *c;
+    int rc;
+    sms_call_error e;
+    struct timespec done;
+} cancel_run;
+
+static void *slow_call(void *arg)
+{
+    cancel_run *r = arg;
+    sms_overview ov;
+    r->rc = sms_show_overview(r->c, &ov, &r->e);
+    clock_gettime(CLOCK_MONOTONIC, &r->done);
+    return NULL;
+}
+
+static void test_cancel_interrupts_slow_request(void **state)
+{
+    (void)state;
+    cancel_run r = { .c = client_as(emu, "viewer", "viewer-pass") };
+    assert_int_equal(sms_client_login(r.c, &r.e), 0);
+    set_fault("/v3/sources/overview=latency:8000");
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, slow_call, &r), 0);
+    struct timespec wait = { 0, 300000000 };
+    nanosleep(&wait, NULL);                     /* the request is now waiting for its answer */
+    struct timespec cancelled;
+    clock_gettime(CLOCK_MONOTONIC, &cancelled);
+    sms_client_cancel(r.c);
+    pthread_join(t, NULL);
+    double ms = elapsed_ms(&cancelled, &r.done);
+    fprintf(stderr, "cancel took %.1f ms\n", ms);
+    assert_int_equal(r.rc, -1);
+    assert_int_equal(r.e.kind, SMS_E_CANCELLED);
+    /* well under libcurl's once-a-second idle callback and the 8 s latency */
+    assert_true(ms < 500.0);
+    sms_call_error_free(&r.e);
+    /* sticky until reset */
+    sms_overview ov;
+    assert_int_equal(sms_show_overview(r.c, &ov, &r.e), -1);
+    assert_int_equal(r.e.kind, SMS_E_CANCELLED);
+    sms_call_error_free(&r.e);
+    smsemu_clear_faults(emu);
+    sms_client_reset_cancel(r.c);
+    assert_int_equal(sms_show_overview(r.c, &ov, &r.e), 0);
+    sms_client_free(r.c);
+}
+
+static void test_response_size_cap(void **state)
+{
+    (void)state;
+    sms_client_opts o = user_opts(emu, "viewer", "viewer-pass");
+    o.max_response_bytes = 4096;
+    sms_client *c = sms_client_new(&o, NULL);
+    sms_call_error e;
+    assert_int_equal(sms_client_login(c, &e), 0);
+    set_fault("/v3/sources/overview=oversize:100000");
+    sms_overview ov;
+    assert_int_equal(sms_show_overview(c, &ov, &e), -1);
+    assert_int_equal(e.kind, SMS_E_TRANSPORT);
+    assert_non_null(strstr(e.message, "larger than 4096"));
+    assert_int_equal(e.attempts, 1);
+    sms_call_error_free(&e);
+    sms_client_free(c);
+}
+
+static void test_malformed_body_is_decode_error(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "viewer", "viewer-pass");
+    set_fault("/v3/sources/overview=malformed");
+    sms_overview ov;
+    sms_call_error e;
+    assert_int_equal(sms_show_overview(c, &ov, &e), -1);
+    assert_int_equal(e.kind, SMS_E_DECODE);
+    assert_int_equal(e.http_status, 200);
+    sms_call_error_free(&e);
+    sms_client_free(c);
+}
+
+/* ---- agent side ------------------------------------------------------------------ */
+
+static void test_agent_registers_and_polls(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "admin", "admin-pass");
+    sms_nic nic = { .name = "eth0", .ip = "10.9.9.9", .mac = "fa:16:3e:00:00:01" };
+    sms_server body = { .name = "agent-test-1", .ip = "10.9.9.9", .os_type = "LINUX",
+                        .os_version = "CENTOS7.6", .agent_version = "23.1.0", .networks = &nic,
+                        .n_networks = 1 };
+    char *id = NULL;
+    sms_call_error e;
+    assert_int_equal(sms_agent_register(c, &body, &id, &e), 0);
+    assert_non_null(id);
+    sms_server s;
+    assert_int_equal(sms_show_server(c, id, &s, &e), 0);
+    assert_string_equal(s.name, "agent-test-1");
+    sms_free(&SMS_T_SERVER, &s);
+    sms_command cmd;
+    assert_int_equal(sms_agent_get_command(c, id, &cmd, &e), 0);
+    sms_free(&SMS_T_COMMAND, &cmd);
+    assert_int_equal(sms_delete_server(c, id, &e), 0);
+    free(id);
+    sms_client_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_builtin_identities_log_in, clear_faults),
+        cmocka_unit_test_teardown(test_bad_password_is_401, clear_faults),
+        cmocka_unit_test_teardown(test_token_refreshed_after_expiry, clear_faults),
+        cmocka_unit_test_teardown(test_revoked_token_relogs_once_on_401, clear_faults),
+        cmocka_unit_test_teardown(test_aksk_signing, clear_faults),
+        cmocka_unit_test_teardown(test_ready_token, clear_faults),
+        cmocka_unit_test_teardown(test_paging_over_1200_servers, clear_faults),
+        cmocka_unit_test_teardown(test_show_server_and_404, clear_faults),
+        cmocka_unit_test_teardown(test_request_id_captured, clear_faults),
+        cmocka_unit_test_teardown(test_viewer_403_decoded_with_all_fields, clear_faults),
+        cmocka_unit_test_teardown(test_readonly_refusal_sends_nothing, clear_faults),
+        cmocka_unit_test_teardown(test_mutating_call_not_retried_on_500, clear_faults),
+        cmocka_unit_test_teardown(test_mutating_call_without_answer_is_outcome_unknown, clear_faults),
+        cmocka_unit_test_teardown(test_read_retried_after_reset, clear_faults),
+        cmocka_unit_test_teardown(test_timeouts_retried_for_reads_unknown_for_changes, clear_faults),
+        cmocka_unit_test_teardown(test_cancel_interrupts_slow_request, clear_faults),
+        cmocka_unit_test_teardown(test_response_size_cap, clear_faults),
+        cmocka_unit_test_teardown(test_malformed_body_is_decode_error, clear_faults),
+        cmocka_unit_test_teardown(test_agent_registers_and_polls, clear_faults),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
