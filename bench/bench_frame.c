@@ -1,0 +1,135 @@
+/* bench_frame - frame cost of the servers pane, in-process: a synthetic fleet of N servers,
+ * the real fleet table (filter + sort) and the real pane drawing, on a terminal of
+ * COLSxROWS whose output goes to /dev/null (ncurses still computes every update).
+ *
+ *   bench_frame [--servers N] [--size 200x60] [--frames F] [--filter TEXT]
+ *
+ * Prints, in milliseconds (median / p99 / max):
+ *   frame_move   one cursor step: draw the pane + doupdate (what a keypress costs)
+ *   frame_new    a new fleet arrives: rebuild the table (filter + sort) + draw + doupdate
+ * A benchmark: it prints figures, it asserts nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <curses.h>
+#include <locale.h>
+#include "ui/app.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static char *name_of(const char *prefix, int i)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s-%05d", prefix, i);
+    return strdup(buf);
+}
+
+/* A deterministic fleet that looks like a migration wave. */
+static sms_fleet *make_fleet(int n)
+{
+    static const char *states[] = { "waiting", "replicate", "syncing", "finished", "error", "stopped" };
+    static const char *cycles[] = { "checking", "setting", "replicating", "syncing", "cutovering", "cutovered" };
+    static const char *kinds[] = { "web-eu", "db-prod", "app", "cache" };
+    sms_fleet *f = calloc(1, sizeof *f);
+    f->servers = calloc((size_t)n, sizeof *f->servers);
+    f->n_servers = (size_t)n;
+    f->count = n;
+    for (int i = 0; i < n; i++) {
+        sms_server *s = &f->servers[i];
+        unsigned h = (unsigned)i * 2654435761u;
+        s->id = name_of("srv", i);
+        s->name = name_of(kinds[h % 4], (int)(h % 100000));
+        char ip[32];
+        snprintf(ip, sizeof ip, "10.20.%d.%d", i / 250 % 250, i % 250 + 1);
+        s->ip = strdup(ip);
+        s->os_type = strdup(h & 1 ? "LINUX" : "WINDOWS");
+        s->state = strdup(states[(h >> 3) % 6]);
+        s->migration_cycle = strdup(cycles[(h >> 7) % 6]);
+        s->totalsize = 100LL << 30;
+        s->replicatesize = (int64_t)((h >> 5) % 101) << 30;
+        s->connected = (h % 17) != 0;
+        s->has_current_task = true;
+        s->current_task.migrate_speed = (double)(h % 900);
+        s->current_task.remain_seconds = h % 7200;
+    }
+    return f;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void report(const char *name, double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    printf("%s_median_ms %.3f\n%s_p99_ms %.3f\n%s_max_ms %.3f\n", name, v[n / 2], name,
+           v[(int)((n - 1) * 0.99)], name, v[n - 1]);
+}
+
+static void draw_pane(sms_app *a)
+{
+    werase(stdscr);
+    sms_view_servers.draw(a, a->view_state[SMS_VIEW_SERVERS], stdscr, LINES, COLS);
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+int main(int argc, char **argv)
+{
+    int n = 10000, cols = 200, rows = 60, frames = 300;
+    const char *filter = "";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--servers")) n = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--size")) sscanf(argv[i + 1], "%dx%d", &cols, &rows);
+        else if (!strcmp(argv[i], "--frames")) frames = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--filter")) filter = argv[i + 1];
+    }
+    setlocale(LC_ALL, "C.UTF-8");
+    FILE *out = fopen("/dev/null", "w");
+    SCREEN *scr = newterm("xterm-256color", out, stdin);
+    if (!scr) { fprintf(stderr, "bench_frame: newterm failed\n"); return 1; }
+    resizeterm(rows, cols);
+    start_color();
+
+    sms_ui_opts o = { .frame_fd = -1 };
+    sms_app a;
+    sms_app_init(&a, NULL, &o);
+    a.sym = &sms_symbols_utf8;
+    sms_theme_builtin(&a.theme);
+    sms_theme_apply(&a.theme, false);
+    sms_fleet *f = make_fleet(n);
+    snprintf(a.table.filter, sizeof a.table.filter, "%s", filter);
+    a.table.sort_col = SMS_COL_PROGRESS;
+
+    double *t = calloc((size_t)frames, sizeof *t);
+    for (int i = 0; i < frames; i++) {
+        double t0 = now_ms();
+        sms_fleet_table_update(&a.table, f, (int64_t)i * 5000);
+        draw_pane(&a);
+        t[i] = now_ms() - t0;
+    }
+    printf("servers %d\nsize %dx%d\nshown_rows %zu\n", n, cols, rows, a.table.n_rows);
+    report("frame_new", t, frames);
+    for (int i = 0; i < frames; i++) {
+        double t0 = now_ms();
+        sms_fleet_table_move(&a.table, (i / 50) % 2 ? -1 : 1);
+        draw_pane(&a);
+        t[i] = now_ms() - t0;
+    }
+    report("frame_move", t, frames);
+    free(t);
+    a.table.fleet = NULL;
+    sms_app_free(&a);
+    endwin();
+    delscreen(scr);
+    fclose(out);
+    return 0;
+}

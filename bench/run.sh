@@ -1,0 +1,155 @@
+#!/bin/bash
+# The benchmark suite of issue 6: builds a Release tree, runs smsconsole against smsemu (a
+# separate process, so the console's own cost is measured alone) through a pseudo-terminal
+# (bench/ptyrun: libvterm screen, bytes, CPU, RSS, key latency), the in-process frame
+# benchmark (bench/bench_frame), and the curl+jq `watch` baseline. Prints figures only.
+#
+#   bench/run.sh [--sizes "100 1000 10000 50000"] [--window S]
+#
+# Takes about 6 minutes on a 2-core machine. See bench/README.md for what each figure means.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+sizes="100 1000 10000 50000"
+window=20               # seconds of steady state per measurement (4 refreshes at 5 s)
+while [ $# -gt 0 ]; do
+    case $1 in
+        --sizes) sizes=$2; shift 2 ;;
+        --window) window=$2; shift 2 ;;
+        *) echo "usage: bench/run.sh [--sizes LIST] [--window S]" >&2; exit 2 ;;
+    esac
+done
+
+need=""
+for p in jq:jq curl:curl watch:procps; do
+    command -v "${p%%:*}" >/dev/null || need="$need ${p#*:}"
+done
+sh "$here/scripts/deps.sh"
+if [ -n "$need" ]; then
+    echo "bench: installing:$need" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+fi
+sh "$here/scripts/build.sh" build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
+B=$here/build-bench
+work=$(mktemp -d)
+emu_pid=""
+cleanup() { [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
+export SMS_USER=admin SMS_PASSWORD=admin-pass SMS_DOMAIN=demo SMS_PROJECT=ap-southeast-1
+export LC_ALL=C.UTF-8 TERM=xterm-256color
+
+# start_emu N [extra smsemu args]: sets URL and emu_pid; prints the start time.
+start_emu() {
+    local n=$1; shift
+    local t0; t0=$(date +%s%N)
+    "$B/src/emulator/smsemu" --servers "$n" --seed 1 --quiet "$@" >"$work/emu.out" 2>"$work/emu.err" &
+    emu_pid=$!
+    until grep -q '^listening on' "$work/emu.out" 2>/dev/null; do
+        kill -0 "$emu_pid" 2>/dev/null || { cat "$work/emu.err" >&2; exit 1; }
+        sleep 0.05
+    done
+    URL=$(awk '/^listening on/{print $3; exit}' "$work/emu.out")
+    export SMS_ENDPOINT=$URL SMS_IAM_ENDPOINT=$URL
+    echo "emulator_start_ms $(( ($(date +%s%N) - t0) / 1000000 ))"
+}
+stop_emu() { kill "$emu_pid" 2>/dev/null; wait "$emu_pid" 2>/dev/null || true; emu_pid=""; }
+requests() { curl -s "$URL/emulator/stats" | jq -r .requests; }
+token() {
+    curl -sS -D - -o /dev/null -H 'Content-Type: application/json' "$URL/v3/auth/tokens" -d \
+        '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"admin-pass","domain":{"name":"demo"}}}},"scope":{"project":{"name":"ap-southeast-1"}}}}' |
+        tr -d '\r' | awk -F': ' 'tolower($1)=="x-subject-token"{print $2}'
+}
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }     # calc EXPR
+fig() { awk -v k="$1" '$1==k{print $2}' "$2"; }      # fig KEY FILE
+console() { echo "$B/smsconsole --refresh ${1:-5}"; }
+ptyrun() { "$B/bench/ptyrun" --size 200x60 --timeout 180 "$@"; }
+
+echo "# smsconsole benchmarks  $(date -u +%FT%TZ)  $(nproc) cores  $(uname -r)"
+for n in $sizes; do
+    echo
+    echo "## servers=$n"
+    start_emu "$n" --no-agents
+    # 1. start to the full fleet on screen, and the requests it took
+    r0=$(requests)
+    ptyrun --until "$n/$n" --quit q -- $(console) >"$work/start.txt"
+    echo "first_full_screen_ms $(fig until_ms "$work/start.txt")"
+    echo "first_full_screen_bytes $(fig until_bytes "$work/start.txt")"
+    echo "first_full_screen_requests $(( $(requests) - r0 ))"
+    # 2, 3, 6. steady state: CPU, RSS and bytes while nothing changes
+    ptyrun --until "$n/$n" --settle 2000 --window "$window" --quit q -- $(console) >"$work/idle.txt"
+    cpu=$(fig window_cpu_s "$work/idle.txt")
+    echo "idle_window_s $(fig window_s "$work/idle.txt")"
+    echo "idle_cpu_s $cpu"
+    echo "idle_cpu_percent $(calc "100 * $cpu / $window")"
+    echo "cpu_per_refresh_ms $(calc "1000 * $cpu / ($window / 5)")"
+    echo "idle_bytes_per_refresh $(( $(fig window_bytes "$work/idle.txt") / (window / 5) ))"
+    echo "rss_steady_mib $(( $(fig rss_kib "$work/idle.txt") / 1024 ))"
+    echo "rss_peak_mib $(( $(fig peak_rss_kib "$work/idle.txt") / 1024 ))"
+    # 4. frame cost of the servers pane (in-process)
+    "$B/bench/bench_frame" --servers "$n" --size 200x60 --frames 300 </dev/null | grep _ms
+    "$B/bench/bench_frame" --servers "$n" --size 200x60 --frames 300 --filter web </dev/null |
+        grep _ms | sed 's/^/filtered_/'
+    if [ "$n" = 10000 ]; then
+        # 6. bytes per refresh when 1 % of the servers change (renamed: a visible change
+        # in the row, as a state change would be), and for a full repaint (Ctrl-L)
+        tok=$(token)
+        curl -s -H "X-Auth-Token: $tok" "$URL/v3/sources?limit=200&offset=0" |
+            jq -r '.source_servers[].id' >"$work/ids"
+        for off in 200 400 600 800; do
+            curl -s -H "X-Auth-Token: $tok" "$URL/v3/sources?limit=200&offset=$off" |
+                jq -r '.source_servers[].id' >>"$work/ids"
+        done
+        cat >"$work/churn.sh" <<EOF
+#!/bin/bash
+# renames 100 servers (1 %) every 5 s
+i=0
+while :; do
+    head -n \$(( (i % 10 + 1) * 100 )) "$work/ids" | tail -n 100 | while read -r id; do
+        curl -s -o /dev/null -X PUT -H "X-Auth-Token: $tok" -H 'Content-Type: application/json' \
+            -d "{\"name\":\"renamed-\$i-\${id:0:6}\"}" "$URL/v3/sources/\$id"
+    done
+    i=\$((i + 1)); sleep 5
+done
+EOF
+        ptyrun --until "$n/$n" --settle 2000 --after-settle "bash $work/churn.sh >/dev/null 2>&1 & echo \$! >$work/churn.pid" \
+            --window "$window" --quit q -- $(console) >"$work/churn.txt"
+        kill "$(cat "$work/churn.pid")" 2>/dev/null || true
+        echo "changed_1pct_bytes_per_refresh $(( $(fig window_bytes "$work/churn.txt") / (window / 5) ))"
+        echo "changed_1pct_cpu_per_refresh_ms $(calc "1000 * $(fig window_cpu_s "$work/churn.txt") / ($window / 5)")"
+        ptyrun --until "$n/$n" --settle 2000 --window 5 --keys $'\x0c' --key-interval 1000 --quit q \
+            -- $(console) >"$work/repaint.txt"
+        echo "full_repaint_bytes $(( $(fig window_bytes "$work/repaint.txt") / $(fig keys_sent "$work/repaint.txt") ))"
+        # 5. keypress-to-screen latency (j/k) while the API answers after 3 s ...
+        ptyrun --until "$n/$n" --settle 1000 \
+            --after-settle "curl -s -X PUT --data-binary '/v3/*=latency:3000' $URL/emulator/faults >/dev/null" \
+            --window "$window" --keys jk --key-interval 50 --quit q -- $(console 1) >"$work/lat_slow.txt"
+        curl -s -X DELETE "$URL/emulator/faults" >/dev/null
+        echo "key_latency_slow_api_p50_ms $(fig key_latency_p50_ms "$work/lat_slow.txt")"
+        echo "key_latency_slow_api_p99_ms $(fig key_latency_p99_ms "$work/lat_slow.txt")"
+        echo "key_latency_slow_api_unanswered $(fig keys_unanswered "$work/lat_slow.txt")"
+        # ... and while full refreshes of 10,000 servers are parsed back to back (--refresh 1)
+        ptyrun --until "$n/$n" --settle 1000 --window "$window" --keys jk --key-interval 50 --quit q \
+            -- $(console 1) >"$work/lat_parse.txt"
+        echo "key_latency_parsing_p50_ms $(fig key_latency_p50_ms "$work/lat_parse.txt")"
+        echo "key_latency_parsing_p99_ms $(fig key_latency_p99_ms "$work/lat_parse.txt")"
+        echo "key_latency_parsing_unanswered $(fig keys_unanswered "$work/lat_parse.txt")"
+        # Side by side: bench/baseline.sh (login + curl pages + jq), as `watch -n 5` runs it.
+        # One refresh timed alone: wall time to the whole fleet and its CPU (children).
+        t0=$(date +%s%N)
+        bcpu=$( { bash "$here/bench/baseline.sh" "$URL" >/dev/null; times; } | tail -1 |
+            awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
+        bms=$(( ($(date +%s%N) - t0) / 1000000 ))
+        echo "baseline_full_fleet_ms $bms"
+        echo "baseline_cpu_per_refresh_ms $(calc "1000 * $bcpu")"
+        # What the terminal receives: `watch` in the same pty for two refresh cycles.
+        bwin=$(( 2 * (bms / 1000 + 6) ))
+        ptyrun --until "NAME" --window "$bwin" --quit q \
+            -- watch -t -n 5 bash "$here/bench/baseline.sh" "$URL" >"$work/base.txt"
+        echo "baseline_bytes_per_refresh $(( $(fig window_bytes "$work/base.txt") / 2 ))"
+        echo "ratio_full_fleet_on_screen $(calc "$(fig until_ms "$work/start.txt") / $bms")"
+        echo "ratio_cpu_per_refresh $(calc "1000 * $cpu / ($window / 5) / (1000 * $bcpu)")"
+        echo "ratio_bytes_per_refresh $(calc "($(fig window_bytes "$work/idle.txt") / ($window / 5) + 1) / ($(fig window_bytes "$work/base.txt") / 2 + 1)")"
+    fi
+    stop_emu
+done
