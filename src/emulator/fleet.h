@@ -40,6 +40,12 @@ typedef struct smsemu_fleet smsemu_fleet;
 smsemu_fleet *smsemu_fleet_start(const smsemu_fleet_opts *o, char *errbuf, size_t errlen);
 void smsemu_fleet_stop(smsemu_fleet *f);     /* NULL-safe; joins every thread */
 
+/* Real milliseconds between two command polls of one agent: AGENT period / speed, but
+ * never so short that the fleet exceeds its request budget (so it grows with the fleet:
+ * ~40 s for 10,000 agents). A connectivity window shorter than this would show healthy
+ * agents as disconnected. 0 for NULL. */
+int64_t smsemu_fleet_poll_period_ms(const smsemu_fleet *f);
+
 /* The register body (§3.9) of agent i for a seed: deterministic, for tests.
  * Fills *out (free with sms_free(&SMS_T_REGISTER, out)). 0 ok. */
 int smsemu_fleet_body(uint64_t seed, int i, sms_server *out);

@@ -1,3 +1,156 @@
-/* placeholder until the emulator lands */
+/* smsemu_main.c - the smsemu program: options, start the emulator, print the URL on
+ * the first line of stdout, wait for SIGINT/SIGTERM, stop cleanly. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { fputs("smsemu: not built yet\n", stderr); return 1; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "emulator/emu.h"
+#include "emulator/emulator.h"
+
+#define MAX_FAULTS 64
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+"usage: smsemu [--listen HOST:PORT] [--servers N] [--seed S] [--speed X]\n"
+"              [--token-ttl SECONDS] [--fault SPEC]... [--scenario FILE] [--no-agents] [--quiet]\n"
+"\n"
+"A local Huawei Cloud SMS v3 + IAM emulator. The first line on stdout is\n"
+"'listening on http://HOST:PORT'. SIGINT/SIGTERM stop it.\n"
+"\n"
+"  --listen HOST:PORT   address to bind (default 127.0.0.1:0, port 0 = any free port)\n"
+"  --servers N          simulated agents (default 40; 0 = empty service)\n"
+"  --seed S             reproducible fleet and faults (default 1)\n"
+"  --speed X            time compression for the agents (default 1.0)\n"
+"  --token-ttl SECONDS  IAM token lifetime (default 86400)\n"
+"  --fault SPEC         'GLOB=KIND[:ARG][,p=PROBABILITY]', repeatable; GLOB matches the path\n"
+"  --scenario FILE      fault specs, one per line, '#' comments\n"
+"  --no-agents          register the fleet, then keep it idle\n"
+"  --quiet              no log lines on stderr\n"
+"\n"
+"Identities (domain '" SMSEMU_DOMAIN "', project '" SMSEMU_PROJECT "' = " SMSEMU_PROJECT_ID "):\n"
+"  admin / admin-pass         everything\n"
+"  operator / operator-pass   everything but deleting\n"
+"  viewer / viewer-pass       read only (mutating calls: 403 SMS.9004)\n"
+"  AK/SK " SMSEMU_AK " / " SMSEMU_SK " (SDK-HMAC-SHA256) acts as admin\n"
+"IAM: POST /v3/auth/tokens on the same address.\n"
+"\n"
+"Fault kinds:\n%s"
+"Examples: '/v3/sources*=status:503,p=0.3'  '*=latency:3000'  '*=reset,p=0.05'\n"
+"\n"
+"Emulator-only endpoints (no auth, never faulted): GET|PUT|DELETE /emulator/faults,\n"
+"POST /emulator/revoke-tokens, GET /emulator/commands?server_id=ID, GET /emulator/stats,\n"
+"POST /emulator/clock?advance_s=N.\n", emu_fault_kinds_help());
+}
+
+static int parse_int(const char *s, long min, long max, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, smsemu_opts *o, const char **faults)
+{
+    enum { O_LISTEN = 1, O_SERVERS, O_SEED, O_SPEED, O_TTL, O_FAULT, O_SCENARIO, O_NOAGENTS, O_QUIET, O_HELP };
+    static const struct option longopts[] = {
+        {"listen", required_argument, NULL, O_LISTEN}, {"servers", required_argument, NULL, O_SERVERS},
+        {"seed", required_argument, NULL, O_SEED}, {"speed", required_argument, NULL, O_SPEED},
+        {"token-ttl", required_argument, NULL, O_TTL}, {"fault", required_argument, NULL, O_FAULT},
+        {"scenario", required_argument, NULL, O_SCENARIO}, {"no-agents", no_argument, NULL, O_NOAGENTS},
+        {"quiet", no_argument, NULL, O_QUIET}, {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+    };
+    char err[256];
+    long v;
+    for (int c; (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1;) {
+        switch (c) {
+        case O_LISTEN: o->listen = optarg; break;
+        case O_SERVERS:
+            if (parse_int(optarg, 0, 1000000, &v) < 0) goto bad;
+            o->servers = (int)v;
+            break;
+        case O_SEED: {
+            char *end = NULL;
+            o->seed = strtoull(optarg, &end, 10);
+            if (!*optarg || *end) goto bad;
+            break;
+        }
+        case O_SPEED: {
+            char *end = NULL;
+            o->speed = strtod(optarg, &end);
+            if (!*optarg || *end || !(o->speed > 0 && o->speed <= 10000)) goto bad;
+            break;
+        }
+        case O_TTL:
+            if (parse_int(optarg, 1, 10L * 365 * 86400, &v) < 0) goto bad;
+            o->token_ttl_s = (int)v;
+            break;
+        case O_FAULT:
+            if (smsemu_parse_fault(optarg, err, sizeof err) < 0) {
+                fprintf(stderr, "smsemu: %s\n", err);
+                return -1;
+            }
+            if (o->n_faults == MAX_FAULTS) {
+                fprintf(stderr, "smsemu: at most %d --fault options\n", MAX_FAULTS);
+                return -1;
+            }
+            faults[o->n_faults++] = optarg;
+            break;
+        case O_SCENARIO: o->scenario_path = optarg; break;
+        case O_NOAGENTS: o->no_agents = true; break;
+        case O_QUIET: o->quiet = true; break;
+        case O_HELP: case 'h': usage(stdout); exit(0);
+        default: usage(stderr); return -1;
+        }
+        continue;
+bad:
+        fprintf(stderr, "smsemu: bad value '%s' for --%s (see --help)\n", optarg, longopts[c - 1].name);
+        return -1;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "smsemu: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *faults[MAX_FAULTS];
+    smsemu_opts o = {.listen = "127.0.0.1:0", .servers = 40, .seed = 1, .speed = 1.0, .token_ttl_s = 86400};
+    if (parse_options(argc, argv, &o, faults) < 0)
+        return 2;
+    o.faults = faults;
+    /* signals are taken with sigwait: block them before any thread starts */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    char err[512];
+    smsemu *e = smsemu_start(&o, err, sizeof err);
+    if (!e) {
+        fprintf(stderr, "smsemu: %s\n", err);
+        curl_global_cleanup();
+        return 1;
+    }
+    printf("listening on %s\n", smsemu_url(e));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (!o.quiet)
+        fprintf(stderr, "smsemu: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    smsemu_stop(e);
+    curl_global_cleanup();
+    return 0;
+}

@@ -1,3 +1,0 @@
-/* placeholder so the library has a source until the layer lands; delete when adding files */
-int sms_emulator_placeholder(void);
-int sms_emulator_placeholder(void) { return 0; }
