@@ -1,3 +1,404 @@
-/* placeholder until the console lands */
+/* main.c - smsconsole: arguments, config and credentials, then the poller and the UI
+ * (or a one-shot --dump). --demo runs the emulator in-process.
+ *
+ * Precedence for every setting: command line > environment > config context > default.
+ * Secrets come from the environment, the config's password_command or a prompt on the
+ * terminal, never from argv; they are wiped once the clients hold their own copies. */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { fputs("smsconsole: not built yet\n", stderr); return 1; }
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include "api/poller.h"
+#include "emulator/emulator.h"
+#include "ui/config.h"
+#include "ui/ui.h"
+
+#define EXIT_USAGE 2
+#define SECRET_MAX 512
+
+typedef struct cli {
+    const char *config_path, *context, *theme, *dump;
+    const char *endpoint, *iam_endpoint, *user, *domain, *project;
+    int refresh_s;
+    bool readonly, dashboard, demo, insecure, ascii, mouse, bell;
+} cli;
+
+/* Everything one run of the poller needs; strings point into cli/config/env or `own`. */
+typedef struct session {
+    sms_client_opts client;
+    const char *context, *region;
+    char password[SECRET_MAX];
+    smsemu *emu;
+} session;
+
+static void usage(FILE *f)
+{
+    fputs("Usage: smsconsole [OPTION]...\n"
+          "An operations console for the Server Migration Service (SMS v3).\n\n"
+          "  -c, --config FILE       config file (default $XDG_CONFIG_HOME/smsconsole/config)\n"
+          "  -C, --context NAME      context from the config file\n"
+          "  -t, --theme NAME        colour theme (default, light, high-contrast, monochrome)\n"
+          "  -r, --refresh SEC       fleet refresh interval, 1-3600 seconds (default 5)\n"
+          "  -R, --readonly          never send a request that changes anything\n"
+          "  -d, --dashboard         read-only fleet summary for a wall screen\n"
+          "      --demo              run the built-in emulator with a demo fleet, as admin\n"
+          "      --dump json|text    print the fleet once and exit\n"
+          "      --endpoint URL      SMS endpoint          (env SMS_ENDPOINT)\n"
+          "      --iam-endpoint URL  IAM endpoint          (env SMS_IAM_ENDPOINT)\n"
+          "      --user NAME         IAM user              (env SMS_USER)\n"
+          "      --domain NAME       IAM account (domain)  (env SMS_DOMAIN)\n"
+          "      --project NAME      project name or id    (env SMS_PROJECT)\n"
+          "      --insecure          do not verify TLS certificates (dangerous)\n"
+          "      --ascii             ASCII lines and bars only\n"
+          "      --mouse             enable the mouse (off by default: it breaks copying over SSH)\n"
+          "      --bell              ring the bell when a server enters the error state\n"
+          "  -h, --help              this help\n"
+          "  -V, --version           version\n\n"
+          "Credentials: SMS_PASSWORD, SMS_AUTH_TOKEN, or HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK /\n"
+          "HUAWEICLOUD_SDK_PROJECT_ID in the environment, password_command in the config, or a\n"
+          "prompt. Passwords are never accepted on the command line. See smsconsole(1).\n", f);
+}
+
+enum { OPT_DEMO = 256, OPT_DUMP, OPT_ENDPOINT, OPT_IAM, OPT_USER, OPT_DOMAIN, OPT_PROJECT, OPT_INSECURE,
+       OPT_ASCII, OPT_MOUSE, OPT_BELL };
+
+static int parse_refresh(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && v >= 1 && v <= 3600 ? (int)v : -1;
+}
+
+/* 0 ok, 1 exit successfully (help/version), -1 usage error. */
+static int parse_args(int argc, char **argv, cli *c)
+{
+    static const struct option opts[] = {
+        { "config", 1, NULL, 'c' }, { "context", 1, NULL, 'C' }, { "theme", 1, NULL, 't' },
+        { "refresh", 1, NULL, 'r' }, { "readonly", 0, NULL, 'R' }, { "dashboard", 0, NULL, 'd' },
+        { "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' }, { "demo", 0, NULL, OPT_DEMO },
+        { "dump", 1, NULL, OPT_DUMP }, { "endpoint", 1, NULL, OPT_ENDPOINT }, { "iam-endpoint", 1, NULL, OPT_IAM },
+        { "user", 1, NULL, OPT_USER }, { "domain", 1, NULL, OPT_DOMAIN }, { "project", 1, NULL, OPT_PROJECT },
+        { "insecure", 0, NULL, OPT_INSECURE }, { "ascii", 0, NULL, OPT_ASCII }, { "mouse", 0, NULL, OPT_MOUSE },
+        { "bell", 0, NULL, OPT_BELL }, { NULL, 0, NULL, 0 },
+    };
+    int o;
+    while ((o = getopt_long(argc, argv, "c:C:t:r:RdhV", opts, NULL)) != -1) {
+        switch (o) {
+        case 'c': c->config_path = optarg; break;
+        case 'C': c->context = optarg; break;
+        case 't': c->theme = optarg; break;
+        case 'r':
+            if ((c->refresh_s = parse_refresh(optarg)) < 0) {
+                fprintf(stderr, "smsconsole: --refresh: expected 1-3600 seconds, not \"%s\"\n", optarg);
+                return -1;
+            }
+            break;
+        case 'R': c->readonly = true; break;
+        case 'd': c->dashboard = c->readonly = true; break;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf("smsconsole %s\n", SMS_VERSION); return 1;
+        case OPT_DEMO: c->demo = true; break;
+        case OPT_DUMP:
+            if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
+                fprintf(stderr, "smsconsole: --dump: expected json or text, not \"%s\"\n", optarg);
+                return -1;
+            }
+            c->dump = optarg;
+            break;
+        case OPT_ENDPOINT: c->endpoint = optarg; break;
+        case OPT_IAM: c->iam_endpoint = optarg; break;
+        case OPT_USER: c->user = optarg; break;
+        case OPT_DOMAIN: c->domain = optarg; break;
+        case OPT_PROJECT: c->project = optarg; break;
+        case OPT_INSECURE: c->insecure = true; break;
+        case OPT_ASCII: c->ascii = true; break;
+        case OPT_MOUSE: c->mouse = true; break;
+        case OPT_BELL: c->bell = true; break;
+        default: usage(stderr); return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "smsconsole: unexpected argument \"%s\" (passwords are not taken from the command line)\n",
+                argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- config ------------------------------------------------------------------ */
+
+static int load_config(const cli *c, sms_config *cfg)
+{
+    char def[512], err[600];
+    const char *path = c->config_path ? c->config_path : sms_config_default_path(def, sizeof def);
+    int rc = sms_config_load(path, cfg, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "smsconsole: %s\n", err);
+        return -1;
+    }
+    if (rc == 1 && c->config_path) {
+        fprintf(stderr, "smsconsole: %s: no such file\n", path);
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->n_warnings; i++)
+        fprintf(stderr, "smsconsole: warning: %s\n", cfg->warnings[i]);
+    return 0;
+}
+
+/* ---- credentials --------------------------------------------------------------- */
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+static const char *pick(const char *flag, const char *envname, const char *cfg)
+{
+    return flag ? flag : env(envname) ? env(envname) : cfg;
+}
+
+static void strip_newline(char *s)
+{
+    s[strcspn(s, "\r\n")] = '\0';
+}
+
+static int password_from_command(const char *cmd, char *out, size_t len)
+{
+    FILE *f = popen(cmd, "r");
+    if (!f) {
+        fprintf(stderr, "smsconsole: password_command: cannot run it\n");
+        return -1;
+    }
+    bool got = fgets(out, (int)len, f) != NULL;
+    int status = pclose(f);
+    if (!got || status != 0) {
+        explicit_bzero(out, len);
+        fprintf(stderr, "smsconsole: password_command failed (exit status %d)\n", status);
+        return -1;
+    }
+    strip_newline(out);
+    return 0;
+}
+
+static int password_from_tty(const char *user, char *out, size_t len)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    struct termios old, quiet;
+    if (!tty || tcgetattr(fileno(tty), &old) < 0) {
+        if (tty)
+            fclose(tty);
+        fprintf(stderr, "smsconsole: no password: set SMS_PASSWORD or password_command, or run in a terminal\n");
+        return -1;
+    }
+    fprintf(tty, "Password for %s: ", user ? user : "the IAM user");
+    fflush(tty);
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+    bool got = fgets(out, (int)len, tty) != NULL;
+    tcsetattr(fileno(tty), TCSAFLUSH, &old);
+    fputc('\n', tty);
+    fclose(tty);
+    if (!got)
+        return -1;
+    strip_newline(out);
+    return 0;
+}
+
+static sms_auth_method auth_from_config(const sms_context_cfg *ctx)
+{
+    if (!ctx || !ctx->auth)
+        return SMS_AUTH_AUTO;
+    if (strcmp(ctx->auth, "aksk") == 0)
+        return SMS_AUTH_AKSK;
+    if (strcmp(ctx->auth, "token") == 0)
+        return SMS_AUTH_TOKEN;
+    return SMS_AUTH_PASSWORD;
+}
+
+static int fill_credentials(session *s, const sms_context_cfg *ctx)
+{
+    sms_client_opts *o = &s->client;
+    o->token = env("SMS_AUTH_TOKEN");
+    o->ak = env("HUAWEICLOUD_SDK_AK");
+    o->sk = env("HUAWEICLOUD_SDK_SK");
+    o->project_id = env("HUAWEICLOUD_SDK_PROJECT_ID") ? env("HUAWEICLOUD_SDK_PROJECT_ID") : ctx ? ctx->project_id : NULL;
+    bool wants_password = o->auth == SMS_AUTH_PASSWORD || (o->auth == SMS_AUTH_AUTO && !o->token && !(o->ak && o->sk));
+    if (!wants_password)
+        return 0;
+    if (env("SMS_PASSWORD"))
+        snprintf(s->password, sizeof s->password, "%s", env("SMS_PASSWORD"));
+    else if (ctx && ctx->password_command && password_from_command(ctx->password_command, s->password, sizeof s->password) < 0)
+        return -1;
+    else if (!s->password[0] && password_from_tty(o->user, s->password, sizeof s->password) < 0)
+        return -1;
+    o->password = s->password;
+    return 0;
+}
+
+/* ---- sessions ---------------------------------------------------------------- */
+
+static int start_demo(session *s, const char *user)
+{
+    static char url[128];
+    char err[256];
+    const char *n = env("SMSCONSOLE_DEMO_SERVERS"), *speed = env("SMSCONSOLE_DEMO_SPEED");
+    smsemu_opts eo = { .listen = "127.0.0.1:0", .servers = n ? atoi(n) : 60, .seed = 1,
+                       .speed = speed ? atof(speed) : 10.0, .quiet = true };
+    s->emu = smsemu_start(&eo, err, sizeof err);
+    if (!s->emu) {
+        fprintf(stderr, "smsconsole: --demo: cannot start the emulator: %s\n", err);
+        return -1;
+    }
+    snprintf(url, sizeof url, "%s", smsemu_url(s->emu));
+    snprintf(s->password, sizeof s->password, "%s-pass", user);
+    s->client = (sms_client_opts){ .endpoint = url, .iam_endpoint = url, .auth = SMS_AUTH_PASSWORD,
+                                   .user = user, .domain = SMSEMU_DOMAIN, .project = SMSEMU_PROJECT,
+                                   .password = s->password, .audit_path = "", .context = "demo" };
+    s->context = "demo";
+    s->region = SMSEMU_PROJECT;
+    return 0;
+}
+
+static int prepare_session(session *s, const cli *c, const sms_config *cfg, const char *context)
+{
+    memset(s, 0, sizeof *s);
+    if (c->demo) {
+        const char *user = env("SMSCONSOLE_DEMO_USER") ? env("SMSCONSOLE_DEMO_USER") : "admin";
+        if (start_demo(s, user) < 0)
+            return -1;
+        s->client.readonly = c->readonly || cfg->readonly;
+        return 0;
+    }
+    const sms_context_cfg *ctx = sms_config_context(cfg, context);
+    if (context && !ctx) {
+        fprintf(stderr, "smsconsole: context \"%s\" is not in %s\n", context, cfg->path ? cfg->path : "the config");
+        return -1;
+    }
+    sms_client_opts *o = &s->client;
+    o->endpoint = pick(c->endpoint, "SMS_ENDPOINT", ctx ? ctx->endpoint : NULL);
+    o->iam_endpoint = pick(c->iam_endpoint, "SMS_IAM_ENDPOINT", ctx ? ctx->iam_endpoint : NULL);
+    o->user = pick(c->user, "SMS_USER", ctx ? ctx->user : NULL);
+    o->domain = pick(c->domain, "SMS_DOMAIN", ctx ? ctx->domain : NULL);
+    o->project = pick(c->project, "SMS_PROJECT", ctx ? ctx->project : NULL);
+    o->auth = auth_from_config(ctx);
+    o->cacert = ctx ? ctx->cacert : NULL;
+    o->insecure = c->insecure || (ctx && ctx->insecure);
+    o->readonly = c->readonly || cfg->readonly || (ctx && ctx->readonly);
+    o->context = ctx ? ctx->name : "default";
+    s->context = o->context;
+    s->region = ctx && ctx->region ? ctx->region : o->project;
+    if (!o->endpoint) {
+        fprintf(stderr, "smsconsole: no SMS endpoint: use --endpoint, SMS_ENDPOINT or a config context "
+                        "(or --demo to try it)\n");
+        return -1;
+    }
+    if (o->insecure)
+        fprintf(stderr, "smsconsole: WARNING: TLS certificate verification is OFF for %s\n", o->endpoint);
+    return fill_credentials(s, ctx);
+}
+
+static void end_session(session *s)
+{
+    explicit_bzero(s->password, sizeof s->password);
+    smsemu_stop(s->emu);
+    s->emu = NULL;
+}
+
+static int run_dump(session *s, const char *fmt)
+{
+    sms_call_error e = { 0 };
+    int rc = sms_dump(&s->client, strcmp(fmt, "json") == 0 ? SMS_DUMP_JSON : SMS_DUMP_TEXT, stdout, &e);
+    explicit_bzero(s->password, sizeof s->password);
+    if (rc < 0) {
+        char msg[512];
+        sms_call_error_summary(&e, msg, sizeof msg);
+        fprintf(stderr, "smsconsole: --dump: %s\n", msg);
+    }
+    sms_call_error_free(&e);
+    return rc < 0 ? 1 : 0;
+}
+
+/* The poller's threads start with every signal blocked, so SIGWINCH and SIGINT reach
+ * the UI thread and interrupt its poll(). */
+static sms_poller *start_poller(const session *s, int refresh_ms, sms_call_error *e)
+{
+    sigset_t all, old;
+    sms_poller_opts po = { .client = s->client, .refresh_ms = refresh_ms,
+                           .history_path = s->emu ? "" : NULL };
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    sms_poller *p = sms_poller_start(&po, e);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return p;
+}
+
+static int frame_fd_from_env(void)
+{
+    const char *v = env("SMSCONSOLE_FRAME_FD");      /* test hook: one byte per frame */
+    return v ? atoi(v) : -1;
+}
+
+/* One poller + UI run; returns the UI's result (SWITCH_CONTEXT fills next). */
+static int run_console(session *s, const cli *c, const sms_config *cfg, char *next, size_t len)
+{
+    int refresh_s = c->refresh_s ? c->refresh_s : cfg->refresh_s ? cfg->refresh_s : 5;
+    sms_call_error e = { 0 };
+    sms_poller *p = start_poller(s, refresh_s * 1000, &e);
+    explicit_bzero(s->password, sizeof s->password);   /* the clients hold their own copies */
+    if (!p) {
+        char msg[512];
+        sms_call_error_summary(&e, msg, sizeof msg);
+        fprintf(stderr, "smsconsole: %s\n", msg);
+        sms_call_error_free(&e);
+        return SMS_UI_FAILED;
+    }
+    sms_ui_opts uo = { .config = cfg, .context = s->context, .region = s->region, .user = s->client.user,
+                       .theme = c->theme, .refresh_ms = refresh_s * 1000, .readonly = s->client.readonly,
+                       .dashboard = c->dashboard, .insecure = s->client.insecure,
+                       .mouse = c->mouse || cfg->mouse, .bell = c->bell || cfg->bell, .ascii = c->ascii,
+                       .frame_fd = frame_fd_from_env() };
+    sms_ui_result r = sms_ui_run(p, &uo, next, len);
+    sms_poller_stop(p);
+    return r;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = { 0 };
+    sms_config cfg = { 0 };
+    int rc = parse_args(argc, argv, &c);
+    if (rc != 0)
+        return rc > 0 ? 0 : EXIT_USAGE;
+    setlocale(LC_ALL, "");              /* before any thread: cJSON reads the locale */
+    signal(SIGPIPE, SIG_IGN);
+    if (load_config(&c, &cfg) < 0)
+        return EXIT_USAGE;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    char context[64] = "";
+    snprintf(context, sizeof context, "%s", c.context ? c.context : "");
+    int result;
+    do {
+        session s;
+        if (prepare_session(&s, &c, &cfg, context[0] ? context : NULL) < 0) {
+            end_session(&s);
+            result = EXIT_USAGE;
+            break;
+        }
+        char next[64] = "";
+        result = c.dump ? run_dump(&s, c.dump) : run_console(&s, &c, &cfg, next, sizeof next);
+        end_session(&s);
+        if (result == SMS_UI_SWITCH_CONTEXT)
+            snprintf(context, sizeof context, "%s", next);
+    } while (!c.dump && result == SMS_UI_SWITCH_CONTEXT);   /* a failed dump returns 1 too */
+    curl_global_cleanup();
+    sms_config_free(&cfg);
+    return result == SMS_UI_FAILED ? 1 : result;
+}

@@ -109,6 +109,12 @@ attr_t sms_severity_attr(int severity);
 /* Server state label ("Replicating") or the raw value. */
 const char *sms_state_label(const char *state);
 
+/* app.c, for screen.c: life cycle, snapshot intake, mouse reporting. */
+void sms_app_init(sms_app *a, sms_poller *p, const sms_ui_opts *o);
+void sms_app_free(sms_app *a);
+void sms_app_take_snapshots(sms_app *a);    /* newest snapshot in (held while paused) */
+void sms_app_set_mouse(sms_app *a, bool on);
+
 void sms_app_message(sms_app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Run an action from a key or the `:` line (arg may be NULL). */
 void sms_app_do(sms_app *a, sms_action_id act, const char *arg);
@@ -135,6 +141,8 @@ bool sms_confirm_key(sms_app *a, int key);
 void sms_confirm_draw(sms_app *a, int rows, int cols);
 void sms_pending_free(sms_pending_action *pa);
 void sms_app_submit(sms_app *a, sms_pending_action *pa);     /* after confirmation */
+/* "MBIT [HH:MM-HH:MM]" is a valid :speed-limit argument (checked before asking). */
+bool sms_speed_arg_valid(const char *arg);
 
 /* view_error.c: the inline error / details panel */
 void sms_error_panel_open(sms_app *a, const char *title, const sms_call_error *e);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libconfig.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,15 @@ const char *sms_config_default_path(char *buf, size_t len)
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
-static void warn(sms_config *c, const config_setting_t *s, const char *fmt, const char *what)
+static void warn(sms_config *c, const config_setting_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void warn(sms_config *c, const config_setting_t *s, const char *fmt, ...)
 {
     char msg[512], line[600];
-    snprintf(msg, sizeof msg, fmt, what);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     snprintf(line, sizeof line, "%s:%u: %s", c->path ? c->path : "config",
              config_setting_source_line(s), msg);
     char **w = realloc(c->warnings, (c->n_warnings + 1) * sizeof *w);

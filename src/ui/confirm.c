@@ -1,0 +1,256 @@
+/* confirm.c - the confirmation dialog in front of every mutating action, and the
+ * hand-over of a confirmed action to the poller's action worker.
+ *
+ * Cancel is the default: only `y` confirms a yes/no question; a typed confirmation
+ * (DELETE) must match the server name, or the number of servers when several are
+ * targeted, exactly. */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_CTRL(c) ((c) & 0x1f)
+
+void sms_pending_free(sms_pending_action *pa)
+{
+    for (size_t i = 0; i < pa->n; i++) {
+        free(pa->ids ? pa->ids[i] : NULL);
+        free(pa->names ? pa->names[i] : NULL);
+    }
+    free(pa->ids);
+    free(pa->names);
+    free(pa->arg);
+    memset(pa, 0, sizeof *pa);
+}
+
+/* "web-01" or "3 servers (web-01, web-02, db-01)" */
+static void describe_targets(const sms_pending_action *pa, char *buf, size_t len)
+{
+    if (pa->n == 1) {
+        snprintf(buf, len, "%s", pa->names[0]);
+        return;
+    }
+    size_t at = (size_t)snprintf(buf, len, "%zu servers (", pa->n);
+    for (size_t i = 0; i < pa->n && at < len; i++) {
+        if (i == 3) {
+            at += (size_t)snprintf(buf + at, len - at, ", ...");
+            break;
+        }
+        at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? ", " : "", pa->names[i]);
+    }
+    if (at < len)
+        snprintf(buf + at, len - at, ")");
+}
+
+static const char *action_verb(sms_action_id act)
+{
+    switch (act) {
+    case SMS_A_START:       return "Start the migration of";
+    case SMS_A_STOP:        return "Stop (pause) the migration of";
+    case SMS_A_SYNC:        return "Synchronise the increments of";
+    case SMS_A_DELETE:      return "DELETE the source server record of";
+    case SMS_A_UPLOAD_LOG:  return "Collect the agent logs of";
+    case SMS_A_RESET_ACL:   return "Reset the log ACL of";
+    case SMS_A_SPEED_LIMIT: return "Set the speed limit of";
+    case SMS_A_EXPORT:      return "Export the consistency results of";
+    case SMS_A_LAUNCH:      return "Launch the target server of";
+    default:                return sms_actions[act].name;
+    }
+}
+
+void sms_confirm_open(sms_app *a, sms_pending_action *pa)
+{
+    sms_confirm *c = &a->confirm;
+    char targets[160];
+    sms_pending_free(&c->pending);
+    memset(c, 0, sizeof *c);
+    c->pending = *pa;
+    memset(pa, 0, sizeof *pa);
+    c->kind = sms_actions[c->pending.act].confirm;
+    if (c->kind == SMS_CONFIRM_NONE) {
+        sms_app_submit(a, &c->pending);
+        return;
+    }
+    describe_targets(&c->pending, targets, sizeof targets);
+    snprintf(c->question, sizeof c->question, "%s %s%s%s?", action_verb(c->pending.act), targets,
+             c->pending.arg ? ": " : "", c->pending.arg ? c->pending.arg : "");
+    if (c->kind == SMS_CONFIRM_TYPED) {
+        if (c->pending.n == 1)
+            snprintf(c->expect, sizeof c->expect, "%s", c->pending.names[0]);
+        else
+            snprintf(c->expect, sizeof c->expect, "%zu", c->pending.n);
+    }
+    c->active = true;
+    a->dirty = true;
+}
+
+static void confirm_close(sms_app *a, bool accept)
+{
+    sms_confirm *c = &a->confirm;
+    c->active = false;
+    a->dirty = true;
+    if (accept)
+        sms_app_submit(a, &c->pending);
+    else
+        sms_app_message(a, false, "%s cancelled: nothing was sent", sms_actions[c->pending.act].name);
+    sms_pending_free(&c->pending);
+}
+
+static bool typed_key(sms_app *a, int key)
+{
+    sms_confirm *c = &a->confirm;
+    if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+        if (strcmp(c->typed, c->expect) == 0) {
+            confirm_close(a, true);
+        } else {
+            confirm_close(a, false);
+            sms_app_message(a, true, "%s cancelled: \"%s\" does not match", sms_actions[SMS_A_DELETE].name,
+                            c->typed);
+        }
+    } else if (key == KEY_BACKSPACE || key == 0x7F || key == KEY_CTRL('h')) {
+        if (c->len)
+            c->typed[--c->len] = '\0';
+    } else if (key >= 0x20 && key < 0x100 && key != 0x7F && c->len + 1 < sizeof c->typed) {
+        c->typed[c->len++] = (char)key;
+        c->typed[c->len] = '\0';
+    }
+    return true;
+}
+
+bool sms_confirm_key(sms_app *a, int key)
+{
+    sms_confirm *c = &a->confirm;
+    if (!c->active)
+        return false;
+    a->dirty = true;
+    if (key == 27 || key == KEY_CTRL('c') || key == KEY_CTRL('g')) {
+        confirm_close(a, false);
+        return true;
+    }
+    if (c->kind == SMS_CONFIRM_TYPED)
+        return typed_key(a, key);
+    if (key == 'y' || key == 'Y')
+        confirm_close(a, true);
+    else if (key == 'n' || key == 'N' || key == 'q' || key == '\n' || key == '\r' || key == KEY_ENTER)
+        confirm_close(a, false);
+    return true;                        /* everything else is swallowed while asking */
+}
+
+/* Word-wrap text into the dialog; returns the next row. */
+static int draw_wrapped(sms_app *a, WINDOW *w, int y, int x, int width, const char *text, attr_t attr)
+{
+    while (*text) {
+        int used;
+        size_t n = sms_text_fit(text, width, a->sym->utf8, &used);
+        if (text[n]) {                  /* break at the last space when there is one */
+            size_t cut = n;
+            while (cut > 0 && text[cut] != ' ')
+                cut--;
+            if (cut > 0)
+                n = cut;
+        }
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)n, text);
+        sms_draw_text(w, y++, x, width, line, attr, a->sym, false);
+        text += n;
+        while (*text == ' ')
+            text++;
+    }
+    return y;
+}
+
+void sms_confirm_draw(sms_app *a, int rows, int cols)
+{
+    const sms_confirm *c = &a->confirm;
+    if (!c->active)
+        return;
+    int width = cols - 4 < 70 ? cols - 4 : 70, height = 8;
+    if (width < 20 || rows < height)
+        return;
+    WINDOW *w = newwin(height, width, (rows - height) / 2, (cols - width) / 2);
+    if (!w)
+        return;
+    attr_t attr = sms_role_attr(SMS_ROLE_DIALOG);
+    wbkgdset(w, ' ' | attr);
+    werase(w);
+    box(w, 0, 0);
+    sms_draw_fmt(w, 0, 2, width - 4, attr | A_BOLD, a->sym, " Confirm %s ", sms_actions[c->pending.act].name);
+    int y = draw_wrapped(a, w, 2, 2, width - 4, c->question, attr);
+    y = y < height - 3 ? y + 1 : y;
+    if (c->kind == SMS_CONFIRM_TYPED) {
+        sms_draw_fmt(w, y, 2, width - 4, attr, a->sym, "Type %s to confirm, Esc to cancel:",
+                     c->pending.n == 1 ? "the server name" : "the number of servers");
+        sms_draw_text(w, y + 1 < height - 1 ? y + 1 : y, 2, width - 4, c->typed, attr | A_BOLD, a->sym, false);
+    } else {
+        sms_draw_text(w, y, 2, width - 4, "y = yes, n/Esc = no (default: no)", attr, a->sym, false);
+    }
+    wnoutrefresh(w);
+    delwin(w);
+}
+
+static sms_action_kind kind_of(sms_action_id act)
+{
+    switch (act) {
+    case SMS_A_STOP:        return SMS_ACT_STOP;
+    case SMS_A_SYNC:        return SMS_ACT_SYNC;
+    case SMS_A_DELETE:      return SMS_ACT_DELETE;
+    case SMS_A_UPLOAD_LOG:  return SMS_ACT_UPLOAD_LOG;
+    case SMS_A_RESET_ACL:   return SMS_ACT_RESET_LOG_ACL;
+    case SMS_A_SPEED_LIMIT: return SMS_ACT_SPEED_LIMIT;
+    case SMS_A_EXPORT:      return SMS_ACT_EXPORT;
+    case SMS_A_LAUNCH:      return SMS_ACT_LAUNCH;
+    default:                return SMS_ACT_START;
+    }
+}
+
+/* "MBIT [HH:MM-HH:MM]" -> one limit; the whole day when no window is given. */
+static int parse_speed(const char *arg, sms_speed_limit *l, char start[6], char end[6])
+{
+    int speed, n = 0;
+    unsigned h1 = 0, m1 = 0, h2 = 23, m2 = 59;
+    if (!arg || sscanf(arg, "%d%n", &speed, &n) != 1 || speed < 0 || speed > 1000)
+        return -1;
+    const char *rest = arg + n;
+    while (*rest == ' ')
+        rest++;
+    if (*rest && (sscanf(rest, "%2u:%2u-%2u:%2u", &h1, &m1, &h2, &m2) != 4 || h1 > 23 || h2 > 23 ||
+                  m1 > 59 || m2 > 59))
+        return -1;
+    snprintf(start, 6, "%02u:%02u", h1, m1);
+    snprintf(end, 6, "%02u:%02u", h2, m2);
+    *l = (sms_speed_limit){ .start = start, .end = end, .speed = speed, .over_speed_threshold = 0 };
+    return 0;
+}
+
+bool sms_speed_arg_valid(const char *arg)
+{
+    sms_speed_limit l;
+    char s[6], e[6];
+    return parse_speed(arg, &l, s, e) == 0;
+}
+
+void sms_app_submit(sms_app *a, sms_pending_action *pa)
+{
+    sms_speed_limit limit;
+    sms_speed_limits limits = { &limit, 1 };
+    char start[6], end[6];
+    sms_action_req req = { .kind = kind_of(pa->act), .server_ids = pa->ids, .n_server_ids = pa->n,
+                           .bucket = pa->arg };
+    if (pa->act == SMS_A_SPEED_LIMIT) {
+        if (parse_speed(pa->arg, &limit, start, end) < 0) {
+            sms_app_message(a, true, "speed-limit: expected MBIT (0-1000) [HH:MM-HH:MM]");
+            return;
+        }
+        req.limits = &limits;
+    }
+    uint64_t id = a->poller ? sms_poller_submit(a->poller, &req) : 0;
+    if (!id)
+        sms_app_message(a, true, "%s could not be queued", sms_actions[pa->act].name);
+    else if (pa->n == 1)
+        sms_app_message(a, false, "%s %s: sent, waiting for the API (4 = Commands pane)",
+                        sms_actions[pa->act].name, pa->names[0]);
+    else
+        sms_app_message(a, false, "%s on %zu servers: sent, waiting for the API (4 = Commands pane)",
+                        sms_actions[pa->act].name, pa->n);
+}

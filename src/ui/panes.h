@@ -1,0 +1,70 @@
+/* panes.h - the pure parts of the panes (migration, disks, history, dashboard, error
+ * panel): what they compute from a snapshot, separated from drawing so that it can be
+ * unit-tested without a terminal. No curses here. Internal to src/ui. */
+#ifndef SMS_UI_PANES_H
+#define SMS_UI_PANES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "api/poller.h"
+
+/* ---- migration pipeline -------------------------------------------------- */
+
+#define SMS_PIPELINE_STEPS 6        /* checking .. cutovered (sms_migration_cycles) */
+
+typedef enum sms_step_mark { SMS_STEP_TODO, SMS_STEP_DONE, SMS_STEP_CURRENT, SMS_STEP_FAILED } sms_step_mark;
+
+/* Marks for each pipeline step from the server's migration_cycle and state.
+ * Returns the index of the current step, or -1 when the cycle is unknown or absent
+ * (every step is then TODO and the UI shows the raw cycle). The last step is DONE,
+ * not CURRENT, once the target is launched; the current step is FAILED when the server
+ * is in an error state. */
+int sms_pipeline_marks(const char *cycle, const char *state, sms_step_mark marks[SMS_PIPELINE_STEPS]);
+
+/* ---- task error_json -------------------------------------------------------- */
+
+/* error_json of a task decoded into display lines: the error code with its hint from
+ * the model's table, the message, the parameters, then any other keys as "key: value".
+ * Text that is not a JSON object comes back as one line. NULL/"" -> NULL, *n = 0.
+ * Free with sms_lines_free. */
+char **sms_task_error_lines(const char *error_json, size_t *n);
+void sms_lines_free(char **lines, size_t n);
+
+/* ---- text wrapping ------------------------------------------------------- */
+
+/* Wrap one line to `width` display columns (breaking after a space when one is near,
+ * inside long words otherwise); continuation lines are indented by `indent` columns.
+ * Appends malloc'd lines to *lines / *n (grown as needed). 0 ok, -1 out of memory. */
+int sms_wrap_append(char ***lines, size_t *n, const char *text, int width, int indent, bool utf8);
+
+/* ---- dashboard --------------------------------------------------------------- */
+
+#define SMS_DASH_MAX_STATES 32
+
+typedef struct sms_dashboard {
+    size_t n_servers, n_connected, n_tasks_active;
+    size_t by_state[SMS_DASH_MAX_STATES];   /* index = sms_server_states order */
+    size_t state_other;                     /* unknown or absent state */
+    size_t by_cycle[SMS_PIPELINE_STEPS];    /* index = pipeline order */
+    size_t cycle_other;
+    double throughput_mbit;                 /* sum of the active tasks' migrate_speed */
+    int64_t replicated, total;              /* bytes over every server with a total */
+    size_t *order; size_t n_order;          /* server indexes: in error first, then by severity, name */
+    size_t n_error;                         /* the first n_error of order are in error */
+} sms_dashboard;
+
+/* Aggregate a fleet (NULL = empty). 0 ok, -1 out of memory (d zeroed). */
+int sms_dashboard_compute(const sms_fleet *f, sms_dashboard *d);
+void sms_dashboard_free(sms_dashboard *d);
+/* "812.5 Mbit/s", "12.6 Gbit/s" (from 10 Gbit/s up). buf >= 24. */
+const char *sms_fmt_rate(char *buf, size_t len, double mbit);
+/* True when the server needs attention: error state or a failed current task. */
+bool sms_server_in_error(const sms_server *s);
+
+/* ---- history ------------------------------------------------------------- */
+
+/* "PENDING", "OK", "FAILED", "UNKNOWN" */
+const char *sms_outcome_label(sms_outcome o);
+
+#endif

@@ -1,0 +1,270 @@
+/* view_servers.c - the fleet as a table: sortable, filterable, multi-select.
+ * The rows, filter, sort and marks live in the app's sms_fleet_table (fleet.c) so the
+ * `:` line and the other panes share them; this file only lays out and draws. */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "model/enums.h"
+#include "model/text.h"
+
+#define NAME_MIN 12
+#define PREFIX_W 2          /* mark + gap */
+#define TABLE_TOP 2         /* title line + column headers */
+
+typedef struct servers_view { size_t page; } servers_view;
+
+static void *servers_create(void) { return calloc(1, sizeof(servers_view)); }
+static void servers_destroy(void *st) { free(st); }
+
+/* Which columns fit in `cols`; returns the name column's width. */
+static int layout(int cols, bool shown[SMS_COL__COUNT])
+{
+    for (;;) {
+        int used = PREFIX_W, worst = -1;
+        for (int c = 0; c < SMS_COL__COUNT; c++) {
+            if (!shown[c] || c == SMS_COL_NAME)
+                continue;
+            used += sms_cols[c].width + 1;
+            if (worst < 0 || sms_cols[c].priority >= sms_cols[worst].priority)
+                worst = c;
+        }
+        if (cols - used >= NAME_MIN || worst < 0)
+            return cols - used > 1 ? cols - used : 1;
+        shown[worst] = false;
+    }
+}
+
+static void fmt_changed(char *buf, size_t len, int64_t ms)
+{
+    if (ms <= 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);                  /* the API speaks UTC; so does the column header */
+    strftime(buf, len, "%m-%d %H:%M", &tm);
+}
+
+/* Text of one cell (everything but the progress bar). */
+static void cell_text(const sms_server *s, sms_col c, char *buf, size_t len)
+{
+    const sms_server_task *t = s->has_current_task ? &s->current_task : NULL;
+    const sms_enum_info *cy;
+    buf[0] = '\0';
+    switch (c) {
+    case SMS_COL_NAME:  snprintf(buf, len, "%s", s->name ? s->name : s->id ? s->id : "?"); break;
+    case SMS_COL_IP:    snprintf(buf, len, "%s", s->ip ? s->ip : "-"); break;
+    case SMS_COL_OS:    snprintf(buf, len, "%s", s->os_version ? s->os_version : s->os_type ? s->os_type : "-"); break;
+    case SMS_COL_STATE: snprintf(buf, len, "%s", sms_state_label(s->state)); break;
+    case SMS_COL_CYCLE:
+        cy = sms_migration_cycle_info(s->migration_cycle);
+        snprintf(buf, len, "%s", cy ? cy->label : s->migration_cycle ? s->migration_cycle : "-");
+        break;
+    case SMS_COL_SPEED:
+        if (t && t->migrate_speed > 0)
+            snprintf(buf, len, "%.1f Mb/s", t->migrate_speed);
+        else
+            snprintf(buf, len, "-");
+        break;
+    case SMS_COL_ETA:
+        if (t && t->remain_seconds > 0)
+            sms_fmt_duration(buf, len, t->remain_seconds);
+        else
+            snprintf(buf, len, "-");
+        break;
+    case SMS_COL_AGENT:   snprintf(buf, len, "%s", s->connected ? "yes" : "no"); break;
+    case SMS_COL_CHANGED: fmt_changed(buf, len, s->state_action_time); break;
+    case SMS_COL_PROGRESS: case SMS_COL__COUNT: break;
+    }
+}
+
+static void draw_progress(sms_app *a, WINDOW *w, int y, int x, int width, const sms_server *s, attr_t base)
+{
+    if (s->totalsize <= 0) {
+        sms_draw_text(w, y, x, width, "-", base, a->sym, true);
+        return;
+    }
+    double frac = (double)s->replicatesize / (double)s->totalsize;
+    char pct[8];
+    snprintf(pct, sizeof pct, "%3d%%", (int)(frac * 100 > 100 ? 100 : frac * 100));
+    sms_draw_bar(w, y, x, width - 5, frac, sms_role_attr(SMS_ROLE_BAR_DONE), sms_role_attr(SMS_ROLE_BAR_TODO), a->sym);
+    sms_draw_text(w, y, x + width - 4, 4, pct, base, a->sym, false);
+}
+
+static attr_t row_attr(const sms_app *a, const sms_server *s, bool selected)
+{
+    if (selected)
+        return sms_role_attr(SMS_ROLE_SELECTED);
+    if (sms_fleet_table_changed_until(&a->table, s->id) > a->now_ms)
+        return sms_role_attr(SMS_ROLE_CHANGED);
+    return sms_role_attr(SMS_ROLE_NORMAL);
+}
+
+static void draw_row(sms_app *a, WINDOW *w, int y, int cols, const bool shown[], int name_w,
+                     const sms_server *s, bool selected)
+{
+    attr_t base = row_attr(a, s, selected);
+    bool marked = sms_fleet_table_marked(&a->table, s->id);
+    sms_draw_text(w, y, 0, cols, "", base, a->sym, true);
+    sms_draw_text(w, y, 0, 1, marked ? a->sym->mark : a->sym->unmarked,
+                  selected ? base : sms_role_attr(SMS_ROLE_MARKED), a->sym, false);
+    int x = PREFIX_W;
+    for (int c = 0; c < SMS_COL__COUNT; c++) {
+        if (!shown[c])
+            continue;
+        int width = c == SMS_COL_NAME ? name_w : sms_cols[c].width;
+        char text[256];
+        if (c == SMS_COL_PROGRESS) {
+            draw_progress(a, w, y, x, width, s, base);
+        } else {
+            attr_t attr = base;
+            if (!selected && base == sms_role_attr(SMS_ROLE_NORMAL)) {
+                if (c == SMS_COL_STATE)
+                    attr = sms_state_attr(s->state);
+                else if (c == SMS_COL_AGENT && !s->connected)
+                    attr = sms_severity_attr(SMS_SEV_WARN);
+            }
+            cell_text(s, (sms_col)c, text, sizeof text);
+            int tw = sms_text_width(text, a->sym->utf8);
+            int off = sms_cols[c].right && tw < width ? width - tw : 0;
+            sms_draw_text(w, y, x + off, width - off, text, attr, a->sym, false);
+        }
+        x += width + 1;
+    }
+}
+
+static void draw_header(sms_app *a, WINDOW *w, int y, int cols, const bool shown[], int name_w)
+{
+    attr_t attr = sms_role_attr(SMS_ROLE_HEADER);
+    const char *arrow = a->table.sort_desc ? (a->sym->utf8 ? "▼" : "v") : (a->sym->utf8 ? "▲" : "^");
+    sms_draw_text(w, y, 0, cols, "", attr, a->sym, true);
+    int x = PREFIX_W;
+    for (int c = 0; c < SMS_COL__COUNT; c++) {
+        if (!shown[c])
+            continue;
+        int width = c == SMS_COL_NAME ? name_w : sms_cols[c].width;
+        char text[32];
+        snprintf(text, sizeof text, "%s%s", sms_cols[c].header, (int)a->table.sort_col == c ? arrow : "");
+        sms_draw_text(w, y, x, width, text, attr | ((int)a->table.sort_col == c ? A_BOLD : 0), a->sym, false);
+        x += width + 1;
+    }
+}
+
+static void draw_title(sms_app *a, WINDOW *w, int cols)
+{
+    const sms_fleet_table *t = &a->table;
+    size_t total = t->fleet ? t->fleet->n_servers : 0;
+    char line[300];
+    int n = snprintf(line, sizeof line, "Servers %zu/%zu  sort: %s%s", t->n_rows, total,
+                     sms_cols[t->sort_col].name, t->sort_desc ? " (desc)" : "");
+    if (t->filter[0] && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, "  filter: %s", t->filter);
+    if (t->n_marks && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, "  marked: %zu", t->n_marks);
+    sms_draw_text(w, 0, 0, cols, line, sms_role_attr(SMS_ROLE_TITLE), a->sym, false);
+}
+
+/* What to say when there are no rows. */
+static void draw_empty(sms_app *a, WINDOW *w, int y, int cols)
+{
+    char msg[300];
+    if (a->table.fleet && a->table.fleet->n_servers && a->table.filter[0])
+        snprintf(msg, sizeof msg, "No server matches \"%s\" (/ to change the filter, Esc in it to undo)",
+                 a->table.filter);
+    else if (a->table.fleet)
+        snprintf(msg, sizeof msg, "No source servers registered in this project.");
+    else
+        snprintf(msg, sizeof msg, "Waiting for the first answer from the API...");
+    sms_draw_text(w, y, 2, cols - 2, msg, sms_role_attr(SMS_ROLE_DIM), a->sym, false);
+}
+
+static void servers_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
+{
+    servers_view *v = st;
+    bool shown[SMS_COL__COUNT];
+    for (int c = 0; c < SMS_COL__COUNT; c++)
+        shown[c] = true;
+    int name_w = layout(cols, shown);
+    size_t height = rows > TABLE_TOP ? (size_t)(rows - TABLE_TOP) : 0;
+    if (v)
+        v->page = height ? height : 1;
+    draw_title(a, w, cols);
+    if (rows < 2)
+        return;
+    draw_header(a, w, 1, cols, shown, name_w);
+    if (!a->table.n_rows) {
+        draw_empty(a, w, TABLE_TOP, cols);
+        return;
+    }
+    sms_fleet_table_scroll(&a->table, height);
+    for (size_t i = 0; i < height && a->table.top + i < a->table.n_rows; i++) {
+        size_t r = a->table.top + i;
+        draw_row(a, w, TABLE_TOP + (int)i, cols, shown, name_w, sms_fleet_table_row(&a->table, r),
+                 r == a->table.cursor);
+    }
+}
+
+static bool servers_action(sms_app *a, void *st, sms_action_id act)
+{
+    servers_view *v = st;
+    long page = v && v->page ? (long)v->page : 10;
+    switch (act) {
+    case SMS_A_UP:        sms_fleet_table_move(&a->table, -1); break;
+    case SMS_A_DOWN:      sms_fleet_table_move(&a->table, +1); break;
+    case SMS_A_PAGE_UP:   sms_fleet_table_move(&a->table, -page); break;
+    case SMS_A_PAGE_DOWN: sms_fleet_table_move(&a->table, +page); break;
+    case SMS_A_TOP:       sms_fleet_table_select_row(&a->table, 0); break;
+    case SMS_A_BOTTOM:
+        if (a->table.n_rows)
+            sms_fleet_table_select_row(&a->table, a->table.n_rows - 1);
+        break;
+    case SMS_A_ENTER:
+        if (!sms_fleet_table_selected(&a->table))
+            return false;
+        a->view = SMS_VIEW_MIGRATION;
+        break;
+    default:
+        return false;
+    }
+    a->dirty = true;
+    return true;
+}
+
+/* Header click sorts by that column (again: inverts); a row click selects it. */
+static void servers_click(sms_app *a, void *st, int row, int col)
+{
+    (void)st;
+    if (row == 1) {
+        bool shown[SMS_COL__COUNT];
+        for (int c = 0; c < SMS_COL__COUNT; c++)
+            shown[c] = true;
+        int name_w = layout(COLS, shown), x = PREFIX_W;
+        for (int c = 0; c < SMS_COL__COUNT; c++) {
+            if (!shown[c])
+                continue;
+            int width = c == SMS_COL_NAME ? name_w : sms_cols[c].width;
+            if (col >= x && col < x + width) {
+                if ((int)a->table.sort_col == c)
+                    a->table.sort_desc = !a->table.sort_desc;
+                a->table.sort_col = (sms_col)c;
+                sms_fleet_table_rebuild(&a->table);
+                break;
+            }
+            x += width + 1;
+        }
+    } else if (row >= TABLE_TOP && a->table.top + (size_t)(row - TABLE_TOP) < a->table.n_rows) {
+        sms_fleet_table_select_row(&a->table, a->table.top + (size_t)(row - TABLE_TOP));
+    }
+    sms_app_select_changed(a);
+    a->dirty = true;
+}
+
+const sms_view_ops sms_view_servers = {
+    .name = "servers", .title = "Servers",
+    .create = servers_create, .destroy = servers_destroy, .draw = servers_draw,
+    .action = servers_action, .on_snapshot = NULL, .click = servers_click,
+};

@@ -1,0 +1,32 @@
+/* emu_helper.h - an in-process emulator for screen tests that need data they control
+ * (a static fleet, a hostile server name), and the console's argv to reach it. */
+#ifndef SMS_TUI_EMU_HELPER_H
+#define SMS_TUI_EMU_HELPER_H
+
+#include <stdbool.h>
+#include "api/client.h"
+#include "emulator/emulator.h"
+
+typedef struct emu_fixture {
+    smsemu *emu;
+    char url[128];
+    const char *argv[20];               /* smsconsole --endpoint URL ... (NULL-terminated) */
+    const char *env[4];
+} emu_fixture;
+
+/* Start an emulator with `servers` registered servers and no agent activity (the fleet
+ * stays still). extra_arg: one more console option (or NULL). 0 ok. */
+int emu_fixture_start(emu_fixture *f, int servers, const char *extra_arg);
+void emu_fixture_stop(emu_fixture *f);
+/* An admin client for the fixture (free with sms_client_free). */
+sms_client *emu_fixture_client(const emu_fixture *f);
+/* Register one more Linux server with the given (raw JSON-escaped) name and ip. 0 ok. */
+int emu_fixture_register(const emu_fixture *f, const char *json_name, const char *ip);
+
+/* One call as admin, also for the agent-side API (body may be NULL). 0 ok. */
+int emu_fixture_call(const emu_fixture *f, const char *method, const char *path, const char *body);
+int emu_fixture_post(const emu_fixture *f, const char *path, const char *body);
+/* Configure a target for a server (POST /v3/tasks); started at once with auto_start. 0 ok. */
+int emu_fixture_create_task(const emu_fixture *f, const char *server_id, bool auto_start);
+
+#endif

@@ -1,0 +1,293 @@
+/* test_tui_config.c - the command line and the config file as the operator meets them:
+ * --help/--version, a broken config named by file and line, unknown keys reported,
+ * contexts switched with :context, and the ASCII / NO_COLOR tier. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "emu_helper.h"
+#include "harness.h"
+#include "model/codec.h"
+
+static emu_fixture fx;
+static char cfg_path[64];
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return emu_fixture_start(&fx, 6, NULL);
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    emu_fixture_stop(&fx);
+    return 0;
+}
+
+static void expect_text(tui *t, const char *text)
+{
+    if (!tui_wait_text(t, text, TUI_DEADLINE_MS)) {
+        tui_dump(t, text);
+        fail_msg("not on screen: %s", text);
+    }
+}
+
+static void write_config(const char *text)
+{
+    snprintf(cfg_path, sizeof cfg_path, "/tmp/smscfg-XXXXXX");
+    int fd = mkstemp(cfg_path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+static void help_and_version(void **state)
+{
+    (void)state;
+    const char *const help[] = { "smsconsole", "--help", NULL };
+    tui *t = tui_start(40, 120, help, NULL);
+    expect_text(t, "Usage: smsconsole");
+    expect_text(t, "--readonly");
+    expect_text(t, "--demo");
+    assert_int_equal(tui_quit(t, NULL), 0);
+    const char *const version[] = { "smsconsole", "--version", NULL };
+    t = tui_start(10, 80, version, NULL);
+    expect_text(t, "smsconsole " SMS_VERSION);
+    assert_int_equal(tui_quit(t, NULL), 0);
+    const char *const bad[] = { "smsconsole", "--refresh", "0", NULL };
+    t = tui_start(10, 80, bad, NULL);
+    expect_text(t, "--refresh: expected 1-3600 seconds");
+    assert_int_equal(tui_quit(t, NULL), 2);
+}
+
+static void dump_prints_the_fleet_once(void **state)
+{
+    (void)state;
+    sms_server_list list = { 0 };
+    sms_client *c = emu_fixture_client(&fx);
+    assert_non_null(c);
+    assert_int_equal(sms_list_servers(c, NULL, &list, NULL), 0);
+    sms_client_free(c);
+    assert_true(list.n_source_servers > 0);
+    const char *argv[24];
+    size_t n = 0;
+    while (fx.argv[n]) {
+        argv[n] = fx.argv[n];
+        n++;
+    }
+    argv[n++] = "--dump";
+    argv[n++] = "text";
+    argv[n] = NULL;
+    tui *t = tui_start(60, 200, argv, fx.env);
+    expect_text(t, list.source_servers[0].name);
+    assert_int_equal(tui_quit(t, NULL), 0);
+    sms_free(&SMS_T_SERVER_LIST, &list);
+}
+
+static void broken_config_names_file_and_line(void **state)
+{
+    (void)state;
+    write_config("theme = \"default\";\nrefresh = 5;\ncontexts = ( { name = \"x\"; } \n");
+    const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
+    char want[128];
+    snprintf(want, sizeof want, "%s:4:", cfg_path);      /* the unclosed list is seen at EOF */
+    tui *t = tui_start(10, 120, argv, NULL);
+    expect_text(t, want);
+    assert_int_equal(tui_quit(t, NULL), 2);
+    write_config("refresh = \"fast\";\n");
+    snprintf(want, sizeof want, "%s:1: refresh", cfg_path);
+    t = tui_start(10, 120, argv, NULL);
+    expect_text(t, want);
+    assert_int_equal(tui_quit(t, NULL), 2);
+    unlink(cfg_path);
+}
+
+static void contexts_switch_at_run_time(void **state)
+{
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text,
+             "context = \"blue\";\ncolour = \"red\";\n"
+             "contexts = (\n"
+             "  { name = \"blue\"; region = \"r-blue\"; endpoint = \"%s\"; iam_endpoint = \"%s\";\n"
+             "    user = \"admin\"; domain = \"demo\"; project = \"ap-southeast-1\"; },\n"
+             "  { name = \"green\"; region = \"r-green\"; endpoint = \"%s\"; iam_endpoint = \"%s\";\n"
+             "    user = \"admin\"; domain = \"demo\"; project = \"ap-southeast-1\"; readonly = true; } );\n",
+             fx.url, fx.url, fx.url, fx.url);
+    write_config(text);
+    const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
+    tui *t = tui_start(30, 120, argv, fx.env);
+    expect_text(t, "Servers 6/6");
+    expect_text(t, "blue (r-blue)");
+    tui_type(t, ":context gr\t\r");                  /* completed from the config */
+    expect_text(t, "green (r-green)");
+    expect_text(t, "READ-ONLY");                      /* that context's own setting */
+    expect_text(t, "Servers 6/6");
+    tui_type(t, ":context nowhere\r");
+    expect_text(t, "context \"nowhere\" is not in the config file");
+    assert_int_equal(tui_quit(t, "q"), 0);
+    unlink(cfg_path);
+}
+
+static void password_comes_from_password_command(void **state)
+{
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text,
+             "contexts = ( { name = \"cmd\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
+             "  domain = \"demo\"; project = \"ap-southeast-1\"; password_command = \"echo admin-pass\"; } );\n",
+             fx.url, fx.url);
+    write_config(text);
+    const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
+    tui *t = tui_start(30, 120, argv, NULL);            /* no SMS_PASSWORD */
+    expect_text(t, "Servers 6/6");
+    assert_false(tui_find(t, "admin-pass", NULL, NULL));
+    assert_int_equal(tui_quit(t, "q"), 0);
+    snprintf(text, sizeof text,
+             "contexts = ( { name = \"cmd\"; endpoint = \"%s\"; user = \"admin\"; password_command = \"false\"; } );\n",
+             fx.url);
+    write_config(text);
+    t = tui_start(30, 120, argv, NULL);
+    expect_text(t, "password_command failed");
+    assert_int_equal(tui_quit(t, NULL), 2);
+    unlink(cfg_path);
+}
+
+static bool any_colour(tui *t)
+{
+    int rows, cols;
+    tui_size(t, &rows, &cols);
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            VTermScreenCell cell;
+            if (tui_cell(t, r, c, &cell) &&
+                (!VTERM_COLOR_IS_DEFAULT_FG(&cell.fg) || !VTERM_COLOR_IS_DEFAULT_BG(&cell.bg)))
+                return true;
+        }
+    return false;
+}
+
+static void keys_and_themes_follow_the_config(void **state)
+{
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text,
+             "theme = \"light\";\nkeys = { start = \"s\"; reset_log_acl = \"R\"; };\n"
+             "contexts = ( { name = \"k\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
+             "  domain = \"demo\"; project = \"ap-southeast-1\"; } );\n", fx.url, fx.url);
+    write_config(text);
+    const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
+    tui *t = tui_start(30, 120, argv, fx.env);
+    expect_text(t, "Servers 6/6");
+    expect_text(t, "s:start");                        /* the hints follow the keymap */
+    tui_type(t, "s");
+    expect_text(t, "Confirm start");
+    tui_type(t, "\033");
+    expect_text(t, "start cancelled");
+    tui_type(t, "R");
+    expect_text(t, "Confirm reset-log-acl");
+    tui_type(t, "n");
+    tui_type(t, ":theme nosuch\r");
+    expect_text(t, "theme \"nosuch\" not found");
+    assert_true(any_colour(t));
+    tui_type(t, ":theme monochrome\r");
+    expect_text(t, "theme monochrome");
+    tui_settle(t);
+    assert_false(any_colour(t));
+    assert_int_equal(tui_quit(t, "q"), 0);
+    unlink(cfg_path);
+}
+
+static void unknown_config_keys_are_reported(void **state)
+{
+    (void)state;
+    write_config("colour = \"red\";\n");
+    const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
+    tui *t = tui_start(30, 120, argv, fx.env);          /* fails later: no endpoint */
+    char want[128];
+    snprintf(want, sizeof want, "%s:1: unknown key \"colour\"", cfg_path);
+    expect_text(t, want);
+    assert_int_equal(tui_quit(t, NULL), 2);
+    unlink(cfg_path);
+}
+
+static void ascii_locale_and_no_color(void **state)
+{
+    (void)state;
+    const char *const env[] = { "SMS_PASSWORD=admin-pass", "LC_ALL=C", "NO_COLOR=1", NULL };
+    tui *t = tui_start(30, 120, fx.argv, env);
+    expect_text(t, "Servers 6/6");
+    expect_text(t, "NAME^");                          /* ASCII sort marker */
+    assert_false(tui_find(t, "\xe2\x96\xb2", NULL, NULL));    /* no ▲ */
+    assert_false(any_colour(t));      /* every cell keeps the terminal's default colours */
+    /* the selection is still visible, by reverse video */
+    VTermScreenCell sel;
+    assert_true(tui_cell(t, 3, 2, &sel));
+    assert_true(sel.attrs.reverse);
+    assert_int_equal(tui_quit(t, "q"), 0);
+}
+
+/* Highest colour index used anywhere on screen; -1 when none. */
+static int max_colour_index(tui *t)
+{
+    int rows, cols, max = -1;
+    tui_size(t, &rows, &cols);
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            VTermScreenCell cell;
+            if (!tui_cell(t, r, c, &cell))
+                continue;
+            if (VTERM_COLOR_IS_INDEXED(&cell.fg) && !VTERM_COLOR_IS_DEFAULT_FG(&cell.fg) && cell.fg.indexed.idx > max)
+                max = cell.fg.indexed.idx;
+            if (VTERM_COLOR_IS_INDEXED(&cell.bg) && !VTERM_COLOR_IS_DEFAULT_BG(&cell.bg) && cell.bg.indexed.idx > max)
+                max = cell.bg.indexed.idx;
+        }
+    return max;
+}
+
+static void eight_colour_and_colourless_terminals(void **state)
+{
+    (void)state;
+    const char *const eight[] = { "SMS_PASSWORD=admin-pass", "TERM=xterm", NULL };
+    tui *t = tui_start(30, 120, fx.argv, eight);
+    expect_text(t, "Servers 6/6");
+    tui_settle(t);
+    int max = max_colour_index(t);
+    assert_true(max >= 0);                            /* colours, but only the first 8 */
+    assert_true(max < 8);
+    assert_int_equal(tui_quit(t, "q"), 0);
+    const char *const none[] = { "SMS_PASSWORD=admin-pass", "TERM=vt100", NULL };
+    t = tui_start(30, 120, fx.argv, none);
+    expect_text(t, "Servers 6/6");
+    tui_settle(t);
+    assert_false(any_colour(t));
+    VTermScreenCell sel;
+    assert_true(tui_cell(t, 3, 2, &sel));
+    assert_true(sel.attrs.reverse);
+    assert_int_equal(tui_quit(t, "q"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(help_and_version),
+        cmocka_unit_test(dump_prints_the_fleet_once),
+        cmocka_unit_test(broken_config_names_file_and_line),
+        cmocka_unit_test(contexts_switch_at_run_time),
+        cmocka_unit_test(password_comes_from_password_command),
+        cmocka_unit_test(keys_and_themes_follow_the_config),
+        cmocka_unit_test(unknown_config_keys_are_reported),
+        cmocka_unit_test(ascii_locale_and_no_color),
+        cmocka_unit_test(eight_colour_and_colourless_terminals),
+    };
+    if (getenv("CMOCKA_FILTER"))          /* run one test: CMOCKA_FILTER=name */
+        cmocka_set_test_filter(getenv("CMOCKA_FILTER"));
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
