@@ -9,38 +9,12 @@
 #include "api/client_priv.h"
 #include "model/codec.h"
 
-#define MAX_ID_LEN 255
-
-static sms_call_error *use_error(sms_call_error *e, sms_call_error *local)
-{
-    sms_call_error *err = e ? e : local;
-    memset(err, 0, sizeof *err);
-    return err;
-}
-
-static int finish(int rc, sms_call_error *e, sms_call_error *local)
-{
-    if (!e)
-        sms_call_error_free(local);
-    return rc;
-}
-
-static bool valid_id(const char *id)
-{
-    if (!id || !*id || strlen(id) > MAX_ID_LEN)
-        return false;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_' || *p == '.'))
-            return false;
-    return true;
-}
 
 /* "before{id}after" for a validated id; NULL (with e set) otherwise. */
 static char *agent_path(const char *before, const char *id, const char *after, sms_call_error *e)
 {
-    if (!valid_id(id)) {
-        sms_error_set(e, SMS_E_INVALID, "expected an id of 1-%d letters, digits, '-', '_' or '.'", MAX_ID_LEN);
+    if (!sms_id_valid(id)) {
+        sms_error_set(e, SMS_E_INVALID, "expected an id of 1-%d letters, digits, '-', '_' or '.'", SMS_MAX_ID_LEN);
         return NULL;
     }
     char *p = NULL;
@@ -49,21 +23,6 @@ static char *agent_path(const char *before, const char *id, const char *after, s
         return NULL;
     }
     return p;
-}
-
-static int decode_into(const sms_type *t, const sms_response *r, void *out, sms_call_error *e)
-{
-    sms_jerr jerr;
-    memset(&jerr, 0, sizeof jerr);
-    const char *body = r->body && r->body_len ? r->body : "{}";   /* empty = nothing */
-    size_t len = r->body && r->body_len ? r->body_len : 2;
-    if (sms_parse(t, body, len, out, SMS_DECODE_RESPONSE, &jerr) == 0)
-        return 0;
-    char where[400];
-    sms_jerr_format(&jerr, where, sizeof where);
-    sms_error_set(e, SMS_E_DECODE, "%s", where);
-    e->http_status = r->status;
-    return -1;
 }
 
 /* Encodes body as t and sends it once (no audit: the agent is not the operator). */
@@ -87,18 +46,18 @@ static int send_body(sms_client *c, const char *method, const char *path, const 
 
 int sms_agent_register(sms_client *c, const sms_server *body, char **id_out, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (id_out)
         *id_out = NULL;
     if (!body) {
         sms_error_set(err, SMS_E_INVALID, "no server");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     sms_response r;
     int rc = send_body(c, "POST", "/v3/sources", &SMS_T_REGISTER, body, &r, err);
     if (rc == 0) {
         sms_id_ref ref = { 0 };
-        rc = decode_into(&SMS_T_ID_REF, &r, &ref, err);
+        rc = sms_decode_body_or_empty(&SMS_T_ID_REF, &r, &ref, err);
         if (rc == 0 && !ref.id) {
             sms_error_set(err, SMS_E_DECODE, "id: missing");
             err->http_status = r.status;
@@ -110,43 +69,43 @@ int sms_agent_register(sms_client *c, const sms_server *body, char **id_out, sms
             free(ref.id);
         sms_response_free(&r);
     }
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 int sms_agent_get_command(sms_client *c, const char *server_id, sms_command *out, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (!out) {
         sms_error_set(err, SMS_E_INVALID, "no output");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     memset(out, 0, sizeof *out);
     char *path = agent_path("/v3/sources/", server_id, "/command", err);
     if (!path)
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     sms_response r;
     int rc = sms_request_ex(c, "GET", path, NULL, SMS_REQ_ONCE, NULL, NULL, NULL, &r, err);
     free(path);
     if (rc == 0) {
-        rc = decode_into(&SMS_T_COMMAND, &r, out, err);
+        rc = sms_decode_body_or_empty(&SMS_T_COMMAND, &r, out, err);
         sms_response_free(&r);
     }
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 /* POST/PUT before{id}after with in encoded as t; the answer is not needed. */
 static int agent_send(sms_client *c, const char *method, const char *before, const char *id,
                       const char *after, const sms_type *t, const void *in, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (!in) {
         sms_error_set(err, SMS_E_INVALID, "no body");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     char *path = agent_path(before, id, after, err);
     int rc = path ? send_body(c, method, path, t, in, NULL, err) : -1;
     free(path);
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 int sms_agent_report_result(sms_client *c, const char *server_id, const sms_command_result *r, sms_call_error *e)

@@ -12,64 +12,16 @@
 #define ERRORS_PAGE 100             /* ListErrorServers: limit 0-100 */
 #define MAX_OFFSET 65535            /* the API's offset range: later records are unreachable */
 #define EXPORT_BATCH 200            /* ExportConsistencyResults: 1-200 items */
-#define MAX_ID_LEN 255
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-static sms_call_error *use_error(sms_call_error *e, sms_call_error *local)
-{
-    sms_call_error *err = e ? e : local;
-    memset(err, 0, sizeof *err);
-    return err;
-}
-
-static int finish(int rc, sms_call_error *e, sms_call_error *local)
-{
-    if (!e)
-        sms_call_error_free(local);
-    return rc;
-}
-
-/* IDs go into paths: only the characters real IDs use, so nothing can change the path. */
-static bool valid_id(const char *id)
-{
-    if (!id || !*id || strlen(id) > MAX_ID_LEN)
-        return false;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_' || *p == '.'))
-            return false;
-    return true;
-}
-
 static int check_id(const char *what, const char *id, sms_call_error *e)
 {
-    if (valid_id(id))
+    if (sms_id_valid(id))
         return 0;
     sms_error_set(e, SMS_E_INVALID, "%s: expected an id of 1-%d letters, digits, '-', '_' or '.'",
-                  what, MAX_ID_LEN);
+                  what, SMS_MAX_ID_LEN);
     return -1;
-}
-
-static void decode_failed(sms_call_error *e, const sms_response *r, const sms_jerr *jerr)
-{
-    char where[400];
-    sms_jerr_format(jerr, where, sizeof where);
-    sms_error_set(e, SMS_E_DECODE, "%s", where);
-    e->http_status = r->status;
-    free(e->request_id);
-    e->request_id = r->request_id ? strdup(r->request_id) : NULL;
-}
-
-static int decode_response(const sms_type *t, const sms_response *r, void *out, sms_call_error *e)
-{
-    sms_jerr jerr;
-    memset(&jerr, 0, sizeof jerr);
-    if (sms_parse(t, r->body ? r->body : "", r->body_len, out, SMS_DECODE_RESPONSE, &jerr) != 0) {
-        decode_failed(e, r, &jerr);
-        return -1;
-    }
-    return 0;
 }
 
 /* GET path and decode the body as type t into out. */
@@ -78,7 +30,7 @@ static int get_decoded(sms_client *c, const char *path, const sms_type *t, void 
     sms_response r;
     if (sms_request(c, "GET", path, NULL, false, NULL, NULL, &r, e) != 0)
         return -1;
-    int rc = decode_response(t, &r, out, e);
+    int rc = sms_decode_body(t, &r, out, e);
     sms_response_free(&r);
     return rc;
 }
@@ -206,58 +158,58 @@ static char *server_filters(const sms_server_query *q)
 
 int sms_list_servers(sms_client *c, const sms_server_query *q, sms_server_list *out, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (!out)
-        return finish(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+        return sms_error_end(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
     memset(out, 0, sizeof *out);
     char *filters = server_filters(q);
     int rc = filters ? list_all(c, &server_list_shape, "/v3/sources", filters, out, err) : out_of_memory(err);
     free(filters);
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 int sms_list_errors(sms_client *c, sms_mig_error_list *out, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (!out)
-        return finish(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+        return sms_error_end(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
     int rc = list_all(c, &error_list_shape, "/v3/errors", NULL, out, err);
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 int sms_list_tasks(sms_client *c, const char *source_server_id, sms_task_list *out, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (!out)
-        return finish(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+        return sms_error_end(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
     memset(out, 0, sizeof *out);
     if (source_server_id && check_id("source_server_id", source_server_id, err) != 0)
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     char *filters = NULL;
     if (asprintf(&filters, "%s%s", source_server_id ? "&source_server_id=" : "",
                  source_server_id ? source_server_id : "") < 0)
-        return finish(out_of_memory(err), e, &local);
+        return sms_error_end(out_of_memory(err), e, &local);
     int rc = list_all(c, &task_list_shape, "/v3/tasks", filters, out, err);
     free(filters);
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 /* GET fmt(id) decoded as t. */
 static int show_by_id(sms_client *c, const char *what, const char *fmt, const char *id,
                       const sms_type *t, void *out, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (!out) {
         sms_error_set(err, SMS_E_INVALID, "no output");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     memset(out, 0, sms_type_size(t));
     if (check_id(what, id, err) != 0)
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     char *path = path_with_id(fmt, id);
     int rc = path ? get_decoded(c, path, t, out, err) : out_of_memory(err);
     free(path);
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 int sms_show_server(sms_client *c, const char *id, sms_server *out, sms_call_error *e)
@@ -283,12 +235,12 @@ int sms_get_consistency(sms_client *c, const char *task_id, sms_consistency_resu
 
 int sms_show_overview(sms_client *c, sms_overview *out, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (!out)
-        return finish(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+        return sms_error_end(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
     memset(out, 0, sizeof *out);
     int rc = get_decoded(c, "/v3/sources/overview", &SMS_T_OVERVIEW, out, err);
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 /* ---- mutating calls ------------------------------------------------------- */
@@ -311,13 +263,13 @@ static int mutate(sms_client *c, const char *method, const char *path, const cha
 static int mutate_by_id(sms_client *c, const char *method, const char *fmt, const char *id,
                         const char *body, const char *action, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (check_id("id", id, err) != 0)
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     char *path = path_with_id(fmt, id);
     int rc = path ? mutate(c, method, path, body, NULL, action, id, NULL, err) : out_of_memory(err);
     free(path);
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }
 
 static bool valid_operation(const char *op)
@@ -333,9 +285,9 @@ static bool valid_operation(const char *op)
 int sms_task_do_action(sms_client *c, const char *task_id, const char *operation, sms_call_error *e)
 {
     if (!valid_operation(operation)) {
-        sms_call_error local, *err = use_error(e, &local);
+        sms_call_error local, *err = sms_error_begin(e, &local);
         sms_error_set(err, SMS_E_INVALID, "operation: expected a lower-case word such as start or stop");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     char body[96], action[80];
     snprintf(body, sizeof body, "{\"operation\":\"%s\"}", operation);
@@ -356,15 +308,15 @@ int sms_delete_task(sms_client *c, const char *id, sms_call_error *e)
 int sms_set_speed_limits(sms_client *c, const char *task_id, const sms_speed_limits *l, sms_call_error *e)
 {
     if (!l) {
-        sms_call_error local, *err = use_error(e, &local);
+        sms_call_error local, *err = sms_error_begin(e, &local);
         sms_error_set(err, SMS_E_INVALID, "no speed limits");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     char *body = sms_to_json(&SMS_T_SPEED_LIMITS, l);
     int rc;
     if (!body) {
-        sms_call_error local, *err = use_error(e, &local);
-        rc = finish(out_of_memory(err), e, &local);
+        sms_call_error local, *err = sms_error_begin(e, &local);
+        rc = sms_error_end(out_of_memory(err), e, &local);
     } else {
         rc = mutate_by_id(c, "POST", "/v3/tasks/{id}/speed-limit", task_id, body, "set_speed_limit", e);
     }
@@ -375,9 +327,9 @@ int sms_set_speed_limits(sms_client *c, const char *task_id, const sms_speed_lim
 int sms_task_upload_log(sms_client *c, const char *task_id, const char *bucket, sms_call_error *e)
 {
     if (!bucket || !*bucket || strlen(bucket) > 255) {
-        sms_call_error local, *err = use_error(e, &local);
+        sms_call_error local, *err = sms_error_begin(e, &local);
         sms_error_set(err, SMS_E_INVALID, "log bucket: 1-255 characters required");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     sms_buf body = { 0 };
     sms_buf_add(&body, "{\"log_bucket\":");
@@ -385,8 +337,8 @@ int sms_task_upload_log(sms_client *c, const char *task_id, const char *bucket, 
     sms_buf_add(&body, "}");
     int rc;
     if (body.oom) {
-        sms_call_error local, *err = use_error(e, &local);
-        rc = finish(out_of_memory(err), e, &local);
+        sms_call_error local, *err = sms_error_begin(e, &local);
+        rc = sms_error_end(out_of_memory(err), e, &local);
     } else {
         rc = mutate_by_id(c, "POST", "/v3/tasks/{id}/log", task_id, body.s, "upload_log", e);
     }
@@ -427,32 +379,32 @@ static int export_batch(sms_client *c, const sms_consistency_task *items, size_t
 
 int sms_export_consistency(sms_client *c, const sms_consistency_task *items, size_t n, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (!items || n == 0) {
         sms_error_set(err, SMS_E_INVALID, "nothing to export");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     for (size_t i = 0; i < n; i++)
         if (check_id("task_id", items[i].task_id, err) != 0)
-            return finish(-1, e, &local);
+            return sms_error_end(-1, e, &local);
     for (size_t done = 0; done < n;) {
         size_t k = n - done < EXPORT_BATCH ? n - done : EXPORT_BATCH;
         if (export_batch(c, items + done, k, err) != 0)
-            return finish(-1, e, &local);
+            return sms_error_end(-1, e, &local);
         done += k;
     }
-    return finish(0, e, &local);
+    return sms_error_end(0, e, &local);
 }
 
 /* Reads {"id": "..."} from a creating call's answer. */
 static int take_created_id(const sms_response *r, char **id_out, sms_call_error *e)
 {
     sms_id_ref ref = { 0 };
-    if (decode_response(&SMS_T_ID_REF, r, &ref, e) != 0)
+    if (sms_decode_body(&SMS_T_ID_REF, r, &ref, e) != 0)
         return -1;
     if (!ref.id) {
         sms_jerr jerr = { .path = "id", .msg = "missing" };
-        decode_failed(e, r, &jerr);
+        sms_decode_failed(e, r, &jerr);
         return -1;
     }
     if (id_out)
@@ -464,16 +416,16 @@ static int take_created_id(const sms_response *r, char **id_out, sms_call_error 
 
 int sms_task_create(sms_client *c, const sms_create_task *t, char **id_out, sms_call_error *e)
 {
-    sms_call_error local, *err = use_error(e, &local);
+    sms_call_error local, *err = sms_error_begin(e, &local);
     if (id_out)
         *id_out = NULL;
     if (!t) {
         sms_error_set(err, SMS_E_INVALID, "no task");
-        return finish(-1, e, &local);
+        return sms_error_end(-1, e, &local);
     }
     char *body = sms_to_json(&SMS_T_CREATE_TASK, t);
     if (!body)
-        return finish(out_of_memory(err), e, &local);
+        return sms_error_end(out_of_memory(err), e, &local);
     sms_response r;
     const char *target = t->has_source_server ? t->source_server.id : NULL;
     int rc = mutate(c, "POST", "/v3/tasks", body, NULL, "create_task", target, &r, err);
@@ -482,5 +434,5 @@ int sms_task_create(sms_client *c, const sms_create_task *t, char **id_out, sms_
         rc = take_created_id(&r, id_out, err);
         sms_response_free(&r);
     }
-    return finish(rc, e, &local);
+    return sms_error_end(rc, e, &local);
 }

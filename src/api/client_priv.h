@@ -10,20 +10,9 @@
 #include <stdint.h>
 #include <curl/curl.h>
 #include "api/client.h"
+#include "model/codec.h"
 
-/* ---- growable buffer -------------------------------------------------------- */
-
-typedef struct sms_buf { char *s; size_t len, cap; bool oom; } sms_buf;
-void sms_buf_addn(sms_buf *b, const char *s, size_t n);
-void sms_buf_add(sms_buf *b, const char *s);
-void sms_buf_addf(sms_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends s as a JSON string literal (quotes included). */
-void sms_buf_add_json_string(sms_buf *b, const char *s);
-/* Appends s percent-encoded for a query value (RFC 3986 unreserved kept). */
-void sms_buf_add_query_value(sms_buf *b, const char *s);
-void sms_buf_free(sms_buf *b);
-/* Wipes the bytes (explicit_bzero) before freeing: for buffers that held a secret. */
-void sms_buf_wipe_free(sms_buf *b);
+#include "api/buf.h"
 
 /* Frees a secret string after wiping it. NULL-safe. */
 void sms_secret_free(char *s);
@@ -128,6 +117,18 @@ int sms_api_error_dup(sms_api_error *dst, const sms_api_error *src);
 void sms_error_from_http(sms_call_error *e, sms_error_kind kind, int status, const char *body,
                          size_t len, const char *request_id);
 void sms_error_from_transport(sms_call_error *e, long curl_code, const char *detail);
+/* Calls take an optional error: sms_error_begin returns e (cleared) or local, and
+ * sms_error_end frees local when the caller passed no e. */
+sms_call_error *sms_error_begin(sms_call_error *e, sms_call_error *local);
+int sms_error_end(int rc, sms_call_error *e, sms_call_error *local);
+/* IDs go into paths: only the characters real IDs use, so nothing can change the path. */
+#define SMS_MAX_ID_LEN 255
+bool sms_id_valid(const char *id);
+/* Decode a 2xx body as t (response mode); on failure e names the JSON path. The _or_empty
+ * variant reads an empty body as {} (the agent's calls may answer with nothing). */
+void sms_decode_failed(sms_call_error *e, const sms_response *r, const sms_jerr *jerr);
+int sms_decode_body(const sms_type *t, const sms_response *r, void *out, sms_call_error *e);
+int sms_decode_body_or_empty(const sms_type *t, const sms_response *r, void *out, sms_call_error *e);
 void sms_error_set(sms_call_error *e, sms_error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

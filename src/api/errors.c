@@ -3,6 +3,7 @@
 #include "api/client_priv.h"
 
 #include <cjson/cJSON.h>
+#include "model/codec.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -447,4 +448,61 @@ long sms_backoff_ms(int retry, long base_ms, long cap_ms, long retry_after_s, ui
             wait = ra;
     }
     return wait;
+}
+
+/* ---- shared by the calls (calls.c, agent.c) --------------------------------- */
+
+sms_call_error *sms_error_begin(sms_call_error *e, sms_call_error *local)
+{
+    sms_call_error *err = e ? e : local;
+    memset(err, 0, sizeof *err);
+    return err;
+}
+
+int sms_error_end(int rc, sms_call_error *e, sms_call_error *local)
+{
+    if (!e)
+        sms_call_error_free(local);
+    return rc;
+}
+
+bool sms_id_valid(const char *id)
+{
+    if (!id || !*id || strlen(id) > SMS_MAX_ID_LEN)
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return true;
+}
+
+void sms_decode_failed(sms_call_error *e, const sms_response *r, const sms_jerr *jerr)
+{
+    char where[400];
+    sms_jerr_format(jerr, where, sizeof where);
+    sms_error_set(e, SMS_E_DECODE, "%s", where);
+    e->http_status = r->status;
+    free(e->request_id);
+    e->request_id = r->request_id ? strdup(r->request_id) : NULL;
+}
+
+int sms_decode_body(const sms_type *t, const sms_response *r, void *out, sms_call_error *e)
+{
+    sms_jerr jerr;
+    memset(&jerr, 0, sizeof jerr);
+    if (sms_parse(t, r->body ? r->body : "", r->body_len, out, SMS_DECODE_RESPONSE, &jerr) == 0)
+        return 0;
+    sms_decode_failed(e, r, &jerr);
+    return -1;
+}
+
+int sms_decode_body_or_empty(const sms_type *t, const sms_response *r, void *out, sms_call_error *e)
+{
+    if (r->body && r->body_len)
+        return sms_decode_body(t, r, out, e);
+    sms_response empty = *r;
+    empty.body = "{}";
+    empty.body_len = 2;
+    return sms_decode_body(t, &empty, out, e);
 }

@@ -1,6 +1,7 @@
 /* sign.c - SDK-HMAC-SHA256 request signing (reference §7), as the official SDK signer
  * does it: canonical request, string to sign, HMAC with the SK. Pure functions. */
 #include "api/sign.h"
+#include "api/buf.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -15,45 +16,7 @@
 #define SIGN_ALGORITHM "SDK-HMAC-SHA256"
 #define EMPTY_BODY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-/* ---- a growable string ----------------------------------------------------- */
-
-typedef struct sbuf { char *s; size_t len, cap; bool oom; } sbuf;
-
-static void sbuf_addn(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sbuf_add(sbuf *b, const char *s) { sbuf_addn(b, s, strlen(s)); }
-static void sbuf_addc(sbuf *b, char c) { sbuf_addn(b, &c, 1); }
-
-/* The finished string, or NULL (and nothing leaked) when memory ran out. */
-static char *sbuf_take(sbuf *b)
-{
-    if (b->oom) {
-        free(b->s);
-        return NULL;
-    }
-    if (!b->s)
-        return strdup("");
-    return b->s;
-}
+static void sbuf_addc(sms_buf *b, char c) { sms_buf_addn(b, &c, 1); }
 
 /* ---- percent encoding (RFC 3986 unreserved kept) -------------------------- */
 
@@ -62,7 +25,7 @@ static bool is_unreserved(unsigned char c)
     return isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
 }
 
-static void add_encoded(sbuf *b, const char *s, size_t n)
+static void add_encoded(sms_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < n; i++) {
@@ -71,7 +34,7 @@ static void add_encoded(sbuf *b, const char *s, size_t n)
             sbuf_addc(b, (char)c);
         } else {
             char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
-            sbuf_addn(b, esc, 3);
+            sms_buf_addn(b, esc, 3);
         }
     }
 }
@@ -171,7 +134,7 @@ char *sms_sign_canonical_query(const char *raw_query)
     if (!params)
         return NULL;
     qsort(params, n, sizeof *params, qparam_cmp);
-    sbuf b = { 0 };
+    sms_buf b = { 0 };
     for (size_t i = 0; i < n; i++) {
         if (i)
             sbuf_addc(&b, '&');
@@ -180,13 +143,13 @@ char *sms_sign_canonical_query(const char *raw_query)
         add_encoded(&b, params[i].value, strlen(params[i].value));
     }
     qparams_free(params, n);
-    return sbuf_take(&b);
+    return sms_buf_take(&b);
 }
 
 /* ---- canonical URI -------------------------------------------------------- */
 
 /* Decode the path, re-encode each segment, and end it with '/'. */
-static void add_canonical_uri(sbuf *b, const char *path)
+static void add_canonical_uri(sms_buf *b, const char *path)
 {
     if (!path || !*path)
         path = "/";
@@ -286,32 +249,32 @@ static const char *content_sha256_override(const sms_sign_header *h, size_t nh)
 }
 
 /* "name:value\n" per signed header into req, "name;name" into names; frees hs. */
-static void add_canonical_headers(sbuf *req, sbuf *names, hdr *hs, size_t n)
+static void add_canonical_headers(sms_buf *req, sms_buf *names, hdr *hs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        sbuf_add(req, hs[i].name);
+        sms_buf_add(req, hs[i].name);
         sbuf_addc(req, ':');
-        sbuf_addn(req, hs[i].value, hs[i].vlen);
+        sms_buf_addn(req, hs[i].value, hs[i].vlen);
         sbuf_addc(req, '\n');
         if (i)
             sbuf_addc(names, ';');
-        sbuf_add(names, hs[i].name);
+        sms_buf_add(names, hs[i].name);
         free(hs[i].name);
     }
     free(hs);
 }
 
-static void add_body_hash(sbuf *req, const sms_sign_header *h, size_t nh, const char *body,
+static void add_body_hash(sms_buf *req, const sms_sign_header *h, size_t nh, const char *body,
                           size_t body_len)
 {
     const char *override = content_sha256_override(h, nh);
     if (override) {
-        sbuf_add(req, override);
+        sms_buf_add(req, override);
         return;
     }
     char digest[65];
     sha256_hex(body ? body : "", body ? body_len : 0, digest);
-    sbuf_add(req, digest);
+    sms_buf_add(req, digest);
 }
 
 char *sms_sign_canonical_request(const char *method, const char *path, const char *raw_query,
@@ -328,21 +291,21 @@ char *sms_sign_canonical_request(const char *method, const char *path, const cha
         free(query);
         return NULL;
     }
-    sbuf req = { 0 }, names = { 0 };
-    sbuf_add(&req, method ? method : "GET");
+    sms_buf req = { 0 }, names = { 0 };
+    sms_buf_add(&req, method ? method : "GET");
     sbuf_addc(&req, '\n');
     add_canonical_uri(&req, path);
     sbuf_addc(&req, '\n');
-    sbuf_add(&req, query);
+    sms_buf_add(&req, query);
     sbuf_addc(&req, '\n');
     free(query);
     add_canonical_headers(&req, &names, hs, n);
     sbuf_addc(&req, '\n');
-    sbuf_addn(&req, names.s ? names.s : "", names.len);
+    sms_buf_addn(&req, names.s ? names.s : "", names.len);
     sbuf_addc(&req, '\n');
     add_body_hash(&req, h, nh, body, body_len);
-    char *names_s = sbuf_take(&names);
-    char *out = sbuf_take(&req);
+    char *names_s = sms_buf_take(&names);
+    char *out = sms_buf_take(&req);
     if (!out || !names_s) {
         free(out);
         free(names_s);
@@ -362,12 +325,12 @@ int sms_sign_signature(const char *sk, const char *sdk_date, const char *canonic
         return -1;
     char req_hash[65];
     sha256_hex(canonical_request, strlen(canonical_request), req_hash);
-    sbuf sts = { 0 };
-    sbuf_add(&sts, SIGN_ALGORITHM "\n");
-    sbuf_add(&sts, sdk_date);
+    sms_buf sts = { 0 };
+    sms_buf_add(&sts, SIGN_ALGORITHM "\n");
+    sms_buf_add(&sts, sdk_date);
     sbuf_addc(&sts, '\n');
-    sbuf_add(&sts, req_hash);
-    char *string_to_sign = sbuf_take(&sts);
+    sms_buf_add(&sts, req_hash);
+    char *string_to_sign = sms_buf_take(&sts);
     if (!string_to_sign)
         return -1;
     unsigned char mac[EVP_MAX_MD_SIZE];

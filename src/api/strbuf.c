@@ -34,6 +34,18 @@ void sms_buf_addn(sms_buf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
+char *sms_buf_take(sms_buf *b)
+{
+    if (b->oom) {
+        free(b->s);
+        *b = (sms_buf){ 0 };
+        return NULL;
+    }
+    char *s = b->s ? b->s : strdup("");
+    *b = (sms_buf){ 0 };
+    return s;
+}
+
 void sms_buf_add(sms_buf *b, const char *s)
 {
     if (s)

@@ -266,7 +266,7 @@ static void draw_node(sms_app *a, disks_view *v, WINDOW *w, int y, int cols, siz
     sms_draw_text(w, y, 0, cols, "", base, sym, true);              /* the row's background */
     sms_draw_text(w, y, 0, nw, name, nd->is_ref && !sel ? sms_role_attr(SMS_ROLE_DIM) : base, sym, true);
     int x = nw + 1;
-    char size[16] = "", used[8] = "";
+    char size[16] = "", used[16] = "";
     if (nd->size > 0)
         sms_fmt_bytes(size, sizeof size, nd->size);
     if (nd->used_pct >= 0)
