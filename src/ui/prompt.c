@@ -14,7 +14,12 @@
 static void apply_filter(sms_app *a, const char *text)
 {
     /* the filter field is shorter than the line: a longer filter is cut, not refused */
-    snprintf(a->table.filter, sizeof a->table.filter, "%.*s", (int)sizeof a->table.filter - 1, text);
+    size_t n = strnlen(text, sizeof a->table.filter - 1);
+    if (text[n])                                /* cut: never in the middle of a character */
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    memcpy(a->table.filter, text, n);
+    a->table.filter[n] = '\0';
     sms_fleet_table_rebuild(&a->table);
     sms_app_select_changed(a);
 }

@@ -41,7 +41,7 @@ static bool help_row(const sms_app *a, size_t i, char *buf, size_t len, attr_t *
 
 static size_t help_rows(const sms_app *a)
 {
-    char buf[8];
+    char buf[512];                  /* rows are formatted in full only to be counted */
     attr_t attr;
     size_t n = 0;
     while (help_row(a, n, buf, sizeof buf, &attr))
