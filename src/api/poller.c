@@ -170,49 +170,49 @@ static void observe_state_locked(sms_poller *p, const sms_server *servers, size_
 
 /* ---- fleet ---------------------------------------------------------------- */
 
-static sms_fleet *build_fleet(const sms_overview *ov, const sms_server_list *list)
+static bool same_overview(const sms_overview *a, const sms_overview *b)
 {
-    sms_fleet *f = sms_fleet_new();
-    void *servers = NULL;
-    if (!f || sms_sanitized_copy_array(&SMS_T_SERVER, &servers, list->source_servers,
-                                       list->n_source_servers)) {
-        sms_fleet_unref(f);
-        return NULL;
-    }
-    f->fetched_ms = sms_wall_ms();
+    return memcmp(a, b, sizeof *a) == 0;        /* int32_t members only: no padding */
+}
+
+/* The poller's fleet after a fetch: f (fresh from sms_fleet_fetch) with its overview
+ * settled. Returns true when its data differs from the previous fleet's (a new
+ * fleet_seq), false when the fetch only confirmed what the UI already has. */
+static bool settle_fleet_locked(sms_poller *p, sms_fleet *f, bool pages_unchanged,
+                                const sms_overview *ov)
+{
+    const sms_fleet *old = p->fleet;
     if (ov)
         f->overview = *ov;
-    f->servers = servers;
-    f->n_servers = list->n_source_servers;
-    f->count = list->count;
-    return f;
+    else if (old)                               /* keep the last good counts */
+        f->overview = old->overview;
+    return !old || !pages_unchanged || !same_overview(&f->overview, &old->overview);
 }
 
 static void poll_fleet(sms_poller *p, uint64_t gen)
 {
     int64_t started = sms_wall_ms();
     sms_overview ov = {0};
-    sms_server_list list = {0};
     sms_call_error e_ov = {0}, e_list = {0};
+    sms_fleet *f = NULL;
+    bool unchanged = false;
+    pthread_mutex_lock(&p->mu);
+    const sms_fleet *prev = sms_fleet_ref(p->fleet);    /* only this thread replaces it */
+    pthread_mutex_unlock(&p->mu);
     int rc_ov = sms_show_overview(p->poll_client, &ov, &e_ov);
-    int rc_list = sms_list_servers(p->poll_client, NULL, &list, &e_list);
-    sms_fleet *f = rc_list == 0 ? build_fleet(rc_ov == 0 ? &ov : NULL, &list) : NULL;
-    sms_free(&SMS_T_SERVER_LIST, &list);
+    int rc_list = sms_fleet_fetch(p->poll_client, prev, &f, &unchanged, &e_list);
+    sms_fleet_unref(prev);
 
     pthread_mutex_lock(&p->mu);
     record_health_locked(p, SMS_CALL_OVERVIEW, rc_ov, &e_ov, started);
-    if (rc_list == 0 && !f) {                   /* could not copy it: count it as a failure */
-        e_list.kind = SMS_E_DECODE;
-        e_list.message = strdup("cannot prepare the server list for display (out of memory?)");
-        rc_list = -1;
-    }
     record_health_locked(p, SMS_CALL_SERVERS, rc_list, &e_list, started);
     if (f) {
-        if (rc_ov != 0 && p->fleet)             /* keep the last good counts */
-            f->overview = p->fleet->overview;
+        /* an unchanged fleet is a new part (its fetched_ms says the data is current)
+         * sharing the same servers, under the same fleet_seq: the UI keeps its table */
+        if (settle_fleet_locked(p, f, unchanged, rc_ov == 0 ? &ov : NULL))
+            p->fleet_seq++;
         sms_fleet_unref(p->fleet);
         p->fleet = f;
-        p->fleet_seq++;
         observe_state_locked(p, f->servers, f->n_servers, true, gen);
     }
     p->stale = f == NULL;
@@ -254,6 +254,36 @@ static sms_detail *build_detail(const char *id, const sms_server *srv, const sms
     return d;
 }
 
+static bool same_json(const sms_type *t, const void *a, const void *b)
+{
+    char *ja = sms_to_json(t, a), *jb = sms_to_json(t, b);
+    bool same = ja && jb && strcmp(ja, jb) == 0;
+    free(ja);
+    free(jb);
+    return same;
+}
+
+/* Same server and task data (their fetch times aside). */
+static bool same_detail(const sms_detail *a, const sms_detail *b)
+{
+    return a && b && strcmp(a->server_id, b->server_id) == 0 && a->has_task == b->has_task &&
+           same_json(&SMS_T_SERVER, &a->server, &b->server) &&
+           (!a->has_task || same_json(&SMS_T_TASK, &a->task, &b->task));
+}
+
+/* What the UI shows of a call's health; its times move with every fetch. */
+typedef struct health_shown { bool ok; unsigned failures; sms_error_kind kind; } health_shown;
+
+static health_shown health_shown_of(const sms_health *h)
+{
+    return (health_shown){ h->ok, h->failures, h->error.kind };
+}
+
+static bool health_shown_differs(health_shown a, const sms_health *b)
+{
+    return a.ok != b->ok || a.failures != b->failures || a.kind != b->error.kind;
+}
+
 static void poll_detail(sms_poller *p, const char *id, uint64_t gen)
 {
     int64_t started = sms_wall_ms();
@@ -261,6 +291,9 @@ static void poll_detail(sms_poller *p, const char *id, uint64_t gen)
     sms_task task = {0};
     sms_call_error e_srv = {0}, e_task = {0};
     int rc_task = -1;
+    pthread_mutex_lock(&p->mu);
+    const sms_detail *prev = sms_detail_ref(p->detail);
+    pthread_mutex_unlock(&p->mu);
     int rc_srv = sms_show_server(p->poll_client, id, &srv, &e_srv);
     bool wants_task = rc_srv == 0 && srv.has_current_task && srv.current_task.id &&
                       srv.current_task.id[0];
@@ -269,20 +302,31 @@ static void poll_detail(sms_poller *p, const char *id, uint64_t gen)
     sms_detail *d = rc_srv == 0 ? build_detail(id, &srv, rc_task == 0 ? &task : NULL) : NULL;
     sms_free(&SMS_T_SERVER, &srv);
     sms_free(&SMS_T_TASK, &task);
+    bool unchanged = d && rc_task == (wants_task ? 0 : -1) && same_detail(prev, d);
 
     pthread_mutex_lock(&p->mu);
+    health_shown srv_before = health_shown_of(&p->health[SMS_CALL_DETAIL]),
+                 task_before = health_shown_of(&p->health[SMS_CALL_TASK]);
     record_health_locked(p, SMS_CALL_DETAIL, rc_srv, &e_srv, started);
     if (wants_task)
         record_health_locked(p, SMS_CALL_TASK, rc_task, &e_task, started);
+    bool publish = health_shown_differs(srv_before, &p->health[SMS_CALL_DETAIL]) ||
+                   health_shown_differs(task_before, &p->health[SMS_CALL_TASK]);
     if (d && p->selected && strcmp(p->selected, id) == 0) {   /* still the one wanted */
-        keep_previous_task_locked(p, d);
-        sms_detail_unref(p->detail);
-        p->detail = d;
-        d = NULL;
+        /* the same data as the UI has: a snapshot would only make it redraw */
+        if (!unchanged || p->detail != prev) {
+            keep_previous_task_locked(p, d);
+            sms_detail_unref(p->detail);
+            p->detail = d;
+            d = NULL;
+            publish = true;
+        }
         observe_state_locked(p, &p->detail->server, 1, false, gen);
     }
-    sms_poller_publish_locked(p);
+    if (publish || p->hist_dirty)
+        sms_poller_publish_locked(p);
     pthread_mutex_unlock(&p->mu);
+    sms_detail_unref(prev);
     sms_detail_unref(d);
     sms_call_error_free(&e_srv);
     sms_call_error_free(&e_task);

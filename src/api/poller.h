@@ -102,7 +102,9 @@ typedef struct sms_history {        /* newest last; kept across restarts (histor
 
 typedef struct sms_snapshot {
     uint64_t seq;                   /* increases with every publish */
-    uint64_t fleet_seq;             /* increases when `fleet` is a new fetch */
+    uint64_t fleet_seq;             /* increases when the fleet's data changed; a fetch that
+                                       finds the same data gives a new `fleet` (fetched_ms)
+                                       under the same fleet_seq, with the same servers array */
     int64_t now_ms;                 /* when it was published */
     const sms_fleet *fleet;         /* NULL until the first successful fetch */
     const sms_detail *detail;       /* NULL if nothing selected or not fetched yet */

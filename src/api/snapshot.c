@@ -13,12 +13,50 @@
 #define REF_UP(p) __atomic_add_fetch(&(p)->refs, 1, __ATOMIC_RELAXED)
 #define REF_DOWN(p) __atomic_sub_fetch(&(p)->refs, 1, __ATOMIC_ACQ_REL)
 
+/* A fleet part is a fleet_impl. Its servers array either belongs to it alone (deep:
+ * sms_fleet_new, the caller fills it) or sits in a fleet_items shared by the fleets
+ * renewed from one another, whose strings belong to the list pages (shallow). */
+typedef struct fleet_items {
+    int refs;
+    sms_server *servers; size_t n_servers;      /* shallow copies of the pages' items */
+    sms_fleet_page **pages; size_t n_pages;     /* one reference each */
+} fleet_items;
+
+typedef struct fleet_impl {
+    sms_fleet pub;                              /* first: a sms_fleet * is a fleet_impl * */
+    fleet_items *items;                         /* NULL: pub.servers is owned deeply */
+} fleet_impl;
+
+static fleet_impl *impl_of(const sms_fleet *f) { return (fleet_impl *)f; }
+
+void sms_fleet_page_unref(sms_fleet_page *pg)
+{
+    if (!pg || REF_DOWN(pg) > 0)
+        return;
+    for (size_t i = 0; i < pg->n_items; i++)
+        sms_free(&SMS_T_SERVER, &pg->items[i]);
+    free(pg->items);
+    free(pg);
+}
+
+static void fleet_items_unref(fleet_items *it)
+{
+    if (!it || REF_DOWN(it) > 0)
+        return;
+    for (size_t i = 0; i < it->n_pages; i++)
+        sms_fleet_page_unref(it->pages[i]);
+    free(it->pages);
+    free(it->servers);
+    free(it);
+}
+
 sms_fleet *sms_fleet_new(void)
 {
-    sms_fleet *f = calloc(1, sizeof *f);
-    if (f)
-        f->refs = 1;
-    return f;
+    fleet_impl *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->pub.refs = 1;
+    return &f->pub;
 }
 
 const sms_fleet *sms_fleet_ref(const sms_fleet *f)
@@ -33,10 +71,85 @@ void sms_fleet_unref(const sms_fleet *cf)
     sms_fleet *f = (sms_fleet *)cf;
     if (!f || REF_DOWN(f) > 0)
         return;
-    for (size_t i = 0; i < f->n_servers; i++)
-        sms_free(&SMS_T_SERVER, &f->servers[i]);
-    free(f->servers);
-    free(f);
+    fleet_impl *impl = impl_of(f);
+    if (impl->items) {
+        fleet_items_unref(impl->items);
+    } else {
+        for (size_t i = 0; i < f->n_servers; i++)
+            sms_free(&SMS_T_SERVER, &f->servers[i]);
+        free(f->servers);
+    }
+    free(impl);
+}
+
+/* A fleet over items (which it takes a reference to). */
+static sms_fleet *fleet_over(fleet_items *it, int32_t count)
+{
+    sms_fleet *f = sms_fleet_new();
+    if (!f)
+        return NULL;
+    REF_UP(it);
+    impl_of(f)->items = it;
+    f->servers = it->servers;
+    f->n_servers = it->n_servers;
+    f->count = count;
+    f->fetched_ms = sms_wall_ms();
+    return f;
+}
+
+static fleet_items *items_from_pages(sms_fleet_page *const *pages, size_t n_pages)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_pages; i++)
+        n += pages[i]->n_items;
+    fleet_items *it = calloc(1, sizeof *it);
+    if (!it)
+        return NULL;
+    it->refs = 1;
+    it->servers = n ? malloc(n * sizeof *it->servers) : NULL;
+    it->pages = n_pages ? malloc(n_pages * sizeof *it->pages) : NULL;
+    if ((n && !it->servers) || (n_pages && !it->pages)) {
+        fleet_items_unref(it);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_pages; i++) {
+        REF_UP(pages[i]);
+        it->pages[it->n_pages++] = pages[i];
+        if (pages[i]->n_items)
+            memcpy(it->servers + it->n_servers, pages[i]->items,
+                   pages[i]->n_items * sizeof *it->servers);
+        it->n_servers += pages[i]->n_items;
+    }
+    return it;
+}
+
+sms_fleet *sms_fleet_from_pages(sms_fleet_page *const *pages, size_t n_pages)
+{
+    fleet_items *it = items_from_pages(pages, n_pages);
+    if (!it)
+        return NULL;
+    /* the last page read tells the total, as sms_list_servers keeps it */
+    sms_fleet *f = fleet_over(it, n_pages ? pages[n_pages - 1]->count : 0);
+    fleet_items_unref(it);                      /* the fleet holds it now */
+    return f;
+}
+
+sms_fleet *sms_fleet_renew(const sms_fleet *old)
+{
+    fleet_items *it = impl_of(old)->items;
+    if (!it)
+        return NULL;                            /* only fleets built from pages */
+    sms_fleet *f = fleet_over(it, old->count);
+    if (f)
+        f->overview = old->overview;
+    return f;
+}
+
+sms_fleet_page *const *sms_fleet_pages(const sms_fleet *f, size_t *n)
+{
+    const fleet_items *it = f ? impl_of(f)->items : NULL;
+    *n = it ? it->n_pages : 0;
+    return it ? it->pages : NULL;
 }
 
 sms_detail *sms_detail_new(void)
@@ -81,27 +194,14 @@ void sms_snapshot_release(sms_snapshot *s)
 
 /* ---- sanitising ----------------------------------------------------------- */
 
-static void sanitize_json_strings(cJSON *j)
-{
-    for (; j; j = j->next) {
-        if (cJSON_IsString(j) && j->valuestring)
-            sms_sanitize_inplace(j->valuestring);
-        if (j->child)
-            sanitize_json_strings(j->child);
-    }
-}
-
 int sms_sanitized_copy(const sms_type *t, void *dst, const void *src)
 {
-    memset(dst, 0, sms_type_size(t));
-    cJSON *j = sms_encode(t, src);
-    if (!j)
+    if (sms_copy(t, dst, src))
         return -1;
-    sanitize_json_strings(j);
-    sms_jerr jerr;
-    int rc = sms_decode(t, j, dst, SMS_DECODE_RESPONSE, &jerr);
-    cJSON_Delete(j);
-    return rc;
+    if (sms_sanitize_strings(t, dst) == 0)
+        return 0;
+    sms_free(t, dst);
+    return -1;
 }
 
 int sms_sanitized_copy_array(const sms_type *t, void **dst, const void *src, size_t n)

@@ -15,12 +15,47 @@ const sms_detail *sms_detail_ref(const sms_detail *d);
 void sms_detail_unref(const sms_detail *d);
 
 /* Deep copy of src into *dst (zeroed first) with every string sanitised (model/text.h),
- * whatever its depth: the value goes through the codec, so a field added to the model
- * is covered without touching this code. 0 ok, -1 out of memory (dst left zeroed). */
+ * whatever its depth: sms_copy then sms_sanitize_strings walk the codec's field tables,
+ * so a field added to the model is covered without touching this code.
+ * 0 ok, -1 out of memory (dst left zeroed). */
 int sms_sanitized_copy(const sms_type *t, void *dst, const void *src);
-/* The same for an array of n items of type t: *dst is a new array (NULL when n is 0).
- * Item by item, so the codec's per-document element cap never limits a large fleet. */
+/* The same for an array of n items of type t: *dst is a new array (NULL when n is 0). */
 int sms_sanitized_copy_array(const sms_type *t, void **dst, const void *src, size_t n);
+
+/* ---- fleets built from list pages (pages: snapshot_fleet.c) ------------------------ */
+
+/* One page of GET /v3/sources as received (hash and length of its body) and decoded,
+ * its strings sanitised. Immutable once built; shared by every fleet built while the
+ * server sends the same bytes for it. */
+typedef struct sms_fleet_page {
+    int refs;
+    uint64_t body_hash; size_t body_len;
+    int32_t count;                  /* the page's "count" (total servers) */
+    sms_server *items; size_t n_items;
+} sms_fleet_page;
+
+void sms_fleet_page_unref(sms_fleet_page *pg);            /* NULL-safe */
+/* A fleet whose servers are the pages' items end to end (a shallow copy: the pages own
+ * the strings and arrays, the fleet holds a reference to each page). fetched_ms and
+ * count are set; the overview is left zero. NULL when out of memory. */
+sms_fleet *sms_fleet_from_pages(sms_fleet_page *const *pages, size_t n_pages);
+/* A new fleet part with f's servers (shared, not copied) and a new fetched_ms: the
+ * same data confirmed by a later fetch. NULL when out of memory. */
+sms_fleet *sms_fleet_renew(const sms_fleet *f);
+/* The pages f was built from (n = 0 for a fleet made by sms_fleet_new). */
+sms_fleet_page *const *sms_fleet_pages(const sms_fleet *f, size_t *n);
+
+/* Fetch every page of GET /v3/sources (limit 200, paging as sms_list_servers does).
+ * A page whose body has the same length and 64-bit hash as the page at the same index
+ * of prev is not decoded: prev's page is shared. *unchanged is true when every page
+ * was shared and their number is the same. 0 with *out a new fleet (overview zero),
+ * -1 with *e filled. */
+int sms_fleet_fetch(sms_client *c, const sms_fleet *prev, sms_fleet **out, bool *unchanged,
+                    sms_call_error *e);
+/* 64-bit hash of a body: two bodies of the same length that differ in one 8-byte word
+ * never collide (every step is a bijection). */
+uint64_t sms_body_hash(const char *buf, size_t len);
+
 /* Sanitise every string of an error in place (message, request id, API error texts). */
 void sms_call_error_sanitize(sms_call_error *e);
 

@@ -62,21 +62,35 @@ static int fail(decoder *d, const char *fmt, ...)
     return -1;
 }
 
+/* Append text to the path, cut like snprintf would; returns the length to restore.
+ * (Called for every field decoded: plain copies, no printf.) */
+static size_t path_append(decoder *d, const char *sep, const char *text, size_t n)
+{
+    char *p = d->err->path;
+    size_t len = strlen(p), at = len, room = sizeof d->err->path - 1 - len;
+    for (; *sep && room > 0; room--)
+        p[at++] = *sep++;
+    if (n > room)
+        n = room;
+    memcpy(p + at, text, n);
+    p[at + n] = '\0';
+    return len;
+}
+
 /* Append ".key" (or "key" at the top) to the path; returns the length to restore. */
 static size_t path_push_key(decoder *d, const char *key)
 {
-    char *p = d->err->path;
-    size_t len = strlen(p);
-    snprintf(p + len, sizeof d->err->path - len, "%s%s", len ? "." : "", key);
-    return len;
+    return path_append(d, d->err->path[0] ? "." : "", key, strlen(key));
 }
 
 static size_t path_push_index(decoder *d, size_t i)
 {
-    char *p = d->err->path;
-    size_t len = strlen(p);
-    snprintf(p + len, sizeof d->err->path - len, "[%zu]", i);
-    return len;
+    char digits[24], *q = digits + sizeof digits;
+    *--q = ']';
+    do
+        *--q = (char)('0' + i % 10);
+    while ((i /= 10) > 0);
+    return path_append(d, "[", q, (size_t)(digits + sizeof digits - q));
 }
 
 static void path_pop(decoder *d, size_t len) { d->err->path[len] = '\0'; }
@@ -452,22 +466,59 @@ static int decode_field(decoder *d, const sms_field *f, const cJSON *item, void 
     return fail(d, "internal: unknown field kind");
 }
 
+/* Above the largest field table of types.c (task: 46); a bigger one is looked up key by key. */
+#define MAX_TABLE_FIELDS 64
+
+/* Index of the field named key, trying `from` first and wrapping around: members usually
+ * come in table order, so most keys match at the first try. SIZE_MAX when unknown. */
+static size_t field_index(const sms_type *t, const char *key, size_t from)
+{
+    for (size_t i = 0, k = from; i < t->n_fields; i++, k = k + 1 < t->n_fields ? k + 1 : 0)
+        if (strcmp(t->fields[k].key, key) == 0)
+            return k;
+    return SIZE_MAX;
+}
+
+/* items[k] = the first member of obj named like field k (as cJSON_GetObjectItemCase-
+ * Sensitive finds it), in one pass over the members instead of one per field. */
+static void match_members(const sms_type *t, const cJSON *obj, const cJSON **items)
+{
+    memset(items, 0, t->n_fields * sizeof *items);
+    size_t next = 0;
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        size_t k = c->string ? field_index(t, c->string, next) : SIZE_MAX;
+        if (k == SIZE_MAX)
+            continue;                               /* unknown keys are ignored */
+        if (!items[k])
+            items[k] = c;
+        next = k + 1 < t->n_fields ? k + 1 : 0;
+    }
+}
+
+static int decode_member(decoder *d, const sms_field *f, const cJSON *item, void *base)
+{
+    bool absent = !item || cJSON_IsNull(item);
+    bool required = d->mode == SMS_DECODE_REQUEST && (f->flags & SMS_F_REQ);
+    if (absent && !required)
+        return 0;
+    size_t mark = path_push_key(d, f->key);
+    int rc = absent ? fail(d, "missing required key") : decode_field(d, f, item, base);
+    if (rc == 0)
+        path_pop(d, mark);
+    return rc;
+}
+
 static int decode_struct(decoder *d, const sms_type *t, const cJSON *obj, void *base)
 {
+    const cJSON *items[MAX_TABLE_FIELDS];
+    bool matched = t->n_fields <= MAX_TABLE_FIELDS;
+    if (matched)
+        match_members(t, obj, items);
     for (size_t i = 0; i < t->n_fields; i++) {
         const sms_field *f = &t->fields[i];
-        const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, f->key);
-        size_t mark = path_push_key(d, f->key);
-        int rc = 0;
-        if (!item || cJSON_IsNull(item)) {
-            if (d->mode == SMS_DECODE_REQUEST && (f->flags & SMS_F_REQ))
-                rc = fail(d, "missing required key");
-        } else {
-            rc = decode_field(d, f, item, base);
-        }
-        if (rc)
-            return rc;
-        path_pop(d, mark);
+        const cJSON *item = matched ? items[i] : cJSON_GetObjectItemCaseSensitive(obj, f->key);
+        if (decode_member(d, f, item, base))
+            return -1;
     }
     if (d->mode == SMS_DECODE_REQUEST && t->check) {
         size_t len = strlen(d->err->path);
@@ -820,4 +871,96 @@ int sms_copy(const sms_type *t, void *dst, const void *src)
         return 0;
     sms_free(t, dst);
     return -1;
+}
+
+/* ---- sanitise in place ------------------------------------------------------------ */
+
+static int sanitize_struct(const sms_type *t, void *base);
+
+static void sanitize_json_values(cJSON *j)
+{
+    for (; j; j = j->next) {
+        if (j->string)
+            sms_sanitize_inplace(j->string);
+        if (cJSON_IsString(j) && j->valuestring)
+            sms_sanitize_inplace(j->valuestring);
+        sanitize_json_values(j->child);
+    }
+}
+
+/* A free JSON text: sanitised as text first (raw bytes), then, when it is an object or
+ * array with escapes in it, parsed, its keys and strings sanitised, and printed again. */
+static int sanitize_json_text(char **text)
+{
+    char *s = *text;
+    if (!s)
+        return 0;
+    sms_sanitize_inplace(s);
+    if ((s[0] != '{' && s[0] != '[') || !strchr(s, '\\'))
+        return 0;
+    cJSON *v = cJSON_Parse(s);
+    if (!v)
+        return 0;                   /* not JSON after all: plain text, already clean */
+    sanitize_json_values(v);
+    char *printed = cJSON_PrintUnformatted(v);
+    cJSON_Delete(v);
+    if (!printed)
+        return -1;
+    char *copy = strdup(printed);   /* ours is freed with free(), cJSON's with cJSON_free() */
+    cJSON_free(printed);
+    if (!copy)
+        return -1;
+    free(*text);
+    *text = copy;
+    return 0;
+}
+
+static int sanitize_field(const sms_field *f, void *base)
+{
+    switch (f->kind) {
+    case SMS_K_STR: {
+        char *s = *AT(base, f->off, char *);
+        if (s)
+            sms_sanitize_inplace(s);
+        return 0;
+    }
+    case SMS_K_JSON:
+        return sanitize_json_text(AT(base, f->off, char *));
+    case SMS_K_OBJ:
+        return sanitize_struct(storage_of(f->sub), AT(base, f->off, char));
+    case SMS_K_ARR: {
+        char *elems = *AT(base, f->off, char *);
+        size_t n = *AT(base, f->aux, size_t);
+        const sms_type *sub = storage_of(f->sub);
+        int rc = 0;
+        for (size_t i = 0; elems && i < n; i++)
+            rc |= sanitize_struct(sub, elems + i * sub->size);
+        return rc;
+    }
+    case SMS_K_STRARR: {
+        char **elems = *AT(base, f->off, char **);
+        size_t n = *AT(base, f->aux, size_t);
+        for (size_t i = 0; elems && i < n; i++)
+            if (elems[i])
+                sms_sanitize_inplace(elems[i]);
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+static int sanitize_struct(const sms_type *t, void *base)
+{
+    int rc = 0;
+    for (size_t i = 0; i < t->n_fields; i++)
+        rc |= sanitize_field(&t->fields[i], base);
+    return rc;
+}
+
+int sms_sanitize_strings(const sms_type *t, void *obj)
+{
+    if (!t || !obj)
+        return 0;
+    return sanitize_struct(storage_of(t), obj) ? -1 : 0;
 }

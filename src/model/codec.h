@@ -59,6 +59,13 @@ char *sms_to_json(const sms_type *t, const void *in);          /* compact text, 
 int sms_copy(const sms_type *t, void *dst, const void *src);
 /* Free every member (not the struct itself) and zero it. NULL-safe. */
 void sms_free(const sms_type *t, void *obj);
+/* Sanitise every string of obj in place with sms_sanitize_inplace (model/text.h), at any
+ * depth: members, nested objects, array items, string arrays; nothing else changes.
+ * Strings never grow, so nothing is allocated, except for a free JSON text (kind JSON)
+ * holding escapes: its strings are sanitised as JSON values and the text printed again
+ * (an escape such as \u001b would otherwise come back when the UI parses it).
+ * 0 ok, -1 out of memory (every string is still sanitised as plain text). NULL-safe. */
+int sms_sanitize_strings(const sms_type *t, void *obj);
 
 void sms_jerr_format(const sms_jerr *e, char *buf, size_t len); /* "path: msg" */
 

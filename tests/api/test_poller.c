@@ -22,6 +22,12 @@ static bool fd_readable(int fd)
     return poll(&pfd, 1, 0) == 1;
 }
 
+/* A snapshot from a fetch later than the one that made fleet `arg` (still referenced). */
+static bool other_fleet(const sms_snapshot *s, const void *arg)
+{
+    return s->fleet && s->fleet != (const sms_fleet *)arg && !s->stale;
+}
+
 static void test_first_snapshot_arrives_and_wakes_the_fd(void **state)
 {
     (void)state;
@@ -51,13 +57,16 @@ static void test_first_snapshot_arrives_and_wakes_the_fd(void **state)
     assert_false(fd_readable(sms_poller_wake_fd(p)));
     assert_null(sms_poller_take(p));
 
-    /* refresh_now wakes the poller at once; the new snapshot shares nothing stale */
+    /* refresh_now wakes the poller at once: a new fetch, whose data is the same (no
+     * agents), so the fleet part is new (its age) but fleet_seq and the servers are not */
     uint64_t seq = s->seq, fleet_seq = s->fleet_seq;
     sms_poller_refresh_now(p);
-    sms_snapshot *s2 = pt_wait(p, pt_has_fleet, NULL, PT_WAIT_MS);
+    sms_snapshot *s2 = pt_wait(p, other_fleet, s->fleet, PT_WAIT_MS);
     assert_non_null(s2);
     assert_true(s2->seq > seq);
-    assert_true(s2->fleet_seq > fleet_seq);
+    assert_int_equal(s2->fleet_seq, fleet_seq);
+    assert_true(s2->fleet->fetched_ms >= s->fleet->fetched_ms);
+    assert_ptr_equal(s2->fleet->servers, s->fleet->servers);
     assert_ptr_equal(s2->history, s->history);      /* unchanged part shared */
     sms_snapshot_release(s);
     sms_snapshot_release(s2);
@@ -193,7 +202,7 @@ static void test_failure_keeps_last_fleet_marks_stale_backs_off_and_recovers(voi
     sms_snapshot *ok = pt_wait(p, fresh_again, NULL, PT_WAIT_MS);
     assert_non_null(ok);
     assert_int_equal(ok->health[SMS_CALL_SERVERS].failures, 0);
-    assert_true(ok->fleet_seq > bad->fleet_seq);
+    assert_int_equal(ok->fleet_seq, bad->fleet_seq);    /* the same data, fetched anew */
     assert_true(ok->fleet->fetched_ms > bad->fleet->fetched_ms);
     sms_snapshot_release(good);
     sms_snapshot_release(bad);
@@ -263,11 +272,6 @@ static void test_selection_fetches_detail_and_task(void **state)
     smsemu_stop(e);
 }
 
-static bool newer_fleet(const sms_snapshot *s, const void *arg)
-{
-    return s->fleet && s->fleet_seq > *(const uint64_t *)arg && !s->stale;
-}
-
 static void test_revoked_token_is_renewed_without_going_stale(void **state)
 {
     (void)state;
@@ -277,15 +281,14 @@ static void test_revoked_token_is_renewed_without_going_stale(void **state)
     assert_non_null(p);
     sms_snapshot *s = pt_wait(p, pt_has_fleet, NULL, PT_WAIT_MS);
     assert_non_null(s);
-    uint64_t seq = s->fleet_seq;
-    sms_snapshot_release(s);
     smsemu_revoke_tokens(e);
     sms_poller_refresh_now(p);
-    s = pt_wait(p, newer_fleet, &seq, PT_WAIT_MS);
-    assert_non_null(s);
-    assert_true(s->logged_in);
-    assert_int_equal(s->health[SMS_CALL_SERVERS].failures, 0);
+    sms_snapshot *s2 = pt_wait(p, other_fleet, s->fleet, PT_WAIT_MS);
+    assert_non_null(s2);
+    assert_true(s2->logged_in);
+    assert_int_equal(s2->health[SMS_CALL_SERVERS].failures, 0);
     sms_snapshot_release(s);
+    sms_snapshot_release(s2);
     sms_poller_stop(p);
     smsemu_stop(e);
 }

@@ -124,6 +124,78 @@ static void test_parts_live_until_the_last_reference(void **state)
     sms_snapshot_release(NULL);
 }
 
+static void test_body_hash_sees_every_byte(void **state)
+{
+    (void)state;
+    char buf[77];          /* two blocks of 4 words, one more word, a tail of 5 bytes */
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (char)('a' + i % 26);
+    uint64_t h = sms_body_hash(buf, sizeof buf);
+    assert_true(h == sms_body_hash(buf, sizeof buf));
+    for (size_t i = 0; i < sizeof buf; i++) {
+        buf[i] ^= 0x01;
+        assert_true(sms_body_hash(buf, sizeof buf) != h);
+        buf[i] ^= 0x01;
+    }
+    char longer[sizeof buf + 1];
+    memcpy(longer, buf, sizeof buf);
+    longer[sizeof buf] = '\0';
+    assert_true(sms_body_hash(longer, sizeof longer) != h);     /* length counts */
+    assert_true(sms_body_hash("", 0) != sms_body_hash("\0", 1));
+}
+
+static sms_fleet_page *page_of(const char *const *names, size_t n, int32_t count)
+{
+    sms_fleet_page *pg = calloc(1, sizeof *pg);
+    pg->refs = 1;
+    pg->count = count;
+    pg->items = calloc(n, sizeof *pg->items);
+    pg->n_items = n;
+    for (size_t i = 0; i < n; i++)
+        pg->items[i].name = strdup(names[i]);
+    return pg;
+}
+
+/* Fleets over pages share the pages' items; a renewed fleet shares the whole array and
+ * outlives the fleet it came from (ASan/LSan: freed once, nothing leaks). */
+static void test_fleets_share_pages_and_servers(void **state)
+{
+    (void)state;
+    static const char *const a[] = { "a0", "a1" }, *const b[] = { "b0" };
+    sms_fleet_page *pages[2] = { page_of(a, 2, 3), page_of(b, 1, 3) };
+    sms_fleet *f = sms_fleet_from_pages(pages, 2);
+    assert_non_null(f);
+    assert_int_equal(f->n_servers, 3);
+    assert_int_equal(f->count, 3);
+    assert_ptr_equal(f->servers[0].name, pages[0]->items[0].name);  /* shallow: shared */
+    assert_ptr_equal(f->servers[2].name, pages[1]->items[0].name);
+    size_t n;
+    sms_fleet_page *const *held = sms_fleet_pages(f, &n);
+    assert_int_equal(n, 2);
+    assert_ptr_equal(held[1], pages[1]);
+    sms_fleet_page_unref(pages[0]);             /* the fleet keeps its own references */
+    sms_fleet_page_unref(pages[1]);
+
+    f->overview.waiting = 7;
+    sms_fleet *g = sms_fleet_renew(f);
+    assert_non_null(g);
+    assert_ptr_not_equal(g, f);
+    assert_ptr_equal(g->servers, f->servers);
+    assert_int_equal(g->n_servers, 3);
+    assert_int_equal(g->count, 3);
+    assert_int_equal(g->overview.waiting, 7);
+    assert_true(g->fetched_ms >= f->fetched_ms);
+    sms_fleet_unref(f);
+    assert_string_equal(g->servers[1].name, "a1");      /* still there */
+    sms_fleet_unref(g);
+
+    sms_fleet *plain = sms_fleet_new();                 /* not made of pages */
+    assert_null(sms_fleet_renew(plain));
+    assert_null(sms_fleet_pages(plain, &n));
+    assert_int_equal(n, 0);
+    sms_fleet_unref(plain);
+}
+
 static void test_state_text(void **state)
 {
     (void)state;
@@ -145,6 +217,8 @@ int main(void)
         cmocka_unit_test(test_array_copy_cleans_each_item),
         cmocka_unit_test(test_call_error_is_sanitised),
         cmocka_unit_test(test_parts_live_until_the_last_reference),
+        cmocka_unit_test(test_body_hash_sees_every_byte),
+        cmocka_unit_test(test_fleets_share_pages_and_servers),
         cmocka_unit_test(test_state_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
