@@ -53,6 +53,12 @@ static bool fleet_sleep_until_us(struct smsemu_fleet *f, int64_t deadline_us)
     return !atomic_load(&f->stop);
 }
 
+int64_t smsemu_worker_spacing_us(int n_workers)
+{
+    int64_t n = n_workers > 0 ? n_workers : 1;
+    return (1000000LL * n + FLEET_MAX_RATE - 1) / FLEET_MAX_RATE;   /* rounded up */
+}
+
 /* Spaces this worker's requests evenly: its share of the fleet-wide budget. */
 bool smsemu_worker_throttle(fleet_worker *w)
 {
@@ -216,7 +222,7 @@ static void *worker_main(void *arg)
         bool ok = !f->reg_failed;
         pthread_mutex_unlock(&f->lock);
         /* from now on this worker spends its share of the fleet's request budget */
-        w->spacing_us = 1000000LL * f->n_workers / FLEET_MAX_RATE;
+        w->spacing_us = smsemu_worker_spacing_us(f->n_workers);
         if (ok)
             worker_run(w);
     }

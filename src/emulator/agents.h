@@ -39,6 +39,7 @@ typedef struct fleet_agent {
     int index;
     char *id;                   /* server id given at registration */
     char *task_id;              /* task of the running job */
+    char *replicated_task;      /* task whose full replication this agent completed */
     smsemu_wave_plan plan;
     int64_t totalsize;          /* bytes to copy: the used bytes of the disks */
     bool windows;
@@ -87,6 +88,9 @@ struct smsemu_fleet {
 /* ---- shared by the two halves ------------------------------------------------------ */
 
 int64_t smsemu_mono_ms(void);
+/* Real time between two requests of one of n_workers workers: together they never send
+ * more than FLEET_MAX_RATE requests a second. */
+int64_t smsemu_worker_spacing_us(int n_workers);
 /* Waits for this worker's next request slot; false when the fleet is stopping. */
 bool smsemu_worker_throttle(fleet_worker *w);
 /* One turn of agent a: flush its results, poll its command, step its job. */

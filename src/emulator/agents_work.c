@@ -311,6 +311,8 @@ static void migrate_step(fleet_worker *w, fleet_agent *a, int64_t now)
     if (pct < 100 || a->job != JOB_MIGRATE || !sent)
         return;                                   /* the last step must arrive: next turn */
     a->next_start_pct = 0;
+    free(a->replicated_task);
+    a->replicated_task = strdup(a->task_id);
     agent_report_ok(w, a, "START", "migration complete");
     if (task_still_syncing(w, a))               /* a task created with syncing=true */
         continuous_sync_next_round(w, a, now);
@@ -348,9 +350,25 @@ static void sync_step(fleet_worker *w, fleet_agent *a, int64_t now)
 
 /* ---- commands -------------------------------------------------------------------------- */
 
+/* START for a task paused after its replication completed: nothing to copy again. The
+ * service put it back in continuous sync (rounds resume) or in its launch. */
+static void agent_resume_replicated(fleet_worker *w, fleet_agent *a, const char *task_id)
+{
+    job_begin(w, a, JOB_SYNC, task_id, 0, SYNC_SIM_MS);
+    agent_report_ok(w, a, "START", "replication already complete");
+    if (a->job != JOB_NONE && task_still_syncing(w, a))
+        continuous_sync_next_round(w, a, smsemu_mono_ms());
+    else
+        job_end(a);
+}
+
 static void agent_on_start(fleet_worker *w, fleet_agent *a, const char *task_id)
 {
     a->continuous = false;
+    if (task_id && a->replicated_task && strcmp(task_id, a->replicated_task) == 0) {
+        agent_resume_replicated(w, a, task_id);
+        return;
+    }
     job_begin(w, a, JOB_MIGRATE, task_id, a->next_start_pct, a->plan.replicate_sim_ms);
     if (a->job == JOB_NONE)                       /* no task named: nothing to run */
         agent_report_fail(w, a, "START", "SMS.0007", "START without a task id.");
@@ -432,8 +450,9 @@ void smsemu_agent_free(fleet_agent *a)
 {
     free(a->id);
     free(a->task_id);
+    free(a->replicated_task);
     for (int k = 0; k < a->n_outbox; k++)
         free(a->outbox[k].detail);
-    a->id = a->task_id = NULL;
+    a->id = a->task_id = a->replicated_task = NULL;
     a->n_outbox = 0;
 }

@@ -155,7 +155,10 @@ emu_task *emu_store_task_at(emu_store *st, size_t i);
 
 void emu_server_touch(emu_server *sv);                                /* list cache stale */
 void emu_task_touch(emu_task *tk);
-bool emu_server_connected(const emu_server *sv, int64_t now, double speed);
+/* Contact window (ms) for a speed and the fleet's poll period (0 = no fleet). */
+int64_t emu_connect_window_ms(double speed, int64_t poll_period_ms);
+/* Whether the agent was heard from within window_ms (emu_ctx_connect_window_ms). */
+bool emu_server_connected(const emu_server *sv, int64_t now, int64_t window_ms);
 void emu_server_queue(emu_server *sv, const char *name, const char *task_id, const char *bucket,
                       int64_t now);
 /* Moves the oldest pending command to the awaiting list; false when none is pending. */
@@ -213,9 +216,11 @@ typedef struct emu_ctx {
     void *tokens;                    /* iam.c token table */
     char url[64];                    /* "http://127.0.0.1:PORT" */
     _Atomic int64_t clock_offset_ms; /* /emulator/clock: emulated time = wall + offset */
+    _Atomic int64_t connect_window_ms; /* emu_connect_window_ms(), set once the fleet runs */
 } emu_ctx;
 
 int64_t emu_now(const emu_ctx *c);   /* the emulator's clock (ms since the epoch) */
+int64_t emu_ctx_connect_window_ms(const emu_ctx *c);   /* the window in force */
 
 /* iam.c */
 void *emu_tokens_new(void);

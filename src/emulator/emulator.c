@@ -615,7 +615,12 @@ static int start_fleet(smsemu *e, const smsemu_opts *o, char *err, size_t errlen
         return 0;
     smsemu_fleet_opts fo = {e->ctx.url, o->servers, e->ctx.seed, e->ctx.speed, o->no_agents, o->quiet};
     e->fleet = smsemu_fleet_start(&fo, err, errlen);
-    return e->fleet ? 0 : -1;
+    if (!e->fleet)
+        return -1;
+    /* the agents poll no faster than the fleet's request budget allows */
+    atomic_store(&e->ctx.connect_window_ms,
+                 emu_connect_window_ms(e->ctx.speed, smsemu_fleet_poll_period_ms(e->fleet)));
+    return 0;
 }
 
 smsemu *smsemu_start(const smsemu_opts *o, char *errbuf, size_t errlen)
@@ -646,6 +651,16 @@ smsemu *smsemu_start(const smsemu_opts *o, char *errbuf, size_t errlen)
 
 const char *smsemu_url(const smsemu *e) { return e ? e->ctx.url : NULL; }
 int smsemu_port(const smsemu *e) { return e ? e->port : 0; }
+
+int64_t smsemu_poll_period_ms(const smsemu *e)
+{
+    return e ? smsemu_fleet_poll_period_ms(e->fleet) : 0;
+}
+
+int64_t smsemu_connect_window_ms(const smsemu *e)
+{
+    return e ? emu_ctx_connect_window_ms(&e->ctx) : 0;
+}
 
 void smsemu_stop(smsemu *e)
 {

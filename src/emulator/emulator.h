@@ -41,6 +41,11 @@ typedef struct smsemu smsemu;
 smsemu *smsemu_start(const smsemu_opts *o, char *errbuf, size_t errlen);
 const char *smsemu_url(const smsemu *e);     /* "http://127.0.0.1:PORT" */
 int smsemu_port(const smsemu *e);
+/* Real ms between two command polls of one simulated agent (0 without a fleet), and the
+ * emulated ms without contact after which a server shows connected=false (at least three
+ * poll periods, so a healthy agent never looks gone). */
+int64_t smsemu_poll_period_ms(const smsemu *e);
+int64_t smsemu_connect_window_ms(const smsemu *e);
 void smsemu_stop(smsemu *e);                 /* NULL-safe; joins everything */
 
 /* Runtime fault control (same syntax as --fault); also served at /emulator/faults. */

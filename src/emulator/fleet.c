@@ -279,6 +279,9 @@ static sms_disk *add_disk(gen *g, sms_server *s, size_t cap, const char *name, i
     return d;
 }
 
+/* A disk's used_size: on Linux the space its partitions take (as the real agent reports
+ * it, seed 001: /dev/vda used_size = the sum of its partition sizes); on Windows the
+ * bytes its NTFS volumes hold, so that a disk's usage agrees with its drive letters. */
 static void disk_set_pvs(gen *g, sms_disk *d, const pv_spec *specs, size_t n, bool windows,
                          const char *const *names)
 {
@@ -294,7 +297,7 @@ static void disk_set_pvs(gen *g, sms_disk *d, const pv_spec *specs, size_t n, bo
         else
             snprintf(name, sizeof name, "%s%zu", d->name, k + 1);
         fill_pv(g, &d->physical_volumes[k], name, (int)k + 1, &specs[k], windows);
-        used += specs[k].size;
+        used += windows ? d->physical_volumes[k].used_size : specs[k].size;
     }
     d->used_size = used;
 }

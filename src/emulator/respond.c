@@ -253,6 +253,12 @@ int64_t emu_now(const emu_ctx *c)
     return emu_wall_ms() + atomic_load(&c->clock_offset_ms);
 }
 
+int64_t emu_ctx_connect_window_ms(const emu_ctx *c)
+{
+    int64_t w = atomic_load(&c->connect_window_ms);
+    return w > 0 ? w : emu_connect_window_ms(c->speed, 0);
+}
+
 uint64_t emu_splitmix(uint64_t *state)
 {
     uint64_t z = (*state += 0x9E3779B97F4A7C15ull);

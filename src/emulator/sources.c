@@ -50,7 +50,7 @@ static void finish_page(emu_resp *o, sbuf *b)
  * copy shares the record's strings and is never freed. */
 char *emu_server_list_item(emu_ctx *c, emu_server *sv, int64_t now)
 {
-    bool connected = emu_server_connected(sv, now, c->speed);
+    bool connected = emu_server_connected(sv, now, emu_ctx_connect_window_ms(c));
     if (sv->list_json && sv->list_connected == connected)
         return sv->list_json;
     sms_server item = sv->s;
@@ -89,7 +89,8 @@ static bool server_matches(emu_ctx *c, const emu_server *sv, const server_filter
         return false;
     if (f->consistency >= 0 && (int)s->is_consistency_result_exist != f->consistency)
         return false;
-    if (f->connected >= 0 && (int)emu_server_connected(sv, now, c->speed) != f->connected)
+    if (f->connected >= 0 &&
+        (int)emu_server_connected(sv, now, emu_ctx_connect_window_ms(c)) != f->connected)
         return false;
     return true;
 }
@@ -165,7 +166,7 @@ void emu_h_sources_show(emu_ctx *c, emu_req *r, emu_resp *o)
     if (sv) {
         if (sv->task)
             emu_sm_tick(c, sv->task, now);
-        sv->s.connected = emu_server_connected(sv, now, c->speed);
+        sv->s.connected = emu_server_connected(sv, now, emu_ctx_connect_window_ms(c));
         json = sms_to_json(&SMS_T_SERVER, &sv->s);
     }
     emu_store_unlock(c->store);
@@ -383,7 +384,7 @@ static void delete_server(emu_ctx *c, emu_server *sv, int64_t now)
     emu_server_queue(sv, "DELETE", tk ? tk->t.id : NULL, NULL, now);
     if (tk)
         emu_store_remove_task(c->store, tk);
-    bool connected = emu_server_connected(sv, now, c->speed);
+    bool connected = emu_server_connected(sv, now, emu_ctx_connect_window_ms(c));
     emu_store_mark_deleted(c->store, sv);
     if (!connected)
         emu_store_remove_server(c->store, sv);
@@ -453,7 +454,7 @@ void emu_h_sources_batch_delete(emu_ctx *c, emu_req *r, emu_resp *o)
  * only when a silent agent comes back. */
 static void agent_seen(emu_ctx *c, emu_server *sv, int64_t now)
 {
-    bool was = emu_server_connected(sv, now, c->speed);
+    bool was = emu_server_connected(sv, now, emu_ctx_connect_window_ms(c));
     sv->last_seen_ms = now;
     if (!was) {
         sv->s.last_visit_time = now;

@@ -152,7 +152,8 @@ int emu_sm_can_delete_task(emu_ctx *c, const emu_task *tk, emu_resp *o)
     const char *st = tk->t.state;
     bool busy = is(st, "RUNNING") || is(st, "ABORTING") || is(st, "SYNCING") || is(st, "SKIPPING");
     /* documented: deleting is allowed whatever the state when the agent is disconnected */
-    if (busy && tk->server && emu_server_connected(tk->server, emu_now(c), c->speed)) {
+    if (busy && tk->server &&
+        emu_server_connected(tk->server, emu_now(c), emu_ctx_connect_window_ms(c))) {
         emu_resp_error(o, 400, "SMS.2015", "cannot delete running or stopping task %s (state %s); stop it first",
                        tk->t.id, st);
         return -1;
@@ -197,6 +198,26 @@ static void reset_progress(emu_task *tk)
         tk->server->s.replicatesize = 0;
 }
 
+/* Resuming a task paused after its full replication completed (§4.5: "progress 100 %"):
+ * it goes back to where it was paused, not to replicating: an incremental sync runs
+ * again (SYNC), continuous sync resumes (SYNCING/syncing), an automatic launch starts
+ * over (cutovering). The agent gets START, or SYNC for the incremental sync. */
+static void resume_completed(emu_ctx *c, emu_task *tk, int64_t now)
+{
+    bool incremental = tk->incremental;
+    if (incremental || tk->t.syncing) {
+        set_task(tk, "SYNCING");
+        if (tk->server)
+            set_server(tk->server, "syncing", "syncing", now);
+    } else {
+        set_task(tk, "RUNNING");
+        if (tk->server)
+            set_server(tk->server, "cutovering", "cutovering", now);
+        arm(c, tk, EMU_TIMER_CUTOVER, CUTOVER_MS);
+    }
+    queue_cmd(tk, incremental ? "SYNC" : "START", NULL, now);
+}
+
 static int op_start(emu_ctx *c, emu_task *tk, emu_resp *o)
 {
     if (!is(tk->t.state, "READY") && !is(tk->t.state, "ABORT")) {
@@ -204,7 +225,10 @@ static int op_start(emu_ctx *c, emu_task *tk, emu_resp *o)
                        tk->t.id, tk->t.state, is(tk->t.state, "MIGRATE_FAIL") ? "; use restart" : "");
         return -1;
     }
-    begin_running(tk, emu_now(c));
+    if (tk->completed)
+        resume_completed(c, tk, emu_now(c));
+    else
+        begin_running(tk, emu_now(c));
     return 0;
 }
 
@@ -218,7 +242,7 @@ static int op_stop(emu_ctx *c, emu_task *tk, emu_resp *o)
     queue_cmd(tk, "STOP", NULL, now);
     tk->timer_kind = EMU_TIMER_NONE;
     /* With nobody to confirm the stop, the service pauses the task at once. */
-    bool agent = tk->server && emu_server_connected(tk->server, now, c->speed);
+    bool agent = tk->server && emu_server_connected(tk->server, now, emu_ctx_connect_window_ms(c));
     set_task(tk, agent ? "ABORTING" : "ABORT");
     if (tk->server)
         set_server(tk->server, agent ? "stopping" : "stopped", NULL, now);

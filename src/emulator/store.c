@@ -299,14 +299,23 @@ void emu_task_touch(emu_task *tk)
     tk->list_json = NULL;
 }
 
-/* An agent that has not polled for 60 s of emulated time (scaled by speed) is shown
- * disconnected. */
-bool emu_server_connected(const emu_server *sv, int64_t now, double speed)
+/* Emulated time without contact after which an agent is shown disconnected: 60 s (scaled
+ * by speed, at least 2 s), but never less than three poll periods of the fleet, whose
+ * request budget stretches the period as it grows (~37 s real for 10,000 agents): a
+ * shorter window would show healthy agents as gone. poll_period_ms 0 = no fleet. */
+int64_t emu_connect_window_ms(double speed, int64_t poll_period_ms)
 {
-    double window = 60000.0 / (speed > 0 ? speed : 1.0);
+    int64_t window = (int64_t)(60000.0 / (speed > 0 ? speed : 1.0));
     if (window < 2000)
         window = 2000;
-    return (double)(now - sv->last_seen_ms) < window;
+    if (poll_period_ms > 0 && window < 3 * poll_period_ms)
+        window = 3 * poll_period_ms;
+    return window;
+}
+
+bool emu_server_connected(const emu_server *sv, int64_t now, int64_t window_ms)
+{
+    return now - sv->last_seen_ms < window_ms;
 }
 
 static int commands_push(emu_command **v, size_t *n, size_t *cap, emu_command c)

@@ -34,7 +34,7 @@ char *emu_task_list_item(emu_task *tk)
 
 static void refresh_connected(emu_ctx *c, emu_task *tk, int64_t now)
 {
-    bool connected = tk->server && emu_server_connected(tk->server, now, c->speed);
+    bool connected = tk->server && emu_server_connected(tk->server, now, emu_ctx_connect_window_ms(c));
     if (tk->t.connected != connected) {
         tk->t.connected = connected;
         emu_task_touch(tk);

@@ -19,6 +19,7 @@
 #define WAVE_PAUSE_AFTER_SIM_MS (90 * 1000)  /* paused tasks run ~90 s (simulated) first */
 #define WAVE_REPLICATE_MIN_SIM_MS (6 * 60 * 1000)
 #define WAVE_REPLICATE_SPAN_SIM_MS (6 * 60 * 1000)
+#define WAVE_LONG_REPLICATION 10    /* the REPLICATING stage copies big servers: 1-2 hours */
 #define WAVE_ATTEMPTS 5             /* per request, when the answer was lost */
 
 /* ---- the plan ---------------------------------------------------------------- */
@@ -71,7 +72,11 @@ void smsemu_wave_plan_of(uint64_t seed, int i, smsemu_wave_plan *out)
     out->mbit_s = 80.0 + (double)(r % 820);
     r /= 820;
     switch (out->stage) {
-    case SMSEMU_WAVE_REPLICATING: out->start_percent = 3 + (int)(r % 60); break;
+    case SMSEMU_WAVE_REPLICATING:
+        /* still copying minutes after the wave started, even at --speed 10 (the demo) */
+        out->replicate_sim_ms *= WAVE_LONG_REPLICATION;
+        out->start_percent = 3 + (int)(r % 60);
+        break;
     case SMSEMU_WAVE_SYNCING:     out->start_percent = 55 + (int)(r % 40); break;
     case SMSEMU_WAVE_FINISHED:    out->start_percent = 88 + (int)(r % 10); break;
     case SMSEMU_WAVE_PAUSED:      out->start_percent = 10 + (int)(r % 40); break;
@@ -149,12 +154,17 @@ static bool wave_sleep_until(smsemu_wave *w, int64_t deadline)
     return !atomic_load(&w->stop);
 }
 
+int64_t smsemu_wave_spacing_ms(void)
+{
+    return (1000 + SMSEMU_WAVE_MAX_RATE - 1) / SMSEMU_WAVE_MAX_RATE;   /* rounded up */
+}
+
 static bool wave_throttle(smsemu_wave *w)
 {
     int64_t now = mono_ms();
     if (w->next_send_ms > now && !wave_sleep_until(w, w->next_send_ms))
         return false;
-    w->next_send_ms = (w->next_send_ms > now ? w->next_send_ms : now) + 1000 / SMSEMU_WAVE_MAX_RATE;
+    w->next_send_ms = (w->next_send_ms > now ? w->next_send_ms : now) + smsemu_wave_spacing_ms();
     return !atomic_load(&w->stop);
 }
 

@@ -60,6 +60,9 @@ sms_client *smsemu_fleet_client_new(const smsemu_fleet_opts *o, const char *user
  * Implemented in agents_work.c. */
 bool smsemu_worth_retrying(const sms_call_error *e);
 
+/* Real ms between two requests of the driver: at most SMSEMU_WAVE_MAX_RATE a second. */
+int64_t smsemu_wave_spacing_ms(void);
+
 /* Simulated time: real milliseconds for a simulated duration at opts->speed. */
 int64_t smsemu_wave_real_ms(double speed, int64_t sim_ms);
 

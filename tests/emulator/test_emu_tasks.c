@@ -17,10 +17,11 @@
 
 typedef struct fx { smsemu *e; const char *url; char *tok; char *sid, *tid; } fx;
 
-static int setup(void **state)
+static int setup_at_speed(void **state, double speed)
 {
     fx *f = calloc(1, sizeof *f);
-    f->e = eh_start();
+    smsemu_opts o = {.listen = "127.0.0.1:0", .servers = 0, .seed = 7, .speed = speed};
+    f->e = eh_start_opts(&o);
     f->url = smsemu_url(f->e);
     f->tok = eh_login(f->url, "admin", "admin-pass");
     f->sid = eh_register(f->url, f->tok, "sm-host", "10.9.0.1");
@@ -28,6 +29,9 @@ static int setup(void **state)
     *state = f;
     return 0;
 }
+
+static int setup(void **state) { return setup_at_speed(state, 1.0); }
+static int setup_speed10(void **state) { return setup_at_speed(state, 10.0); }
 
 static int teardown(void **state)
 {
@@ -466,6 +470,101 @@ static void test_consistency_and_export(void **state)
     eh_resp_free(&r);
 }
 
+/* Pause then resume: a task whose replication had completed goes back to what it was
+ * doing (reference §4.5: continuous sync = task SYNCING, server syncing), not to
+ * replicating, and the agent is told to START again. */
+static void stop_and_confirm(fx *f)
+{
+    assert_int_equal(action(f, "stop", NULL), 200);
+    agent_gets(f, "STOP");
+    assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "STOP", "success"), 200);
+    expect_states(f, "ABORT", "stopped", NULL);
+}
+
+static void test_resume_continuous_sync(void **state)
+{
+    fx *f = *state;
+    eh_resp r;
+    char path[128];
+    snprintf(path, sizeof path, "/v3/tasks/%s", f->tid);
+    eh_call(f->url, f->tok, "DELETE", path, NULL, &r);
+    eh_resp_free(&r);
+    agent_gets(f, "DELETE");                              /* of the READY task */
+    assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "DELETE", "success"), 200);
+    free(f->tid);
+    f->tid = eh_create_task(f->url, f->tok, f->sid, true);
+    assert_int_equal(action(f, "start", NULL), 200);
+    agent_gets(f, "START");
+    run_to_copy_end(f);
+    expect_states(f, "SYNCING", "syncing", "syncing");
+    stop_and_confirm(f);
+    assert_int_equal(action(f, "start", NULL), 200);
+    expect_states(f, "SYNCING", "syncing", "syncing");
+    agent_gets(f, "START");
+    /* and it still ends the documented way: launch the target */
+    assert_int_equal(action(f, "test", NULL), 200);
+    advance(f, 60);
+    expect_states(f, "MIGRATE_SUCCESS", "finished", "cutovered");
+}
+
+/* Paused during the automatic launch: resuming launches again. */
+static void test_resume_during_launch(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(action(f, "start", NULL), 200);
+    agent_gets(f, "START");
+    run_to_copy_end(f);
+    expect_states(f, "RUNNING", "cutovering", "cutovering");
+    stop_and_confirm(f);
+    advance(f, 60);                                        /* paused: no launch */
+    expect_states(f, "ABORT", "stopped", NULL);
+    assert_int_equal(action(f, "start", NULL), 200);
+    expect_states(f, "RUNNING", "cutovering", "cutovering");
+    advance(f, 60);
+    expect_states(f, "MIGRATE_SUCCESS", "finished", "cutovered");
+}
+
+/* Paused during an incremental sync: resuming syncs again (SYNC, not START). */
+static void test_resume_incremental_sync(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(action(f, "start", NULL), 200);
+    agent_gets(f, "START");
+    run_to_copy_end(f);
+    advance(f, 60);
+    expect_states(f, "MIGRATE_SUCCESS", "finished", "cutovered");
+    assert_int_equal(action(f, "sync", NULL), 200);
+    agent_gets(f, "SYNC");
+    stop_and_confirm(f);
+    assert_int_equal(action(f, "start", NULL), 200);
+    expect_states(f, "SYNCING", "syncing", "syncing");
+    agent_gets(f, "SYNC");
+    assert_int_equal(eh_progress(f->url, f->tok, f->tid, "SYNC_LINUX_BLOCK", 100, 10, 10), 200);
+    expect_states(f, "SYNC_SUCCESS", "finished", "cutovered");
+}
+
+/* The automatic launch takes 10 s of emulated time: 1 s at speed 10, 10 s at speed 1.
+ * Two seconds later it is over at speed 10 and still running at speed 1. */
+static void test_auto_launch_scales_with_speed(void **state, const char *after_2s)
+{
+    fx *f = *state;
+    assert_int_equal(action(f, "start", NULL), 200);
+    run_to_copy_end(f);
+    expect_states(f, "RUNNING", "cutovering", "cutovering");
+    advance(f, 2);
+    expect_states(f, after_2s, NULL, NULL);
+}
+
+static void test_auto_launch_at_speed1(void **state)
+{
+    test_auto_launch_scales_with_speed(state, "RUNNING");
+}
+
+static void test_auto_launch_at_speed10(void **state)
+{
+    test_auto_launch_scales_with_speed(state, "MIGRATE_SUCCESS");
+}
+
 static void test_task_list(void **state)
 {
     fx *f = *state;
@@ -521,6 +620,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_progress_speed_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consistency_and_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_task_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resume_continuous_sync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resume_during_launch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resume_incremental_sync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_auto_launch_at_speed1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_auto_launch_at_speed10, setup_speed10, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

@@ -20,6 +20,7 @@
 
 #define FLEET_SEED 7
 #define FLEET_SIZE 50
+#define FLEET_SPEED 300.0         /* a full replication (6-12 min simulated) in 1.2-2.4 s */
 #define WAIT_MS 30000               /* generous deadline under ASan on a busy machine */
 
 static char *body_json(uint64_t seed, int i)
@@ -126,6 +127,34 @@ static void test_fleet_is_varied(void **state)
     assert_true(v.multi_nic >= 20);
 }
 
+/* A disk never claims more than its size; a Windows disk's used bytes are those of its
+ * volumes (a disk at 99 % whose drive letters are at 14-44 % would contradict itself);
+ * a Linux disk's are the space its partitions take, as in seed 001. */
+static void test_disk_usage_agrees_with_partitions(void **state)
+{
+    (void)state;
+    int windows_disks = 0;
+    for (int i = 0; i < 100; i++) {
+        sms_server s;
+        assert_int_equal(smsemu_fleet_body(FLEET_SEED, i, &s), 0);
+        bool windows = strcmp(s.os_type, "WINDOWS") == 0;
+        for (size_t k = 0; k < s.n_disks; k++) {
+            const sms_disk *d = &s.disks[k];
+            int64_t used = 0, allocated = 0;
+            for (size_t j = 0; j < d->n_physical_volumes; j++) {
+                assert_true(d->physical_volumes[j].used_size <= d->physical_volumes[j].size);
+                used += d->physical_volumes[j].used_size;
+                allocated += d->physical_volumes[j].size;
+            }
+            assert_true(d->used_size <= d->size);
+            assert_true(d->used_size == (windows ? used : allocated));
+            windows_disks += windows;
+        }
+        sms_free(&SMS_T_REGISTER, &s);
+    }
+    assert_true(windows_disks >= 10);
+}
+
 /* ---- the plan ---------------------------------------------------------------------- */
 
 static void test_plan_covers_every_stage(void **state)
@@ -152,6 +181,28 @@ static void test_plan_covers_every_stage(void **state)
     assert_true(failing >= 2);
 }
 
+/* A wave keeps moving: at the demo's speed (10) the servers of the replicating stage
+ * are still copying two minutes after they started, whatever their starting point. */
+static void test_replicating_stage_lasts(void **state)
+{
+    (void)state;
+    const double demo_speed = 10.0;
+    int replicating = 0;
+    for (int i = 0; i < 1000; i++) {
+        smsemu_wave_plan p;
+        smsemu_wave_plan_of(FLEET_SEED, i, &p);
+        if (p.stage != SMSEMU_WAVE_REPLICATING)
+            continue;
+        replicating++;
+        int64_t left_real_ms = smsemu_wave_real_ms(demo_speed, p.replicate_sim_ms) *
+                               (100 - p.start_percent) / 100;
+        if (left_real_ms < 2 * 60 * 1000)
+            fail_msg("agent %d: replication over after %lld ms at speed 10", i,
+                     (long long)left_real_ms);
+    }
+    assert_true(replicating > 0);
+}
+
 /* ---- against the emulator ---------------------------------------------------------- */
 
 typedef struct live {
@@ -176,12 +227,12 @@ static int live_setup(void **state)
 {
     live *l = calloc(1, sizeof *l);
     smsemu_opts o = {.listen = "127.0.0.1:0", .servers = FLEET_SIZE, .seed = FLEET_SEED,
-                     .speed = 100.0, .token_ttl_s = 86400, .quiet = true};
+                     .speed = FLEET_SPEED, .token_ttl_s = 86400, .quiet = true};
     char err[256] = "";
     l->emu = smsemu_start(&o, err, sizeof err);
     if (!l->emu)
         fail_msg("smsemu_start: %s", err);
-    smsemu_fleet_opts fo = {.url = smsemu_url(l->emu), .seed = FLEET_SEED, .speed = 100.0,
+    smsemu_fleet_opts fo = {.url = smsemu_url(l->emu), .seed = FLEET_SEED, .speed = FLEET_SPEED,
                             .quiet = true};
     l->admin = smsemu_fleet_client_new(&fo, "test_fleet", err, sizeof err);
     if (!l->admin)
@@ -386,9 +437,9 @@ static const char *json_str(const cJSON *obj, const char *key)
 }
 
 /* /emulator/commands?server_id= lists what the agent of a server was given and what it
- * reported; true when it reported `command` with `result` for task_id. */
-static bool agent_reported(live *l, const char *server_id, const char *task_id,
-                           const char *command, const char *result)
+ * reported; how many times it reported `command` with `result` for task_id. */
+static int times_reported(live *l, const char *server_id, const char *task_id,
+                          const char *command, const char *result)
 {
     char path[160];
     snprintf(path, sizeof path, "/emulator/commands?server_id=%s", server_id);
@@ -396,9 +447,9 @@ static bool agent_reported(live *l, const char *server_id, const char *task_id,
     sms_call_error e = {0};
     if (sms_request(l->admin, "GET", path, NULL, false, NULL, NULL, &r, &e) != 0) {
         sms_call_error_free(&e);
-        return false;
+        return 0;
     }
-    bool found = false;
+    int found = 0;
     cJSON *j = cJSON_Parse(r.body ? r.body : "");
     const cJSON *ev;
     cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(j, "log")) {
@@ -406,11 +457,17 @@ static bool agent_reported(live *l, const char *server_id, const char *task_id,
         const char *res = json_str(ev, "result"), *task = json_str(ev, "task_id");
         if (event && strcmp(event, "reported") == 0 && name && strcmp(name, command) == 0 &&
             res && strcmp(res, result) == 0 && task && strcmp(task, task_id) == 0)
-            found = true;
+            found++;
     }
     cJSON_Delete(j);
     sms_response_free(&r);
     return found;
+}
+
+static bool agent_reported(live *l, const char *server_id, const char *task_id,
+                           const char *command, const char *result)
+{
+    return times_reported(l, server_id, task_id, command, result) > 0;
 }
 
 static bool wait_reported(live *l, const char *server_id, const char *task_id,
@@ -526,6 +583,55 @@ static void test_launch_ends_continuous_sync(void **state)
     free(server_id);
 }
 
+/* The task's subtask_info ("STEP:pct%", the agent's last report), malloc'd or NULL. */
+static char *subtask_info_of(live *l, const char *task_id)
+{
+    sms_task t = {0};
+    sms_call_error e = {0};
+    char *info = NULL;
+    if (sms_show_task(l->admin, task_id, &t, &e) == 0 && t.subtask_info)
+        info = strdup(t.subtask_info);
+    sms_free(&SMS_T_TASK, &t);
+    sms_call_error_free(&e);
+    return info;
+}
+
+/* Pausing a task in continuous sync and starting it again resumes continuous sync: the
+ * agent is told START, finds nothing left to copy, and its task is SYNCING again. */
+static void test_resume_continuous_sync(void **state)
+{
+    live *l = *state;
+    int i = agent_in_stage(SMSEMU_WAVE_SYNCING, 1);
+    char *server_id = server_id_of(l, i);
+    char *task_id = task_id_of(l, server_id);
+    assert_non_null(task_id);
+    assert_true(wait_task(l, task_id, "state", "SYNCING"));
+    assert_true(wait_reported(l, server_id, task_id, "START", "success"));
+    sms_call_error e = {0};
+    assert_int_equal(sms_task_do_action(l->admin, task_id, "stop", &e), 0);
+    assert_true(wait_task(l, task_id, "state", "ABORT"));
+    char *before = subtask_info_of(l, task_id), *next = NULL;
+    assert_int_equal(sms_task_do_action(l->admin, task_id, "start", &e), 0);
+    assert_true(wait_task(l, task_id, "state", "SYNCING"));
+    /* until the agent confirms the START it reports nothing but incremental rounds: a
+     * resumed task copies nothing again (a copy from scratch would show MIGRATE_* etc.) */
+    int64_t deadline = now_ms() + WAIT_MS;
+    while (now_ms() < deadline && times_reported(l, server_id, task_id, "START", "success") < 2) {
+        free(next);
+        next = subtask_info_of(l, task_id);
+        bool new_report = next && (!before || strcmp(next, before) != 0);
+        if (new_report && strncmp(next, "SYNC_", 5) != 0)
+            fail_msg("after resuming, the agent reported %s", next);
+        pause_ms(50);
+    }
+    assert_int_equal(times_reported(l, server_id, task_id, "START", "success"), 2);
+    assert_true(wait_task(l, task_id, "state", "SYNCING"));  /* and it stays there */
+    free(before);
+    free(next);
+    free(task_id);
+    free(server_id);
+}
+
 /* With the agents' calls failing often (503) and every token revoked, the agents retry,
  * log in again and still carry a migration through. */
 static void test_agents_ride_out_faults(void **state)
@@ -583,13 +689,13 @@ static int faulty_setup(void **state)
     static const char *const faults[] = {"/v3/tasks*=status:503,p=0.1"};
     live *l = calloc(1, sizeof *l);
     smsemu_opts o = {.listen = "127.0.0.1:0", .servers = FLEET_SIZE, .seed = FLEET_SEED,
-                     .speed = 100.0, .token_ttl_s = 86400, .quiet = true,
+                     .speed = FLEET_SPEED, .token_ttl_s = 86400, .quiet = true,
                      .faults = faults, .n_faults = 1};
     char err[256] = "";
     l->emu = smsemu_start(&o, err, sizeof err);
     if (!l->emu)
         fail_msg("smsemu_start: %s", err);
-    smsemu_fleet_opts fo = {.url = smsemu_url(l->emu), .seed = FLEET_SEED, .speed = 100.0,
+    smsemu_fleet_opts fo = {.url = smsemu_url(l->emu), .seed = FLEET_SEED, .speed = FLEET_SPEED,
                             .quiet = true};
     l->admin = smsemu_fleet_client_new(&fo, "test_fleet", err, sizeof err);
     if (!l->admin)
@@ -635,7 +741,9 @@ int main(void)
         cmocka_unit_test(test_body_is_deterministic),
         cmocka_unit_test(test_body_is_valid_register_request),
         cmocka_unit_test(test_fleet_is_varied),
+        cmocka_unit_test(test_disk_usage_agrees_with_partitions),
         cmocka_unit_test(test_plan_covers_every_stage),
+        cmocka_unit_test(test_replicating_stage_lasts),
     };
     const struct CMUnitTest against_emulator[] = {
         cmocka_unit_test(test_every_agent_registers),
@@ -644,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_operator_stop_pauses_the_agent),
         cmocka_unit_test(test_logs_and_sync_on_a_finished_server),
         cmocka_unit_test(test_launch_ends_continuous_sync),
+        cmocka_unit_test(test_resume_continuous_sync),
         cmocka_unit_test(test_restart_after_failure),
         cmocka_unit_test(test_agents_ride_out_faults),
         cmocka_unit_test(test_delete_reaches_the_agent),
