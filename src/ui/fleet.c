@@ -1,10 +1,11 @@
-/* fleet.c - filter, sort, marks and change tracking for the servers table. */
+/* fleet.c - the servers table: columns, filter, selection kept by id, marks. Sorting is
+ * fleet_sort.c; the id index and change tracking are fleet_index.c. */
 #include "ui/fleet.h"
+#include "ui/fleet_index.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "model/enums.h"
 
 const sms_col_def sms_cols[SMS_COL__COUNT] = {
     [SMS_COL_NAME]     = { "name",     "NAME",      0, 0, false },
@@ -38,166 +39,77 @@ void sms_fleet_table_init(sms_fleet_table *t)
 void sms_fleet_table_free(sms_fleet_table *t)
 {
     sms_fleet_table_clear_marks(t);
-    for (size_t i = 0; i < t->n_seen; i++) {
-        free(t->seen[i].id);
-        free(t->seen[i].state);
-    }
-    free(t->seen); free(t->marks); free(t->rows); free(t->sel_id);
+    sms_fleet_index_free(t);
+    free(t->marks); free(t->rows); free(t->sel_id);
     memset(t, 0, sizeof *t);
-}
-
-static bool contains_ci(const char *hay, const char *needle)
-{
-    return hay && strcasestr(hay, needle) != NULL;
 }
 
 bool sms_fleet_matches(const sms_server *s, const char *filter)
 {
-    if (!filter || !*filter)
-        return true;
-    const sms_enum_info *st = sms_server_state_info(s->state);
-    return contains_ci(s->name, filter) || contains_ci(s->ip, filter) ||
-           contains_ci(s->state, filter) || (st && contains_ci(st->label, filter));
+    sms_fleet_filter m;
+    sms_fleet_filter_init(&m, filter);
+    return sms_fleet_filter_matches(&m, s);
 }
 
-/* ---- sorting ------------------------------------------------------------ */
+/* ---- rows and change tracking (fleet_index.c, fleet_sort.c) ------------------- */
 
-static int cmp_str(const char *a, const char *b)
+/* The row of the selected id, by entry (integer compares); by string when the index
+ * could not be built. */
+static bool find_selected_row(const sms_fleet_table *t, size_t *row)
 {
-    return strcasecmp(a ? a : "", b ? b : "");
-}
-
-static int cmp_i64(int64_t a, int64_t b) { return (a > b) - (a < b); }
-
-static double progress_of(const sms_server *s)
-{
-    return s->totalsize > 0 ? (double)s->replicatesize / (double)s->totalsize : 0.0;
-}
-
-static int cmp_col(const sms_server *a, const sms_server *b, sms_col col)
-{
-    switch (col) {
-    case SMS_COL_NAME:     return cmp_str(a->name, b->name);
-    case SMS_COL_IP:       return cmp_str(a->ip, b->ip);
-    case SMS_COL_OS:       return cmp_str(a->os_version, b->os_version);
-    case SMS_COL_STATE:    return cmp_str(a->state, b->state);
-    case SMS_COL_CYCLE:    return cmp_i64(sms_migration_cycle_index(a->migration_cycle),
-                                          sms_migration_cycle_index(b->migration_cycle));
-    case SMS_COL_PROGRESS: return (progress_of(a) > progress_of(b)) - (progress_of(a) < progress_of(b));
-    case SMS_COL_SPEED: {
-        double x = a->current_task.migrate_speed, y = b->current_task.migrate_speed;
-        return (x > y) - (x < y);
+    const sms_seen *e = sms_fleet_index_find(t, t->sel_id);
+    if (e && sms_fleet_index_ranks_usable(t)) {
+        uint32_t want = (uint32_t)(e - t->seen);
+        for (size_t r = 0; r < t->n_rows; r++)
+            if (sms_fleet_index_entry_of(t, t->rows[r]) == want)
+                return *row = r, true;
+        return false;
     }
-    case SMS_COL_ETA:      return cmp_i64(a->current_task.remain_seconds, b->current_task.remain_seconds);
-    case SMS_COL_AGENT:    return (int)a->connected - (int)b->connected;
-    case SMS_COL_CHANGED:  return cmp_i64(a->state_action_time, b->state_action_time);
-    case SMS_COL__COUNT:   break;
+    for (size_t r = 0; t->sel_id && r < t->n_rows; r++) {
+        const char *id = t->fleet->servers[t->rows[r]].id;
+        if (strcmp(id ? id : "", t->sel_id) == 0)
+            return *row = r, true;
     }
-    return 0;
-}
-
-/* qsort has no context argument in C11; the comparator reads these. */
-static const sms_fleet_table *sort_table;
-
-static int cmp_rows(const void *pa, const void *pb)
-{
-    const sms_server *a = &sort_table->fleet->servers[*(const size_t *)pa];
-    const sms_server *b = &sort_table->fleet->servers[*(const size_t *)pb];
-    int c = cmp_col(a, b, sort_table->sort_col);
-    if (c == 0)
-        c = cmp_str(a->name, b->name);
-    if (c == 0)
-        c = cmp_str(a->id, b->id);                  /* total order: stable across refreshes */
-    return sort_table->sort_desc ? -c : c;
+    return false;
 }
 
 static void locate_selection(sms_fleet_table *t)
 {
-    for (size_t r = 0; t->sel_id && r < t->n_rows; r++)
-        if (strcmp(t->fleet->servers[t->rows[r]].id ? t->fleet->servers[t->rows[r]].id : "", t->sel_id) == 0) {
-            t->cursor = r;
-            return;
-        }
+    size_t row;
+    if (find_selected_row(t, &row)) {
+        t->cursor = row;
+        return;
+    }
     /* the selected server is gone or filtered out: stay at the same position */
     if (t->cursor >= t->n_rows)
         t->cursor = t->n_rows ? t->n_rows - 1 : 0;
     sms_fleet_table_select_row(t, t->cursor);
 }
 
-void sms_fleet_table_rebuild(sms_fleet_table *t)
+static void rows_and_selection(sms_fleet_table *t)
 {
-    size_t n = t->fleet ? t->fleet->n_servers : 0;
-    size_t *rows = realloc(t->rows, (n ? n : 1) * sizeof *rows);
-    if (!rows)
-        return;
-    t->rows = rows;
-    t->n_rows = 0;
-    for (size_t i = 0; i < n; i++)
-        if (sms_fleet_matches(&t->fleet->servers[i], t->filter))
-            t->rows[t->n_rows++] = i;
-    sort_table = t;
-    qsort(t->rows, t->n_rows, sizeof *t->rows, cmp_rows);
-    sort_table = NULL;
+    sms_fleet_rows_build(t);
     locate_selection(t);
 }
 
-/* ---- change tracking ----------------------------------------------------- */
-
-static int cmp_seen(const void *a, const void *b)
+void sms_fleet_table_rebuild(sms_fleet_table *t)
 {
-    return strcmp(((const sms_seen *)a)->id, ((const sms_seen *)b)->id);
-}
-
-static sms_seen *find_seen(const sms_fleet_table *t, const char *id)
-{
-    sms_seen key = { .id = (char *)id };
-    return id && t->n_seen ? bsearch(&key, t->seen, t->n_seen, sizeof key, cmp_seen) : NULL;
-}
-
-/* Rebuild the seen table from the new fleet; count entries into "error". */
-static int track_changes(sms_fleet_table *t, const sms_fleet *f, int64_t now_ms)
-{
-    bool first = t->n_seen == 0 && !t->seen;
-    sms_seen *next = calloc(f->n_servers + 1, sizeof *next);
-    size_t n = 0;
-    int new_errors = 0;
-    if (!next)
-        return 0;
-    for (size_t i = 0; i < f->n_servers; i++) {
-        const sms_server *s = &f->servers[i];
-        if (!s->id)
-            continue;
-        sms_seen *old = find_seen(t, s->id);
-        const char *state = s->state ? s->state : "";
-        int64_t until = old ? old->changed_until_ms : 0;
-        if (!first && (!old || strcmp(old->state, state) != 0)) {
-            until = now_ms + t->highlight_ms;
-            new_errors += strcmp(state, "error") == 0;
-        }
-        next[n++] = (sms_seen){ strdup(s->id), strdup(state), until > now_ms ? until : 0 };
-    }
-    for (size_t i = 0; i < t->n_seen; i++) {
-        free(t->seen[i].id);
-        free(t->seen[i].state);
-    }
-    free(t->seen);
-    qsort(next, n, sizeof *next, cmp_seen);
-    t->seen = next;
-    t->n_seen = n;
-    return new_errors;
+    if (t->fleet)       /* cheap when nothing is new; the fleet may be another reference */
+        sms_fleet_index_sync(t, t->fleet, false, 0);
+    rows_and_selection(t);
 }
 
 int sms_fleet_table_update(sms_fleet_table *t, const sms_fleet *f, int64_t now_ms)
 {
-    int new_errors = f ? track_changes(t, f, now_ms) : 0;
+    int new_errors = f ? sms_fleet_index_sync(t, f, true, now_ms) : 0;
     t->fleet = f;
-    sms_fleet_table_rebuild(t);
-    return new_errors;
+    rows_and_selection(t);
+    return new_errors > 0 ? new_errors : 0;
 }
 
 int64_t sms_fleet_table_changed_until(const sms_fleet_table *t, const char *id)
 {
-    const sms_seen *s = find_seen(t, id);
+    const sms_seen *s = sms_fleet_index_find(t, id);
     return s ? s->changed_until_ms : 0;
 }
 
@@ -268,14 +180,27 @@ bool sms_fleet_table_marked(const sms_fleet_table *t, const char *id)
     return id && t->n_marks && bsearch(&id, t->marks, t->n_marks, sizeof *t->marks, cmp_idp);
 }
 
+/* Insert id where it sorts (a memmove, not a sort of every mark). */
 static void add_mark(sms_fleet_table *t, const char *id)
 {
-    char **m = realloc(t->marks, (t->n_marks + 1) * sizeof *m);
-    if (!m)
+    char *copy = strdup(id);
+    char **m = copy ? realloc(t->marks, (t->n_marks + 1) * sizeof *m) : NULL;
+    if (!m) {
+        free(copy);
         return;
+    }
     t->marks = m;
-    t->marks[t->n_marks++] = strdup(id);
-    qsort(t->marks, t->n_marks, sizeof *t->marks, cmp_idp);
+    size_t lo = 0, hi = t->n_marks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(m[mid], id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(m + lo + 1, m + lo, (t->n_marks - lo) * sizeof *m);
+    m[lo] = copy;
+    t->n_marks++;
 }
 
 void sms_fleet_table_toggle_mark(sms_fleet_table *t, const char *id)
@@ -292,13 +217,34 @@ void sms_fleet_table_toggle_mark(sms_fleet_table *t, const char *id)
     t->n_marks--;
 }
 
+/* Sort the marks and drop repeated ids. */
+static void sort_unique_marks(sms_fleet_table *t)
+{
+    size_t kept = 0;
+    qsort(t->marks, t->n_marks, sizeof *t->marks, cmp_idp);
+    for (size_t i = 0; i < t->n_marks; i++) {
+        if (kept && strcmp(t->marks[kept - 1], t->marks[i]) == 0)
+            free(t->marks[i]);
+        else
+            t->marks[kept++] = t->marks[i];
+    }
+    t->n_marks = kept;
+}
+
+/* All at once: one sort for the whole table, not one per mark added. */
 void sms_fleet_table_mark_shown(sms_fleet_table *t)
 {
+    char **m = realloc(t->marks, (t->n_marks + t->n_rows + 1) * sizeof *m);
+    if (!m)
+        return;
+    t->marks = m;
     for (size_t r = 0; r < t->n_rows; r++) {
         const char *id = sms_fleet_table_row(t, r)->id;
-        if (id && !sms_fleet_table_marked(t, id))
-            add_mark(t, id);
+        char *copy = id ? strdup(id) : NULL;
+        if (copy)
+            t->marks[t->n_marks++] = copy;
     }
+    sort_unique_marks(t);
 }
 
 void sms_fleet_table_clear_marks(sms_fleet_table *t)

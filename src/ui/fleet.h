@@ -23,7 +23,15 @@ typedef struct sms_col_def {
 extern const sms_col_def sms_cols[SMS_COL__COUNT];
 int sms_col_by_name(const char *name);      /* -1 if unknown (prefix match allowed) */
 
-typedef struct sms_seen { char *id; char *state; int64_t changed_until_ms; } sms_seen;
+typedef struct sms_seen {
+    char *id; char *state; int64_t changed_until_ms;
+    /* private to fleet*.c: */
+    char *name_key;                     /* case-folded name, for the tie-break order */
+    uint32_t rank;                      /* place in the (name_key, id) order */
+    uint32_t pass;                      /* last sync pass that saw this id */
+} sms_seen;
+
+struct sms_fleet_index;                 /* private to fleet*.c (fleet_index.h) */
 
 typedef struct sms_fleet_table {
     const sms_fleet *fleet;             /* borrowed from the current snapshot */
@@ -33,8 +41,9 @@ typedef struct sms_fleet_table {
     char **marks; size_t n_marks;       /* marked server ids, sorted */
     char *sel_id;                       /* the selected server, kept across refreshes */
     size_t cursor, top;                 /* row index of the selection; first row shown */
-    sms_seen *seen; size_t n_seen;      /* last known state per id, sorted by id */
+    sms_seen *seen; size_t n_seen;      /* last known state per id, unordered (see index) */
     int highlight_ms;                   /* how long a changed row stays highlighted */
+    struct sms_fleet_index *index;      /* id lookup and cached sort keys; NULL until needed */
 } sms_fleet_table;
 
 void sms_fleet_table_init(sms_fleet_table *t);

@@ -1,5 +1,9 @@
 /* test_ui_fleet.c - the servers table: filter, sort, selection kept by id, marks and
- * targets, change highlighting and the count of servers entering error. */
+ * targets, change highlighting and the count of servers entering error. The table caches
+ * sort keys, name ranks and an id index across refreshes; a reference filter and
+ * comparator (the plain string code it replaced) checks it on a fleet full of ties,
+ * case variants, long strings and missing fields, through renames, reordering, removals
+ * and unchanged refreshes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include "model/enums.h"
 #include "ui/fleet.h"
 
 #define N 5
@@ -157,6 +163,314 @@ static void state_changes_are_highlighted_and_errors_counted(void **state)
     assert_int_equal(sms_fleet_table_next_expiry(&table, 5000 + table.highlight_ms + 1), 0);
 }
 
+/* ---- the reference: plain strings, no caches ----------------------------------- */
+
+static bool ref_contains(const char *hay, const char *needle)
+{
+    return hay && strcasestr(hay, needle) != NULL;
+}
+
+static bool ref_matches(const sms_server *s, const char *filter)
+{
+    if (!*filter)
+        return true;
+    const sms_enum_info *st = sms_server_state_info(s->state);
+    return ref_contains(s->name, filter) || ref_contains(s->ip, filter) ||
+           ref_contains(s->state, filter) || (st && ref_contains(st->label, filter));
+}
+
+static int ref_str(const char *a, const char *b) { return strcasecmp(a ? a : "", b ? b : ""); }
+static int ref_num(double a, double b) { return (a > b) - (a < b); }
+static double ref_progress(const sms_server *s)
+{
+    return s->totalsize > 0 ? (double)s->replicatesize / (double)s->totalsize : 0.0;
+}
+
+static int ref_col(const sms_server *a, const sms_server *b, sms_col col)
+{
+    switch (col) {
+    case SMS_COL_NAME:     return ref_str(a->name, b->name);
+    case SMS_COL_IP:       return ref_str(a->ip, b->ip);
+    case SMS_COL_OS:       return ref_str(a->os_version, b->os_version);
+    case SMS_COL_STATE:    return ref_str(a->state, b->state);
+    case SMS_COL_CYCLE:    return ref_num(sms_migration_cycle_index(a->migration_cycle),
+                                          sms_migration_cycle_index(b->migration_cycle));
+    case SMS_COL_PROGRESS: return ref_num(ref_progress(a), ref_progress(b));
+    case SMS_COL_SPEED:    return ref_num(a->current_task.migrate_speed, b->current_task.migrate_speed);
+    case SMS_COL_ETA:      return ref_num((double)a->current_task.remain_seconds, (double)b->current_task.remain_seconds);
+    case SMS_COL_AGENT:    return (int)a->connected - (int)b->connected;
+    case SMS_COL_CHANGED:  return ref_num((double)a->state_action_time, (double)b->state_action_time);
+    case SMS_COL__COUNT:   break;
+    }
+    return 0;
+}
+
+static const sms_fleet *ref_fleet;
+static sms_col ref_sort_col;
+static bool ref_desc;
+
+/* Column, name, id (all case-insensitive; descending inverts them), then fleet order. */
+static int ref_cmp(const void *pa, const void *pb)
+{
+    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+    const sms_server *a = &ref_fleet->servers[ia], *b = &ref_fleet->servers[ib];
+    int c = ref_col(a, b, ref_sort_col);
+    if (c == 0)
+        c = ref_str(a->name, b->name);
+    if (c == 0)
+        c = ref_str(a->id, b->id);
+    if (ref_desc)
+        c = -c;
+    return c ? c : (ia > ib) - (ia < ib);
+}
+
+/* The table's rows must be exactly the reference's, for every column, both ways. */
+static void assert_rows_like_reference(sms_fleet_table *t, const sms_fleet *f, const char *filter)
+{
+    size_t *want = calloc(f->n_servers + 1, sizeof *want);
+    assert_non_null(want);
+    snprintf(t->filter, sizeof t->filter, "%s", filter);
+    for (int col = 0; col < SMS_COL__COUNT; col++) {
+        for (int desc = 0; desc < 2; desc++) {
+            size_t n = 0;
+            for (size_t i = 0; i < f->n_servers; i++)
+                if (ref_matches(&f->servers[i], filter))
+                    want[n++] = i;
+            ref_fleet = f;
+            ref_sort_col = (sms_col)col;
+            ref_desc = desc;
+            qsort(want, n, sizeof *want, ref_cmp);
+            t->sort_col = (sms_col)col;
+            t->sort_desc = desc;
+            sms_fleet_table_rebuild(t);
+            assert_int_equal(t->n_rows, n);
+            for (size_t r = 0; r < n; r++)
+                if (t->rows[r] != want[r])
+                    fail_msg("filter \"%s\" column %s%s row %zu: server %zu, expected %zu",
+                             filter, sms_cols[col].name, desc ? " desc" : "", r, t->rows[r], want[r]);
+        }
+    }
+    free(want);
+}
+
+/* ---- a fleet full of ties ------------------------------------------------------ */
+
+#define BIG 300
+static sms_server big[BIG];
+static char big_ids[BIG][16];
+static uint32_t rng_state;
+
+static uint32_t rng(void)
+{
+    rng_state = rng_state * 1103515245u + 12345u;
+    return rng_state >> 8;
+}
+
+#define PICK(pool) (pool)[rng() % (sizeof(pool) / sizeof((pool)[0]))]
+
+static char *names[] = { "web-01", "Web-01", "WEB-01", "web-1", "db-1", "db-10", "db-2", "", NULL,
+                         "cache-cluster-node-0001", "cache-cluster-node-0002", "CACHE-cluster-node-0001",
+                         "\xc3\xbcml-1", "zz" };
+static char *ips[] = { "10.0.0.1", "10.0.0.10", "10.0.0.2", "10.0.0.1", NULL, "",
+                       "fd00:1234:5678:9abc::1", "fd00:1234:5678:9abc::2", "FD00:1234:5678:9ABC::1",
+                       "fd00:1234:5678:9abc" };
+static char *oses[] = { "CentOS 7.9 x86_64 Linux", "centos 7.9 x86_64 linux", "CentOS 7.9 x86_64 Linux 5",
+                        "Windows Server 2019", NULL, "Ubuntu" };
+static char *states[] = { "waiting", "replicate", "syncing", "finished", "error", "stopped",
+                          "cutovering", "not-a-state", NULL };
+static char *cycles[] = { "checking", "setting", "replicating", "syncing", "cutovered", "bogus", NULL };
+static const double speeds[] = { 0.0, -0.0, 12.5, 12.5, 900.0, -1.0 };
+static const int64_t sizes[] = { 0, 100, 100, 300, -5 };
+static const int64_t done[] = { 0, 10, 50, 100, 150 };
+
+static void random_server(int i)
+{
+    sms_server *s = &big[i];
+    *s = (sms_server){ .name = PICK(names), .ip = PICK(ips), .os_version = PICK(oses),
+                       .state = PICK(states), .migration_cycle = PICK(cycles),
+                       .totalsize = PICK(sizes), .replicatesize = PICK(done),
+                       .connected = rng() & 1, .state_action_time = (int64_t)(rng() % 4) * 1000,
+                       .has_current_task = true };
+    s->current_task.migrate_speed = PICK(speeds);
+    s->current_task.remain_seconds = (int64_t)(rng() % 3) - 1;
+    /* ids unique, but some differ only in case; one server has none */
+    snprintf(big_ids[i], sizeof big_ids[i], i % 7 == 3 ? "ID-%03d" : "id-%03d", i % 7 == 3 ? i - 1 : i);
+    s->id = i == BIG / 2 ? NULL : big_ids[i];
+}
+
+static void shuffle_some(size_t n)
+{
+    for (size_t k = 0; k < n / 4; k++) {
+        size_t a = rng() % n, b = rng() % n;
+        sms_server tmp = big[a];
+        big[a] = big[b];
+        big[b] = tmp;
+    }
+}
+
+static void sort_and_filter_match_the_reference_through_refreshes(void **state)
+{
+    (void)state;
+    static const char *filters[] = { "", "web", "WEB-0", "10.0.0.1", "fd00", "error", "ing", "\xc3\xbc" };
+    sms_fleet_table t;
+    sms_fleet f = { .servers = big, .n_servers = BIG };
+    rng_state = 42;
+    for (int i = 0; i < BIG; i++)
+        random_server(i);
+    sms_fleet_table_init(&t);
+    for (int round = 0; round < 6; round++) {
+        sms_fleet_table_update(&t, &f, 1000 * round);
+        for (size_t k = 0; k < sizeof filters / sizeof *filters; k++)
+            assert_rows_like_reference(&t, &f, filters[k]);
+        switch (round) {
+        case 0: break;                                          /* same fleet again */
+        case 1:                                                 /* renames and new values */
+            for (int k = 0; k < BIG / 10; k++) {
+                big[rng() % BIG].name = PICK(names);
+                big[rng() % BIG].replicatesize = PICK(done);
+                big[rng() % BIG].ip = PICK(ips);
+            }
+            break;
+        case 2: shuffle_some(f.n_servers); break;               /* the API's order changed */
+        case 3: f.n_servers = BIG * 2 / 3; break;               /* servers deleted */
+        case 4:                                                 /* back, renamed */
+            f.n_servers = BIG;
+            for (int i = BIG * 2 / 3; i < BIG; i++)
+                big[i].name = PICK(names);
+            break;
+        }
+    }
+    sms_fleet_table_free(&t);
+}
+
+/* One id listed twice under two names (a page boundary moving while paging). */
+static void a_duplicate_id_still_sorts_like_the_reference(void **state)
+{
+    (void)state;
+    sms_fleet_table t;
+    sms_fleet f = { .servers = big, .n_servers = 40 };
+    rng_state = 7;
+    for (int i = 0; i < 40; i++)
+        random_server(i);
+    big[5].id = big[30].id = "dup";
+    big[5].name = "aaa";
+    big[30].name = "zzz";
+    sms_fleet_table_init(&t);
+    sms_fleet_table_update(&t, &f, 0);
+    assert_rows_like_reference(&t, &f, "");
+    big[30].name = "aaa";                       /* agreeing again: the fast path is back */
+    sms_fleet_table_update(&t, &f, 0);
+    assert_rows_like_reference(&t, &f, "");
+    sms_fleet_table_free(&t);
+}
+
+static void a_renamed_server_moves_in_the_name_order(void **state)
+{
+    (void)state;
+    assert_string_equal(row_name(0), "cache-01");
+    servers[3].name = "zeta";                   /* cache-01, same id */
+    sms_fleet_table_update(&table, &fleet, 2000);
+    assert_string_equal(row_name(0), "db-01");
+    assert_string_equal(row_name(N - 1), "zeta");
+    servers[3].name = "aardvark";
+    sms_fleet_table_update(&table, &fleet, 3000);
+    assert_string_equal(row_name(0), "aardvark");
+}
+
+/* Nothing that orders the rows changed (the cached order is reused), yet a state did. */
+static void a_state_change_highlights_when_the_order_is_unchanged(void **state)
+{
+    (void)state;
+    table.sort_col = SMS_COL_PROGRESS;
+    sms_fleet_table_rebuild(&table);
+    sms_fleet_table_update(&table, &fleet, 2000);
+    size_t before[N];
+    memcpy(before, table.rows, sizeof before);
+    servers[1].state = "replicate";             /* db-01: error -> replicate */
+    assert_int_equal(sms_fleet_table_update(&table, &fleet, 3000), 0);
+    assert_memory_equal(table.rows, before, sizeof before);
+    assert_int_equal(sms_fleet_table_changed_until(&table, "id-b"), 3000 + table.highlight_ms);
+    assert_int_equal(sms_fleet_table_changed_until(&table, "id-a"), 0);
+    servers[1].state = "error";
+    assert_int_equal(sms_fleet_table_update(&table, &fleet, 4000), 1);
+    servers[0].replicatesize = 95;              /* web-01 passes Web-03 */
+    sms_fleet_table_update(&table, &fleet, 4500);
+    assert_string_equal(row_name(3), "web-01");
+}
+
+/* A server that leaves the fleet is forgotten: when it comes back it is new. */
+static void a_server_that_returns_is_highlighted_as_new(void **state)
+{
+    (void)state;
+    fleet.n_servers = N - 1;                    /* Web-03 (id-e) is gone */
+    sms_fleet_table_update(&table, &fleet, 2000);
+    assert_int_equal(table.n_rows, N - 1);
+    assert_int_equal(table.n_seen, N - 1);
+    fleet.n_servers = N;
+    sms_fleet_table_update(&table, &fleet, 3000);
+    assert_int_equal(sms_fleet_table_changed_until(&table, "id-e"), 3000 + table.highlight_ms);
+    assert_int_equal(sms_fleet_table_changed_until(&table, "id-a"), 0);
+}
+
+/* Marking what is shown adds each id once, keeps earlier marks and stays sorted. */
+static void marking_the_shown_rows_adds_each_id_once(void **state)
+{
+    (void)state;
+    servers[4].id = "id-a";                     /* Web-03 listed under web-01's id */
+    sms_fleet_table_update(&table, &fleet, 2000);
+    sms_fleet_table_toggle_mark(&table, "id-zzz");              /* not in the fleet */
+    sms_fleet_table_toggle_mark(&table, "id-c");
+    snprintf(table.filter, sizeof table.filter, "web");
+    sms_fleet_table_rebuild(&table);
+    assert_int_equal(table.n_rows, 3);
+    sms_fleet_table_mark_shown(&table);
+    assert_int_equal(table.n_marks, 3);
+    assert_string_equal(table.marks[0], "id-a");
+    assert_string_equal(table.marks[1], "id-c");
+    assert_string_equal(table.marks[2], "id-zzz");
+    sms_fleet_table_toggle_mark(&table, "id-a");
+    assert_false(sms_fleet_table_marked(&table, "id-a"));
+    assert_true(sms_fleet_table_marked(&table, "id-c"));
+    sms_fleet_table_toggle_mark(&table, "id-b");               /* inserted in order */
+    sms_fleet_table_toggle_mark(&table, "id-0");
+    assert_int_equal(table.n_marks, 4);
+    assert_string_equal(table.marks[0], "id-0");
+    assert_string_equal(table.marks[1], "id-b");
+    assert_string_equal(table.marks[2], "id-c");
+    assert_true(sms_fleet_table_marked(&table, "id-zzz"));
+}
+
+/* sms_fleet_matches takes any filter, longer than the table's too: all of it counts. */
+static void a_long_filter_counts_whole(void **state)
+{
+    (void)state;
+    char name[300], filter[300];
+    memset(name, 'a', 250);
+    name[250] = '\0';
+    memcpy(filter, name, 200);
+    filter[200] = '\0';
+    sms_server s = { .id = "x", .name = name };
+    assert_true(sms_fleet_matches(&s, filter));
+    filter[199] = 'B';                          /* differs only past the 128th byte */
+    assert_false(sms_fleet_matches(&s, filter));
+    filter[199] = 'A';
+    assert_true(sms_fleet_matches(&s, filter)); /* case-insensitive there as well */
+}
+
+/* The selection stays on its server when the API's order of the fleet changes. */
+static void the_selection_survives_a_reordered_fleet(void **state)
+{
+    (void)state;
+    sms_fleet_table_select_row(&table, 3);      /* web-02, id-c */
+    sms_server tmp = servers[0];
+    servers[0] = servers[2];
+    servers[2] = tmp;
+    sms_fleet_table_update(&table, &fleet, 2000);
+    assert_string_equal(sms_fleet_table_selected(&table)->id, "id-c");
+    assert_int_equal(table.cursor, 3);
+    assert_int_equal(sms_fleet_table_changed_until(&table, "id-c"), 0);   /* moved, not changed */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +480,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(selection_follows_the_server_not_the_row, setup, teardown),
         cmocka_unit_test_setup_teardown(marks_decide_the_targets, setup, teardown),
         cmocka_unit_test_setup_teardown(state_changes_are_highlighted_and_errors_counted, setup, teardown),
+        cmocka_unit_test(sort_and_filter_match_the_reference_through_refreshes),
+        cmocka_unit_test(a_duplicate_id_still_sorts_like_the_reference),
+        cmocka_unit_test_setup_teardown(a_renamed_server_moves_in_the_name_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_state_change_highlights_when_the_order_is_unchanged, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_server_that_returns_is_highlighted_as_new, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_selection_survives_a_reordered_fleet, setup, teardown),
+        cmocka_unit_test_setup_teardown(marking_the_shown_rows_adds_each_id_once, setup, teardown),
+        cmocka_unit_test(a_long_filter_counts_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
