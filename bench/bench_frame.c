@@ -7,6 +7,8 @@
  * Prints, in milliseconds (median / p99 / max):
  *   frame_move   one cursor step: draw the pane + doupdate (what a keypress costs)
  *   frame_new    a new fleet arrives: rebuild the table (filter + sort) + draw + doupdate
+ *   frame_churn  the same, but 1 % of the servers changed progress and state since the
+ *                last frame (sorted by progress, so the order really moves)
  * A benchmark: it prints figures, it asserts nothing. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +120,20 @@ int main(int argc, char **argv)
     }
     printf("servers %d\nsize %dx%d\nshown_rows %zu\n", n, cols, rows, a.table.n_rows);
     report("frame_new", t, frames);
+    static const char *churn_states[] = { "replicate", "syncing", "error" };
+    for (int i = 0; i < frames; i++) {
+        for (int k = 0; k < n / 100; k++) {         /* 1 % of the fleet moves */
+            sms_server *s = &f->servers[((size_t)i * 7919u + (size_t)k * 104729u) % (size_t)n];
+            s->replicatesize = (s->replicatesize + (1LL << 30)) % (s->totalsize + 1);
+            free(s->state);
+            s->state = strdup(churn_states[(i + k) % 3]);
+        }
+        double t0 = now_ms();
+        sms_fleet_table_update(&a.table, f, (int64_t)(frames + i) * 5000);
+        draw_pane(&a);
+        t[i] = now_ms() - t0;
+    }
+    report("frame_churn", t, frames);
     for (int i = 0; i < frames; i++) {
         double t0 = now_ms();
         sms_fleet_table_move(&a.table, (i / 50) % 2 ? -1 : 1);
