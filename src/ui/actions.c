@@ -160,3 +160,17 @@ const char *sms_keymap_describe(const sms_keymap *m, sms_action_id a, char *buf,
     }
     return buf;
 }
+
+bool sms_move_target(sms_action_id act, size_t pos, size_t last, size_t page, size_t *to)
+{
+    switch (act) {
+    case SMS_A_UP:        *to = pos ? pos - 1 : 0; break;
+    case SMS_A_DOWN:      *to = pos < last ? pos + 1 : last; break;
+    case SMS_A_PAGE_UP:   *to = pos > page ? pos - page : 0; break;
+    case SMS_A_PAGE_DOWN: *to = pos + page < last ? pos + page : last; break;
+    case SMS_A_TOP:       *to = 0; break;
+    case SMS_A_BOTTOM:    *to = last; break;
+    default:              return false;
+    }
+    return true;
+}

@@ -82,6 +82,11 @@ extern const sms_action_def sms_actions[SMS_A__COUNT];
 const char *sms_action_group_name(sms_action_group g);
 sms_action_id sms_action_by_name(const char *name);        /* exact `:` name, or SMS_A_NONE */
 
+/* Where a movement action (up, down, page up/down, top, bottom) takes a position in
+ * 0..last, `page` rows at a time; false (and *to untouched) for any other action.
+ * Every list and scrolled pane moves through this. */
+bool sms_move_target(sms_action_id act, size_t pos, size_t last, size_t page, size_t *to);
+
 /* Key names <-> curses key codes: "j", "^D", "Up", "PgDn", "Enter", "Esc", "Space", "F1"...
  * Returns -1 for an unknown name. */
 int sms_key_parse(const char *name);

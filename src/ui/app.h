@@ -146,6 +146,8 @@ bool sms_speed_arg_valid(const char *arg);
 
 /* view_error.c: the inline error / details panel */
 void sms_error_panel_open(sms_app *a, const char *title, const sms_call_error *e);
+/* The panel for a failed action of the history, titled "STOP web-01: FAILED". */
+void sms_error_panel_open_entry(sms_app *a, const sms_history_entry *e);
 void sms_error_panel_close(sms_app *a);
 bool sms_error_panel_action(sms_app *a, sms_action_id act);
 void sms_error_panel_draw(sms_app *a, WINDOW *w, int y, int x, int rows, int cols);

@@ -168,13 +168,10 @@ void sms_confirm_draw(sms_app *a, int rows, int cols)
     int width = cols - 4 < 70 ? cols - 4 : 70, height = 8;
     if (width < 20 || rows < height)
         return;
-    WINDOW *w = newwin(height, width, (rows - height) / 2, (cols - width) / 2);
+    attr_t attr = sms_role_attr(SMS_ROLE_DIALOG);
+    WINDOW *w = sms_dialog_new(height, width, (rows - height) / 2, (cols - width) / 2, attr);
     if (!w)
         return;
-    attr_t attr = sms_role_attr(SMS_ROLE_DIALOG);
-    wbkgdset(w, ' ' | attr);
-    werase(w);
-    box(w, 0, 0);
     sms_draw_fmt(w, 0, 2, width - 4, attr | A_BOLD, a->sym, " Confirm %s ", sms_actions[c->pending.act].name);
     int y = draw_wrapped(a, w, 2, 2, width - 4, c->question, attr);
     y = y < height - 3 ? y + 1 : y;

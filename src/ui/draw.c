@@ -186,3 +186,14 @@ void sms_draw_hline(WINDOW *w, int y, int x, int width, attr_t attr, const sms_s
         waddstr(w, sym->hline);
     wattr_set(w, A_NORMAL, 0, NULL);
 }
+
+WINDOW *sms_dialog_new(int rows, int cols, int y, int x, attr_t attr)
+{
+    WINDOW *w = newwin(rows, cols, y, x);
+    if (!w)
+        return NULL;
+    wbkgdset(w, ' ' | attr);
+    werase(w);
+    box(w, 0, 0);
+    return w;
+}

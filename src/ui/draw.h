@@ -44,6 +44,9 @@ int sms_draw_fmt(WINDOW *w, int y, int x, int max_cols, attr_t attr, const sms_s
 /* A progress bar of `width` columns for frac 0..1 (clamped); done/todo attributes. */
 void sms_draw_bar(WINDOW *w, int y, int x, int width, double frac, attr_t done, attr_t todo,
                   const sms_symbols *sym);
+/* A boxed overlay window (confirmation, help) with attr as its background, erased;
+ * NULL when curses cannot make it. The caller draws inside and delwin()s it. */
+WINDOW *sms_dialog_new(int rows, int cols, int y, int x, attr_t attr);
 /* Horizontal line of `width` columns. */
 void sms_draw_hline(WINDOW *w, int y, int x, int width, attr_t attr, const sms_symbols *sym);
 

@@ -64,6 +64,9 @@ bool sms_server_in_error(const sms_server *s);
 
 /* ---- history ------------------------------------------------------------- */
 
+/* Local time of ms: "10:42:13" when it is the same day as now_ms, else "11-22 10:42"
+ * (with_year: "2026-11-22 10:42"); "-" when unknown. */
+void sms_fmt_clock(char *buf, size_t len, int64_t ms, int64_t now_ms, bool with_year);
 /* "PENDING", "OK", "FAILED", "UNKNOWN" */
 const char *sms_outcome_label(sms_outcome o);
 

@@ -349,15 +349,8 @@ static bool dashboard_action(sms_app *a, void *st, sms_action_id act)
 {
     dashboard_view *v = st;
     size_t page = v->list_rows > 1 ? (size_t)v->list_rows - 1 : 1;
-    switch (act) {
-    case SMS_A_UP:        if (v->top) v->top--; break;
-    case SMS_A_DOWN:      v->top++; break;                       /* clamped when drawn */
-    case SMS_A_PAGE_UP:   v->top = v->top > page ? v->top - page : 0; break;
-    case SMS_A_PAGE_DOWN: v->top += page; break;
-    case SMS_A_TOP:       v->top = 0; break;
-    case SMS_A_BOTTOM:    v->top = v->dash.n_order; break;
-    default:              return false;
-    }
+    if (!sms_move_target(act, v->top, v->dash.n_order, page, &v->top))   /* clamped when drawn */
+        return false;
     a->dirty = true;
     return true;
 }
@@ -373,12 +366,7 @@ static void dashboard_destroy(void *st)
 }
 
 const sms_view_ops sms_view_dashboard = {
-    .name = "dashboard",
-    .title = "Dashboard",
-    .create = dashboard_create,
-    .destroy = dashboard_destroy,
-    .draw = dashboard_draw,
+    .name = "dashboard", .title = "Dashboard",
+    .create = dashboard_create, .destroy = dashboard_destroy, .draw = dashboard_draw,
     .action = dashboard_action,
-    .on_snapshot = NULL,
-    .click = NULL,
 };

@@ -365,13 +365,13 @@ static bool disks_action(sms_app *a, void *st, sms_action_id act)
     disks_sync(a, v);
     size_t last = v->n_visible ? v->n_visible - 1 : 0, page = v->rows > 1 ? (size_t)v->rows - 1 : 1;
     size_t node = v->n_visible ? v->visible[v->cursor] : 0;
+    size_t to;
+    if (sms_move_target(act, v->cursor, last, page, &to)) {
+        move_to(v, to);
+        a->dirty = true;
+        return true;
+    }
     switch (act) {
-    case SMS_A_UP:        move_to(v, v->cursor ? v->cursor - 1 : 0); break;
-    case SMS_A_DOWN:      move_to(v, v->cursor + 1); break;
-    case SMS_A_PAGE_UP:   move_to(v, v->cursor > page ? v->cursor - page : 0); break;
-    case SMS_A_PAGE_DOWN: move_to(v, v->cursor + page); break;
-    case SMS_A_TOP:       move_to(v, 0); break;
-    case SMS_A_BOTTOM:    move_to(v, last); break;
     case SMS_A_COLLAPSE:  if (v->n_visible) collapse(v, node); break;
     case SMS_A_EXPAND:    if (v->n_visible) expand(v, node); break;
     case SMS_A_ENTER:     if (v->n_visible) toggle(v, node, !v->collapsed[node]); break;
@@ -409,12 +409,7 @@ static void disks_destroy(void *st)
 }
 
 const sms_view_ops sms_view_disks = {
-    .name = "disks",
-    .title = "Disks",
-    .create = disks_create,
-    .destroy = disks_destroy,
-    .draw = disks_draw,
-    .action = disks_action,
-    .on_snapshot = NULL,
-    .click = disks_click,
+    .name = "disks", .title = "Disks",
+    .create = disks_create, .destroy = disks_destroy, .draw = disks_draw,
+    .action = disks_action, .click = disks_click,
 };

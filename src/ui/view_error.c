@@ -240,6 +240,14 @@ void sms_error_panel_open(sms_app *a, const char *title, const sms_call_error *e
     a->dirty = true;
 }
 
+void sms_error_panel_open_entry(sms_app *a, const sms_history_entry *e)
+{
+    const char *server = e->server_name ? e->server_name : (e->server_id ? e->server_id : "");
+    char title[256];
+    snprintf(title, sizeof title, "%s %s: %s", sms_action_name(e->action), server, sms_outcome_label(e->outcome));
+    sms_error_panel_open(a, title, &e->error);
+}
+
 /* (Re)wrap the text to the panel's inner width; false when out of memory. */
 static bool panel_layout(sms_app *a, int width)
 {
@@ -288,13 +296,11 @@ bool sms_error_panel_action(sms_app *a, sms_action_id act)
     if (!p->open)
         return false;
     size_t last = p->n_lines ? p->n_lines - 1 : 0;
+    if (sms_move_target(act, p->scroll, last, panel_page(), &p->scroll)) {
+        a->dirty = true;
+        return true;
+    }
     switch (act) {
-    case SMS_A_UP:        if (p->scroll) p->scroll--; break;
-    case SMS_A_DOWN:      if (p->scroll < last) p->scroll++; break;
-    case SMS_A_PAGE_UP:   p->scroll = p->scroll > panel_page() ? p->scroll - panel_page() : 0; break;
-    case SMS_A_PAGE_DOWN: p->scroll = p->scroll + panel_page() < last ? p->scroll + panel_page() : last; break;
-    case SMS_A_TOP:       p->scroll = 0; break;
-    case SMS_A_BOTTOM:    p->scroll = last; break;
     case SMS_A_COPY:      panel_copy(a); break;
     case SMS_A_BACK:
     case SMS_A_ENTER:

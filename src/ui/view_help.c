@@ -56,13 +56,10 @@ void sms_help_draw(sms_app *a, int rows, int cols)
     int height = help_height(rows), width = cols;
     if (height < 5 || width < 30)
         return;
-    WINDOW *w = newwin(height, width, 1, 0);
+    attr_t attr = sms_role_attr(SMS_ROLE_DIALOG);
+    WINDOW *w = sms_dialog_new(height, width, 1, 0, attr);
     if (!w)
         return;
-    attr_t attr = sms_role_attr(SMS_ROLE_DIALOG);
-    wbkgdset(w, ' ' | attr);
-    werase(w);
-    box(w, 0, 0);
     size_t total = help_rows(a), body = (size_t)height - 2;
     if (a->help_scroll + body > total)
         a->help_scroll = total > body ? total - body : 0;
@@ -83,13 +80,11 @@ void sms_help_draw(sms_app *a, int rows, int cols)
 bool sms_help_action(sms_app *a, sms_action_id act)
 {
     size_t page = LINES > 6 ? (size_t)LINES - 6 : 1, total = help_rows(a);
+    if (sms_move_target(act, a->help_scroll, total, page, &a->help_scroll)) {   /* clamped when drawn */
+        a->dirty = true;
+        return true;
+    }
     switch (act) {
-    case SMS_A_UP:        a->help_scroll = a->help_scroll ? a->help_scroll - 1 : 0; break;
-    case SMS_A_DOWN:      a->help_scroll++; break;
-    case SMS_A_PAGE_UP:   a->help_scroll = a->help_scroll > page ? a->help_scroll - page : 0; break;
-    case SMS_A_PAGE_DOWN: a->help_scroll += page; break;
-    case SMS_A_TOP:       a->help_scroll = 0; break;
-    case SMS_A_BOTTOM:    a->help_scroll = total; break;   /* clamped when drawn */
     case SMS_A_BACK: case SMS_A_HELP: case SMS_A_QUIT:
         a->help = false;
         break;

@@ -77,7 +77,7 @@ static attr_t outcome_attr(sms_outcome o)
     return sms_role_attr(SMS_ROLE_NORMAL);
 }
 
-static void fmt_when(char *buf, size_t len, int64_t ms, int64_t now_ms)
+void sms_fmt_clock(char *buf, size_t len, int64_t ms, int64_t now_ms, bool with_year)
 {
     time_t t = (time_t)(ms / 1000), now = (time_t)(now_ms / 1000);
     struct tm tm, tn;
@@ -86,7 +86,10 @@ static void fmt_when(char *buf, size_t len, int64_t ms, int64_t now_ms)
         return;
     }
     bool today = tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday;
-    strftime(buf, len, today ? "%H:%M:%S" : "%m-%d %H:%M", &tm);
+    if (today)
+        strftime(buf, len, "%H:%M:%S", &tm);
+    else
+        strftime(buf, len, with_year ? "%Y-%m-%d %H:%M" : "%m-%d %H:%M", &tm);
 }
 
 typedef struct hist_col { const char *header; int width; } hist_col;
@@ -125,7 +128,7 @@ static void draw_entry(sms_app *a, WINDOW *w, int y, int cols, const int *wd, co
 {
     char when[24], outcome[32], after[512], summary[400];
     int64_t now = a->now_ms ? a->now_ms : sms_now_ms();
-    fmt_when(when, sizeof when, e->at_ms, now);
+    sms_fmt_clock(when, sizeof when, e->at_ms, now, false);
     snprintf(outcome, sizeof outcome, "%s%s", e->outcome == SMS_OUT_PENDING ? a->sym->pending : "",
              sms_outcome_label(e->outcome));
     if (e->outcome == SMS_OUT_FAILED || e->outcome == SMS_OUT_UNKNOWN) {
@@ -204,10 +207,7 @@ static void history_open(sms_app *a, history_view *v)
                         e->server_name ? e->server_name : "-", sms_outcome_label(e->outcome));
         return;
     }
-    char title[256];
-    snprintf(title, sizeof title, "%s %s: %s", sms_action_name(e->action),
-             e->server_name ? e->server_name : (e->server_id ? e->server_id : ""), sms_outcome_label(e->outcome));
-    sms_error_panel_open(a, title, &e->error);
+    sms_error_panel_open_entry(a, e);
 }
 
 static bool history_action(sms_app *a, void *st, sms_action_id act)
@@ -215,15 +215,15 @@ static bool history_action(sms_app *a, void *st, sms_action_id act)
     history_view *v = st;
     size_t n = history_count(a), last = n ? n - 1 : 0, page = v->rows > 1 ? (size_t)v->rows - 1 : 1;
     history_anchor(a, v);
-    switch (act) {
-    case SMS_A_UP:        history_select(a, v, v->cursor ? v->cursor - 1 : 0); break;
-    case SMS_A_DOWN:      history_select(a, v, v->cursor < last ? v->cursor + 1 : last); break;
-    case SMS_A_PAGE_UP:   history_select(a, v, v->cursor > page ? v->cursor - page : 0); break;
-    case SMS_A_PAGE_DOWN: history_select(a, v, v->cursor + page < last ? v->cursor + page : last); break;
-    case SMS_A_TOP:       history_select(a, v, 0); v->sel_id = 0; break;   /* follow the newest */
-    case SMS_A_BOTTOM:    history_select(a, v, last); break;
-    case SMS_A_ENTER:     history_open(a, v); break;
-    default:              return false;
+    size_t to;
+    if (sms_move_target(act, v->cursor, last, page, &to)) {
+        history_select(a, v, to);
+        if (act == SMS_A_TOP)
+            v->sel_id = 0;                      /* follow the newest */
+    } else if (act == SMS_A_ENTER) {
+        history_open(a, v);
+    } else {
+        return false;
     }
     a->dirty = true;
     return true;
@@ -244,15 +244,9 @@ static void history_click(sms_app *a, void *st, int row, int col)
 }
 
 static void *history_create(void) { return calloc(1, sizeof(history_view)); }
-static void history_destroy(void *st) { free(st); }
 
 const sms_view_ops sms_view_history = {
-    .name = "history",
-    .title = "Commands",
-    .create = history_create,
-    .destroy = history_destroy,
-    .draw = history_draw,
-    .action = history_action,
-    .on_snapshot = NULL,
-    .click = history_click,
+    .name = "history", .title = "Commands",
+    .create = history_create, .destroy = free, .draw = history_draw,
+    .action = history_action, .click = history_click,
 };

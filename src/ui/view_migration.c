@@ -198,19 +198,6 @@ static void canvas_heading(canvas *c, const char *title)
     canvas_text(c, 0, title, sms_role_attr(SMS_ROLE_TITLE));
 }
 
-/* "10:42:13" today, "2026-11-22 10:42" otherwise, "-" when unknown. */
-static void fmt_clock(char *buf, size_t len, int64_t ms, int64_t now_ms)
-{
-    time_t t = (time_t)(ms / 1000), now = (time_t)(now_ms / 1000);
-    struct tm tm, tn;
-    if (ms <= 0 || !localtime_r(&t, &tm) || !localtime_r(&now, &tn)) {
-        snprintf(buf, len, "-");
-        return;
-    }
-    bool today = tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday;
-    strftime(buf, len, today ? "%H:%M:%S" : "%Y-%m-%d %H:%M", &tm);
-}
-
 static int64_t app_now(const sms_app *a)
 {
     return a->now_ms ? a->now_ms : sms_now_ms();
@@ -380,7 +367,7 @@ static void draw_task_figures(canvas *c, const task_view *t)
         return;
     }
     sms_fmt_duration(remain, sizeof remain, t->remain_s > 0 ? t->remain_s : -1);
-    fmt_clock(eta, sizeof eta, t->eta_ms, app_now(c->a));
+    sms_fmt_clock(eta, sizeof eta, t->eta_ms, app_now(c->a), true);
     snprintf(line, sizeof line, "speed %.1f Mbit/s  compress rate %.2f  remaining %s  ends %s",
              t->speed, t->compress, remain, eta);
     canvas_text(c, 2, line, sms_role_attr(SMS_ROLE_NORMAL));
@@ -526,7 +513,7 @@ static void draw_last_failure(canvas *c, const sms_history_entry *h)
 {
     char when[32], head[256];
     bool latest = newest_finished(c->a, h->server_id) == h;
-    fmt_clock(when, sizeof when, h->done_ms ? h->done_ms : h->at_ms, app_now(c->a));
+    sms_fmt_clock(when, sizeof when, h->done_ms ? h->done_ms : h->at_ms, app_now(c->a), true);
     snprintf(head, sizeof head, "%s %s: %s at %s by %s   (Enter: error panel)",
              latest ? "Last action" : "Earlier action", sms_outcome_label(h->outcome),
              sms_action_name(h->action), when, h->user ? h->user : "?");
@@ -586,10 +573,7 @@ static void open_last_failure(sms_app *a)
         sms_app_message(a, false, "no failed action for this server");
         return;
     }
-    char title[256];
-    snprintf(title, sizeof title, "%s %s: %s", sms_action_name(h->action),
-             h->server_name ? h->server_name : (h->server_id ? h->server_id : ""), sms_outcome_label(h->outcome));
-    sms_error_panel_open(a, title, &h->error);
+    sms_error_panel_open_entry(a, h);
 }
 
 static bool migration_action(sms_app *a, void *st, sms_action_id act)
@@ -597,30 +581,18 @@ static bool migration_action(sms_app *a, void *st, sms_action_id act)
     migration_view *v = st;
     size_t page = v->rows > 1 ? (size_t)v->rows - 1 : 1;
     size_t max_top = v->n_lines > (size_t)v->rows ? v->n_lines - (size_t)v->rows : 0;
-    switch (act) {
-    case SMS_A_UP:        if (v->top) v->top--; break;
-    case SMS_A_DOWN:      if (v->top < max_top) v->top++; break;
-    case SMS_A_PAGE_UP:   v->top = v->top > page ? v->top - page : 0; break;
-    case SMS_A_PAGE_DOWN: v->top = v->top + page < max_top ? v->top + page : max_top; break;
-    case SMS_A_TOP:       v->top = 0; break;
-    case SMS_A_BOTTOM:    v->top = max_top; break;
-    case SMS_A_ENTER:     open_last_failure(a); break;
-    default:              return false;
-    }
+    if (act == SMS_A_ENTER)
+        open_last_failure(a);
+    else if (!sms_move_target(act, v->top, max_top, page, &v->top))
+        return false;
     a->dirty = true;
     return true;
 }
 
 static void *migration_create(void) { return calloc(1, sizeof(migration_view)); }
-static void migration_destroy(void *st) { free(st); }
 
 const sms_view_ops sms_view_migration = {
-    .name = "migration",
-    .title = "Migration",
-    .create = migration_create,
-    .destroy = migration_destroy,
-    .draw = migration_draw,
+    .name = "migration", .title = "Migration",
+    .create = migration_create, .destroy = free, .draw = migration_draw,
     .action = migration_action,
-    .on_snapshot = NULL,
-    .click = NULL,
 };

@@ -17,10 +17,12 @@
 typedef struct servers_view { size_t page; } servers_view;
 
 static void *servers_create(void) { return calloc(1, sizeof(servers_view)); }
-static void servers_destroy(void *st) { free(st); }
 
-/* Which columns fit in `cols`; returns the name column's width. */
-static int layout(int cols, bool shown[SMS_COL__COUNT])
+/* Where each column stands on screen; width 0: not shown (the terminal is too narrow). */
+typedef struct columns { int x[SMS_COL__COUNT], width[SMS_COL__COUNT]; } columns;
+
+/* Drop the least important columns until the name gets NAME_MIN; returns its width. */
+static int drop_columns(int cols, bool shown[SMS_COL__COUNT])
 {
     for (;;) {
         int used = PREFIX_W, worst = -1;
@@ -37,6 +39,21 @@ static int layout(int cols, bool shown[SMS_COL__COUNT])
     }
 }
 
+/* Which columns fit in `cols`, and where they go. */
+static void layout(int cols, columns *l)
+{
+    bool shown[SMS_COL__COUNT];
+    for (int c = 0; c < SMS_COL__COUNT; c++)
+        shown[c] = true;
+    int name_w = drop_columns(cols, shown), x = PREFIX_W;
+    for (int c = 0; c < SMS_COL__COUNT; c++) {
+        l->x[c] = x;
+        l->width[c] = !shown[c] ? 0 : c == SMS_COL_NAME ? name_w : sms_cols[c].width;
+        if (shown[c])
+            x += l->width[c] + 1;
+    }
+}
+
 static void fmt_changed(char *buf, size_t len, int64_t ms)
 {
     if (ms <= 0) {
@@ -49,10 +66,25 @@ static void fmt_changed(char *buf, size_t len, int64_t ms)
     strftime(buf, len, "%m-%d %H:%M", &tm);
 }
 
+/* A task still moving data: its speed and ETA mean something. Once the server is in
+ * error, stopped or finished, or the task is no longer RUNNING/SYNCING, the API keeps
+ * the last speed and remaining time, which would read as live figures. */
+static bool task_is_moving(const sms_server *s)
+{
+    static const char *const halted[] = { "error", "stopped", "finished" };
+    const char *task_state = s->has_current_task ? s->current_task.state : NULL;
+    if (!task_state || (strcmp(task_state, "RUNNING") != 0 && strcmp(task_state, "SYNCING") != 0))
+        return false;
+    for (size_t i = 0; i < sizeof halted / sizeof halted[0]; i++)
+        if (s->state && strcmp(s->state, halted[i]) == 0)
+            return false;
+    return true;
+}
+
 /* Text of one cell (everything but the progress bar). */
 static void cell_text(const sms_server *s, sms_col c, char *buf, size_t len)
 {
-    const sms_server_task *t = s->has_current_task ? &s->current_task : NULL;
+    const sms_server_task *t = task_is_moving(s) ? &s->current_task : NULL;
     const sms_enum_info *cy;
     buf[0] = '\0';
     switch (c) {
@@ -104,19 +136,17 @@ static attr_t row_attr(const sms_app *a, const sms_server *s, bool selected)
     return sms_role_attr(SMS_ROLE_NORMAL);
 }
 
-static void draw_row(sms_app *a, WINDOW *w, int y, int cols, const bool shown[], int name_w,
-                     const sms_server *s, bool selected)
+static void draw_row(sms_app *a, WINDOW *w, int y, int cols, const columns *l, const sms_server *s, bool selected)
 {
     attr_t base = row_attr(a, s, selected);
     bool marked = sms_fleet_table_marked(&a->table, s->id);
     sms_draw_text(w, y, 0, cols, "", base, a->sym, true);
     sms_draw_text(w, y, 0, 1, marked ? a->sym->mark : a->sym->unmarked,
                   selected ? base : sms_role_attr(SMS_ROLE_MARKED), a->sym, false);
-    int x = PREFIX_W;
     for (int c = 0; c < SMS_COL__COUNT; c++) {
-        if (!shown[c])
+        int x = l->x[c], width = l->width[c];
+        if (!width)
             continue;
-        int width = c == SMS_COL_NAME ? name_w : sms_cols[c].width;
         char text[256];
         if (c == SMS_COL_PROGRESS) {
             draw_progress(a, w, y, x, width, s, base);
@@ -133,24 +163,21 @@ static void draw_row(sms_app *a, WINDOW *w, int y, int cols, const bool shown[],
             int off = sms_cols[c].right && tw < width ? width - tw : 0;
             sms_draw_text(w, y, x + off, width - off, text, attr, a->sym, false);
         }
-        x += width + 1;
     }
 }
 
-static void draw_header(sms_app *a, WINDOW *w, int y, int cols, const bool shown[], int name_w)
+static void draw_header(sms_app *a, WINDOW *w, int y, int cols, const columns *l)
 {
     attr_t attr = sms_role_attr(SMS_ROLE_HEADER);
     const char *arrow = a->table.sort_desc ? (a->sym->utf8 ? "▼" : "v") : (a->sym->utf8 ? "▲" : "^");
     sms_draw_text(w, y, 0, cols, "", attr, a->sym, true);
-    int x = PREFIX_W;
     for (int c = 0; c < SMS_COL__COUNT; c++) {
-        if (!shown[c])
+        if (!l->width[c])
             continue;
-        int width = c == SMS_COL_NAME ? name_w : sms_cols[c].width;
         char text[32];
         snprintf(text, sizeof text, "%s%s", sms_cols[c].header, (int)a->table.sort_col == c ? arrow : "");
-        sms_draw_text(w, y, x, width, text, attr | ((int)a->table.sort_col == c ? A_BOLD : 0), a->sym, false);
-        x += width + 1;
+        sms_draw_text(w, y, l->x[c], l->width[c], text, attr | ((int)a->table.sort_col == c ? A_BOLD : 0),
+                      a->sym, false);
     }
 }
 
@@ -185,17 +212,15 @@ static void draw_empty(sms_app *a, WINDOW *w, int y, int cols)
 static void servers_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
 {
     servers_view *v = st;
-    bool shown[SMS_COL__COUNT];
-    for (int c = 0; c < SMS_COL__COUNT; c++)
-        shown[c] = true;
-    int name_w = layout(cols, shown);
+    columns l;
+    layout(cols, &l);
     size_t height = rows > TABLE_TOP ? (size_t)(rows - TABLE_TOP) : 0;
     if (v)
         v->page = height ? height : 1;
     draw_title(a, w, cols);
     if (rows < 2)
         return;
-    draw_header(a, w, 1, cols, shown, name_w);
+    draw_header(a, w, 1, cols, &l);
     if (!a->table.n_rows) {
         draw_empty(a, w, TABLE_TOP, cols);
         return;
@@ -203,8 +228,7 @@ static void servers_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
     sms_fleet_table_scroll(&a->table, height);
     for (size_t i = 0; i < height && a->table.top + i < a->table.n_rows; i++) {
         size_t r = a->table.top + i;
-        draw_row(a, w, TABLE_TOP + (int)i, cols, shown, name_w, sms_fleet_table_row(&a->table, r),
-                 r == a->table.cursor);
+        draw_row(a, w, TABLE_TOP + (int)i, cols, &l, sms_fleet_table_row(&a->table, r), r == a->table.cursor);
     }
 }
 
@@ -239,22 +263,16 @@ static void servers_click(sms_app *a, void *st, int row, int col)
 {
     (void)st;
     if (row == 1) {
-        bool shown[SMS_COL__COUNT];
-        for (int c = 0; c < SMS_COL__COUNT; c++)
-            shown[c] = true;
-        int name_w = layout(COLS, shown), x = PREFIX_W;
+        columns l;
+        layout(COLS, &l);
         for (int c = 0; c < SMS_COL__COUNT; c++) {
-            if (!shown[c])
-                continue;
-            int width = c == SMS_COL_NAME ? name_w : sms_cols[c].width;
-            if (col >= x && col < x + width) {
+            if (col >= l.x[c] && col < l.x[c] + l.width[c]) {
                 if ((int)a->table.sort_col == c)
                     a->table.sort_desc = !a->table.sort_desc;
                 a->table.sort_col = (sms_col)c;
                 sms_fleet_table_rebuild(&a->table);
                 break;
             }
-            x += width + 1;
         }
     } else if (row >= TABLE_TOP && a->table.top + (size_t)(row - TABLE_TOP) < a->table.n_rows) {
         sms_fleet_table_select_row(&a->table, a->table.top + (size_t)(row - TABLE_TOP));
@@ -265,6 +283,6 @@ static void servers_click(sms_app *a, void *st, int row, int col)
 
 const sms_view_ops sms_view_servers = {
     .name = "servers", .title = "Servers",
-    .create = servers_create, .destroy = servers_destroy, .draw = servers_draw,
-    .action = servers_action, .on_snapshot = NULL, .click = servers_click,
+    .create = servers_create, .destroy = free, .draw = servers_draw,
+    .action = servers_action, .click = servers_click,
 };

@@ -31,6 +31,17 @@ void emu_fixture_stop(emu_fixture *f)
     f->emu = NULL;
 }
 
+const char **emu_fixture_argv_with(const emu_fixture *f, const char *const extra[], const char *out[], size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; f->argv[i] && n + 1 < cap; i++)
+        out[n++] = f->argv[i];
+    for (size_t i = 0; extra && extra[i] && n + 1 < cap; i++)
+        out[n++] = extra[i];
+    out[n] = NULL;
+    return out;
+}
+
 sms_client *emu_fixture_client(const emu_fixture *f)
 {
     sms_client_opts o = { .endpoint = f->url, .iam_endpoint = f->url, .auth = SMS_AUTH_PASSWORD,

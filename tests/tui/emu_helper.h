@@ -4,6 +4,7 @@
 #define SMS_TUI_EMU_HELPER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "api/client.h"
 #include "emulator/emulator.h"
 
@@ -18,6 +19,9 @@ typedef struct emu_fixture {
  * stays still). extra_arg: one more console option (or NULL). 0 ok. */
 int emu_fixture_start(emu_fixture *f, int servers, const char *extra_arg);
 void emu_fixture_stop(emu_fixture *f);
+/* The fixture's console argv followed by `extra` (NULL-terminated), written into out
+ * (cap entries, at least 24 leaves room for a few options); returns out. */
+const char **emu_fixture_argv_with(const emu_fixture *f, const char *const extra[], const char *out[], size_t cap);
 /* An admin client for the fixture (free with sms_client_free). */
 sms_client *emu_fixture_client(const emu_fixture *f);
 /* Register one more Linux server with the given (raw JSON-escaped) name and ip. 0 ok. */

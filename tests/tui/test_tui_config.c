@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "emu_helper.h"
 #include "harness.h"
+#include "tui_expect.h"
 #include "model/codec.h"
 
 static emu_fixture fx;
@@ -31,14 +32,6 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static void expect_text(tui *t, const char *text)
-{
-    if (!tui_wait_text(t, text, TUI_DEADLINE_MS)) {
-        tui_dump(t, text);
-        fail_msg("not on screen: %s", text);
-    }
-}
-
 static void write_config(const char *text)
 {
     snprintf(cfg_path, sizeof cfg_path, "/tmp/smscfg-XXXXXX");
@@ -53,17 +46,17 @@ static void help_and_version(void **state)
     (void)state;
     const char *const help[] = { "smsconsole", "--help", NULL };
     tui *t = tui_start(40, 120, help, NULL);
-    expect_text(t, "Usage: smsconsole");
-    expect_text(t, "--readonly");
-    expect_text(t, "--demo");
+    tui_expect_text(t, "Usage: smsconsole");
+    tui_expect_text(t, "--readonly");
+    tui_expect_text(t, "--demo");
     assert_int_equal(tui_quit(t, NULL), 0);
     const char *const version[] = { "smsconsole", "--version", NULL };
     t = tui_start(10, 80, version, NULL);
-    expect_text(t, "smsconsole " SMS_VERSION);
+    tui_expect_text(t, "smsconsole " SMS_VERSION);
     assert_int_equal(tui_quit(t, NULL), 0);
     const char *const bad[] = { "smsconsole", "--refresh", "0", NULL };
     t = tui_start(10, 80, bad, NULL);
-    expect_text(t, "--refresh: expected 1-3600 seconds");
+    tui_expect_text(t, "--refresh: expected 1-3600 seconds");
     assert_int_equal(tui_quit(t, NULL), 2);
 }
 
@@ -76,17 +69,10 @@ static void dump_prints_the_fleet_once(void **state)
     assert_int_equal(sms_list_servers(c, NULL, &list, NULL), 0);
     sms_client_free(c);
     assert_true(list.n_source_servers > 0);
+    const char *const extra[] = { "--dump", "text", NULL };
     const char *argv[24];
-    size_t n = 0;
-    while (fx.argv[n]) {
-        argv[n] = fx.argv[n];
-        n++;
-    }
-    argv[n++] = "--dump";
-    argv[n++] = "text";
-    argv[n] = NULL;
-    tui *t = tui_start(60, 200, argv, fx.env);
-    expect_text(t, list.source_servers[0].name);
+    tui *t = tui_start(60, 200, emu_fixture_argv_with(&fx, extra, argv, 24), fx.env);
+    tui_expect_text(t, list.source_servers[0].name);
     assert_int_equal(tui_quit(t, NULL), 0);
     sms_free(&SMS_T_SERVER_LIST, &list);
 }
@@ -99,12 +85,12 @@ static void broken_config_names_file_and_line(void **state)
     char want[128];
     snprintf(want, sizeof want, "%s:4:", cfg_path);      /* the unclosed list is seen at EOF */
     tui *t = tui_start(10, 120, argv, NULL);
-    expect_text(t, want);
+    tui_expect_text(t, want);
     assert_int_equal(tui_quit(t, NULL), 2);
     write_config("refresh = \"fast\";\n");
     snprintf(want, sizeof want, "%s:1: refresh", cfg_path);
     t = tui_start(10, 120, argv, NULL);
-    expect_text(t, want);
+    tui_expect_text(t, want);
     assert_int_equal(tui_quit(t, NULL), 2);
     unlink(cfg_path);
 }
@@ -123,15 +109,14 @@ static void contexts_switch_at_run_time(void **state)
              fx.url, fx.url, fx.url, fx.url);
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
-    tui *t = tui_start(30, 120, argv, fx.env);
-    expect_text(t, "Servers 6/6");
-    expect_text(t, "blue (r-blue)");
+    tui *t = tui_start_ready(30, 120, argv, fx.env, "Servers 6/6");
+    tui_expect_text(t, "blue (r-blue)");
     tui_type(t, ":context gr\t\r");                  /* completed from the config */
-    expect_text(t, "green (r-green)");
-    expect_text(t, "READ-ONLY");                      /* that context's own setting */
-    expect_text(t, "Servers 6/6");
+    tui_expect_text(t, "green (r-green)");
+    tui_expect_text(t, "READ-ONLY");                      /* that context's own setting */
+    tui_expect_text(t, "Servers 6/6");
     tui_type(t, ":context nowhere\r");
-    expect_text(t, "context \"nowhere\" is not in the config file");
+    tui_expect_text(t, "context \"nowhere\" is not in the config file");
     assert_int_equal(tui_quit(t, "q"), 0);
     unlink(cfg_path);
 }
@@ -147,7 +132,7 @@ static void password_comes_from_password_command(void **state)
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
     tui *t = tui_start(30, 120, argv, NULL);            /* no SMS_PASSWORD */
-    expect_text(t, "Servers 6/6");
+    tui_expect_text(t, "Servers 6/6");
     assert_false(tui_find(t, "admin-pass", NULL, NULL));
     assert_int_equal(tui_quit(t, "q"), 0);
     snprintf(text, sizeof text,
@@ -155,7 +140,7 @@ static void password_comes_from_password_command(void **state)
              fx.url);
     write_config(text);
     t = tui_start(30, 120, argv, NULL);
-    expect_text(t, "password_command failed");
+    tui_expect_text(t, "password_command failed");
     assert_int_equal(tui_quit(t, NULL), 2);
     unlink(cfg_path);
 }
@@ -184,21 +169,20 @@ static void keys_and_themes_follow_the_config(void **state)
              "  domain = \"demo\"; project = \"ap-southeast-1\"; } );\n", fx.url, fx.url);
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
-    tui *t = tui_start(30, 120, argv, fx.env);
-    expect_text(t, "Servers 6/6");
-    expect_text(t, "s:start");                        /* the hints follow the keymap */
+    tui *t = tui_start_ready(30, 120, argv, fx.env, "Servers 6/6");
+    tui_expect_text(t, "s:start");                        /* the hints follow the keymap */
     tui_type(t, "s");
-    expect_text(t, "Confirm start");
+    tui_expect_text(t, "Confirm start");
     tui_type(t, "\033");
-    expect_text(t, "start cancelled");
+    tui_expect_text(t, "start cancelled");
     tui_type(t, "R");
-    expect_text(t, "Confirm reset-log-acl");
+    tui_expect_text(t, "Confirm reset-log-acl");
     tui_type(t, "n");
     tui_type(t, ":theme nosuch\r");
-    expect_text(t, "theme \"nosuch\" not found");
+    tui_expect_text(t, "theme \"nosuch\" not found");
     assert_true(any_colour(t));
     tui_type(t, ":theme monochrome\r");
-    expect_text(t, "theme monochrome");
+    tui_expect_text(t, "theme monochrome");
     tui_settle(t);
     assert_false(any_colour(t));
     assert_int_equal(tui_quit(t, "q"), 0);
@@ -213,7 +197,7 @@ static void unknown_config_keys_are_reported(void **state)
     tui *t = tui_start(30, 120, argv, fx.env);          /* fails later: no endpoint */
     char want[128];
     snprintf(want, sizeof want, "%s:1: unknown key \"colour\"", cfg_path);
-    expect_text(t, want);
+    tui_expect_text(t, want);
     assert_int_equal(tui_quit(t, NULL), 2);
     unlink(cfg_path);
 }
@@ -222,9 +206,8 @@ static void ascii_locale_and_no_color(void **state)
 {
     (void)state;
     const char *const env[] = { "SMS_PASSWORD=admin-pass", "LC_ALL=C", "NO_COLOR=1", NULL };
-    tui *t = tui_start(30, 120, fx.argv, env);
-    expect_text(t, "Servers 6/6");
-    expect_text(t, "NAME^");                          /* ASCII sort marker */
+    tui *t = tui_start_ready(30, 120, fx.argv, env, "Servers 6/6");
+    tui_expect_text(t, "NAME^");                          /* ASCII sort marker */
     assert_false(tui_find(t, "\xe2\x96\xb2", NULL, NULL));    /* no ▲ */
     assert_false(any_colour(t));      /* every cell keeps the terminal's default colours */
     /* the selection is still visible, by reverse video */
@@ -256,16 +239,14 @@ static void eight_colour_and_colourless_terminals(void **state)
 {
     (void)state;
     const char *const eight[] = { "SMS_PASSWORD=admin-pass", "TERM=xterm", NULL };
-    tui *t = tui_start(30, 120, fx.argv, eight);
-    expect_text(t, "Servers 6/6");
+    tui *t = tui_start_ready(30, 120, fx.argv, eight, "Servers 6/6");
     tui_settle(t);
     int max = max_colour_index(t);
     assert_true(max >= 0);                            /* colours, but only the first 8 */
     assert_true(max < 8);
     assert_int_equal(tui_quit(t, "q"), 0);
     const char *const none[] = { "SMS_PASSWORD=admin-pass", "TERM=vt100", NULL };
-    t = tui_start(30, 120, fx.argv, none);
-    expect_text(t, "Servers 6/6");
+    t = tui_start_ready(30, 120, fx.argv, none, "Servers 6/6");
     tui_settle(t);
     assert_false(any_colour(t));
     VTermScreenCell sel;
@@ -287,7 +268,6 @@ int main(void)
         cmocka_unit_test(ascii_locale_and_no_color),
         cmocka_unit_test(eight_colour_and_colourless_terminals),
     };
-    if (getenv("CMOCKA_FILTER"))          /* run one test: CMOCKA_FILTER=name */
-        cmocka_set_test_filter(getenv("CMOCKA_FILTER"));
+    tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -11,27 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
+#include "tui_expect.h"
 
 #define DEMO_TITLE "Servers 24/24"
 
 static const char *const demo_env[] = { "SMSCONSOLE_DEMO_SERVERS=24", NULL };
 static const char *const viewer_env[] = { "SMSCONSOLE_DEMO_SERVERS=24", "SMSCONSOLE_DEMO_USER=viewer", NULL };
-
-static void expect_text(tui *t, const char *text)
-{
-    if (!tui_wait_text(t, text, TUI_DEADLINE_MS)) {
-        tui_dump(t, text);
-        fail_msg("not on screen: %s", text);
-    }
-}
-
-static tui *start_demo(const char *const argv[], const char *const env[], const char *ready)
-{
-    tui *t = tui_start(40, 160, argv, env);
-    assert_non_null(t);
-    expect_text(t, ready);
-    return t;
-}
 
 /* Select a server the demo wave paused (state Stopped, task Paused): it stays that way,
  * unlike servers passing through "Setting" on their way to being started. The filter
@@ -39,24 +24,24 @@ static tui *start_demo(const char *const argv[], const char *const env[], const 
 static void select_paused_server(tui *t)
 {
     tui_type(t, "/stopped\r");
-    expect_text(t, "filter: stopped");
-    expect_text(t, " Stopped ");
+    tui_expect_text(t, "filter: stopped");
+    tui_expect_text(t, " Stopped ");
     tui_settle(t);
     tui_type(t, ":filter\r");
-    expect_text(t, DEMO_TITLE);
+    tui_expect_text(t, DEMO_TITLE);
     tui_type(t, "\r");                          /* migration pane: the task is paused */
-    expect_text(t, "Paused");
+    tui_expect_text(t, "Paused");
     tui_type(t, "\033");
-    expect_text(t, DEMO_TITLE);
+    tui_expect_text(t, DEMO_TITLE);
 }
 
 static void shows_the_demo_fleet_as_admin(void **state)
 {
     (void)state;
     const char *const argv[] = { "smsconsole", "--demo", NULL };
-    tui *t = start_demo(argv, demo_env, DEMO_TITLE);
-    expect_text(t, "admin");
-    expect_text(t, "demo (ap-southeast-1)");
+    tui *t = tui_start_ready(40, 160, argv, demo_env, DEMO_TITLE);
+    tui_expect_text(t, "admin");
+    tui_expect_text(t, "demo (ap-southeast-1)");
     assert_false(tui_find(t, "READ-ONLY", NULL, NULL));
     assert_int_equal(tui_quit(t, "q"), 0);
 }
@@ -65,14 +50,14 @@ static void start_round_trip_shows_the_task_running(void **state)
 {
     (void)state;
     const char *const argv[] = { "smsconsole", "--demo", NULL };
-    tui *t = start_demo(argv, demo_env, DEMO_TITLE);
+    tui *t = tui_start_ready(40, 160, argv, demo_env, DEMO_TITLE);
     select_paused_server(t);
     tui_type(t, "S");
-    expect_text(t, "Confirm start");
+    tui_expect_text(t, "Confirm start");
     tui_type(t, "y");
-    expect_text(t, "sent, waiting for the API");
+    tui_expect_text(t, "sent, waiting for the API");
     tui_type(t, "\r");
-    expect_text(t, "Running");
+    tui_expect_text(t, "Running");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
@@ -80,16 +65,16 @@ static void confirmation_defaults_to_no(void **state)
 {
     (void)state;
     const char *const argv[] = { "smsconsole", "--demo", NULL };
-    tui *t = start_demo(argv, demo_env, DEMO_TITLE);
+    tui *t = tui_start_ready(40, 160, argv, demo_env, DEMO_TITLE);
     tui_type(t, "\004");                        /* ^D delete: typed confirmation */
-    expect_text(t, "Confirm delete");
-    expect_text(t, "Type the server name");
+    tui_expect_text(t, "Confirm delete");
+    tui_expect_text(t, "Type the server name");
     tui_type(t, "wrong\r");
-    expect_text(t, "does not match");
+    tui_expect_text(t, "does not match");
     tui_type(t, "T");
-    expect_text(t, "Confirm stop");
+    tui_expect_text(t, "Confirm stop");
     tui_type(t, "\r");                          /* Enter is "no" */
-    expect_text(t, "stop cancelled: nothing was sent");
+    tui_expect_text(t, "stop cancelled: nothing was sent");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
@@ -97,19 +82,19 @@ static void readonly_refuses_every_mutating_action(void **state)
 {
     (void)state;
     const char *const argv[] = { "smsconsole", "--demo", "--readonly", NULL };
-    tui *t = start_demo(argv, demo_env, DEMO_TITLE);
-    expect_text(t, "READ-ONLY");
+    tui *t = tui_start_ready(40, 160, argv, demo_env, DEMO_TITLE);
+    tui_expect_text(t, "READ-ONLY");
     assert_false(tui_find(t, "S:start", NULL, NULL));      /* hidden from the hints */
     tui_type(t, "S");
-    expect_text(t, "read-only mode: start refused, nothing was sent");
+    tui_expect_text(t, "read-only mode: start refused, nothing was sent");
     tui_type(t, ":delete\r");
-    expect_text(t, "read-only mode: delete refused, nothing was sent");
+    tui_expect_text(t, "read-only mode: delete refused, nothing was sent");
     assert_false(tui_find(t, "Confirm", NULL, NULL));
     tui_type(t, "?");
-    expect_text(t, "[disabled: read-only]");
+    tui_expect_text(t, "[disabled: read-only]");
     tui_type(t, "\033");
     tui_type(t, "4");                           /* nothing reached the action worker */
-    expect_text(t, "4 Commands");
+    tui_expect_text(t, "4 Commands");
     tui_settle(t);
     assert_false(tui_find(t, "START", NULL, NULL));
     assert_false(tui_find(t, "DELETE", NULL, NULL));
@@ -120,25 +105,25 @@ static void viewer_sees_the_403_inline_with_all_fields(void **state)
 {
     (void)state;
     const char *const argv[] = { "smsconsole", "--demo", NULL };
-    tui *t = start_demo(argv, viewer_env, DEMO_TITLE);
-    expect_text(t, "viewer");
+    tui *t = tui_start_ready(40, 160, argv, viewer_env, DEMO_TITLE);
+    tui_expect_text(t, "viewer");
     select_paused_server(t);
     tui_type(t, "S");
-    expect_text(t, "Confirm start");
+    tui_expect_text(t, "Confirm start");
     tui_type(t, "y");
-    expect_text(t, "HTTP status: 403");
-    expect_text(t, "error_code: SMS.9004");
-    expect_text(t, "error_msg: ");
-    expect_text(t, "error_param[0]: ");
-    expect_text(t, "details[0]: SMS.9004");
-    expect_text(t, "request_id: ");
-    expect_text(t, "encoded_authorization_message: ");
-    expect_text(t, "action failed");
+    tui_expect_text(t, "HTTP status: 403");
+    tui_expect_text(t, "error_code: SMS.9004");
+    tui_expect_text(t, "error_msg: ");
+    tui_expect_text(t, "error_param[0]: ");
+    tui_expect_text(t, "details[0]: SMS.9004");
+    tui_expect_text(t, "request_id: ");
+    tui_expect_text(t, "encoded_authorization_message: ");
+    tui_expect_text(t, "action failed");
     tui_type(t, "\033");                        /* Esc closes the panel ... */
     assert_true(tui_wait_gone(t, "HTTP status: 403", TUI_DEADLINE_MS));
     tui_type(t, "e");                           /* ... and e brings the last failure back */
-    expect_text(t, "HTTP status: 403");
-    expect_text(t, "encoded_authorization_message: ");
+    tui_expect_text(t, "HTTP status: 403");
+    tui_expect_text(t, "encoded_authorization_message: ");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
@@ -146,13 +131,13 @@ static void dashboard_is_read_only_and_summarises(void **state)
 {
     (void)state;
     const char *const argv[] = { "smsconsole", "--demo", "--dashboard", NULL };
-    tui *t = start_demo(argv, demo_env, "24 servers,");
-    expect_text(t, "READ-ONLY");
-    expect_text(t, "By state");
-    expect_text(t, "By migration cycle");
-    expect_text(t, "Throughput");
+    tui *t = tui_start_ready(40, 160, argv, demo_env, "24 servers,");
+    tui_expect_text(t, "READ-ONLY");
+    tui_expect_text(t, "By state");
+    tui_expect_text(t, "By migration cycle");
+    tui_expect_text(t, "Throughput");
     tui_type(t, "S");
-    expect_text(t, "read-only mode: start refused");
+    tui_expect_text(t, "read-only mode: start refused");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
@@ -166,7 +151,6 @@ int main(void)
         cmocka_unit_test(viewer_sees_the_403_inline_with_all_fields),
         cmocka_unit_test(dashboard_is_read_only_and_summarises),
     };
-    if (getenv("CMOCKA_FILTER"))          /* run one test: CMOCKA_FILTER=name */
-        cmocka_set_test_filter(getenv("CMOCKA_FILTER"));
+    tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

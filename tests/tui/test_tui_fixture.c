@@ -13,6 +13,7 @@
 #include <string.h>
 #include "emu_helper.h"
 #include "harness.h"
+#include "tui_expect.h"
 #include "model/codec.h"
 
 #define N_SERVERS 8
@@ -44,20 +45,10 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static void expect_text(tui *t, const char *text)
-{
-    if (!tui_wait_text(t, text, TUI_DEADLINE_MS)) {
-        tui_dump(t, text);
-        fail_msg("not on screen: %s", text);
-    }
-}
-
 static void hostile_name_is_drawn_as_plain_text(void **state)
 {
     (void)state;
-    tui *t = tui_start(30, 140, fx.argv, fx.env);
-    assert_non_null(t);
-    expect_text(t, "Servers 9/9");
+    tui *t = tui_start_ready(30, 140, fx.argv, fx.env, "Servers 9/9");
     tui_settle(t);
     int row, col;
     if (!tui_find(t, HOSTILE_SHOWN, &row, &col)) {
@@ -70,7 +61,7 @@ static void hostile_name_is_drawn_as_plain_text(void **state)
     assert_non_null(strstr(line, "10.9.0.66"));
     assert_int_equal(col, 2);
     /* nothing was cleared or overwritten: the tab bar and every other row are intact */
-    expect_text(t, "1 Servers");
+    tui_expect_text(t, "1 Servers");
     for (int r = 3; r < 3 + 9; r++) {
         tui_row(t, r, line, sizeof line);
         assert_true(strlen(line) > 20);
@@ -79,7 +70,7 @@ static void hostile_name_is_drawn_as_plain_text(void **state)
     char keys[64];
     snprintf(keys, sizeof keys, "/10.9.0.66\r\r");
     tui_type(t, keys);
-    expect_text(t, "10.9.0.66");
+    tui_expect_text(t, "10.9.0.66");
     tui_settle(t);
     assert_true(tui_find(t, "evil?[2J", NULL, NULL));
     assert_int_equal(tui_quit(t, "q"), 0);
@@ -88,26 +79,18 @@ static void hostile_name_is_drawn_as_plain_text(void **state)
 static void dashboard_survives_the_api_going_away(void **state)
 {
     (void)state;
+    const char *const extra[] = { "--dashboard", NULL };
     const char *argv[24];
-    size_t n = 0;
-    while (fx.argv[n]) {
-        argv[n] = fx.argv[n];
-        n++;
-    }
-    argv[n++] = "--dashboard";
-    argv[n] = NULL;
-    tui *t = tui_start(30, 120, argv, fx.env);
-    assert_non_null(t);
-    expect_text(t, "9 servers,");
-    expect_text(t, "live");
+    tui *t = tui_start_ready(30, 120, emu_fixture_argv_with(&fx, extra, argv, 24), fx.env, "9 servers,");
+    tui_expect_text(t, "live");
     const char *faults[] = { "/v3/sources*=status:503" };
     char err[200];
     assert_int_equal(smsemu_set_faults(fx.emu, faults, 1, err, sizeof err), 0);
-    expect_text(t, "STALE");
-    expect_text(t, "9 servers,");                 /* the last good data stays */
+    tui_expect_text(t, "STALE");
+    tui_expect_text(t, "9 servers,");                 /* the last good data stays */
     smsemu_clear_faults(fx.emu);
     assert_true(tui_wait_gone(t, "STALE", TUI_DEADLINE_MS * 3));
-    expect_text(t, "live");
+    tui_expect_text(t, "live");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
@@ -135,13 +118,20 @@ static bool row_highlighted(tui *t, const char *name)
     return tui_find(t, name, &row, NULL) && tui_cell(t, row, 2, &cell) && !VTERM_COLOR_IS_DEFAULT_BG(&cell.bg);
 }
 
+/* Filter the table down to s alone. */
+static void filter_to_server(tui *t, const sms_server *s)
+{
+    char keys[160];
+    snprintf(keys, sizeof keys, "/%s\r", s->name);
+    tui_type(t, keys);
+    tui_expect_text(t, "Servers 1/9");
+}
+
 static void changed_rows_are_highlighted_for_a_while(void **state)
 {
     (void)state;
     const sms_server *s = plain_server(0);
-    tui *t = tui_start(30, 140, fx.argv, fx.env);
-    assert_non_null(t);
-    expect_text(t, "Servers 9/9");
+    tui *t = tui_start_ready(30, 140, fx.argv, fx.env, "Servers 9/9");
     tui_settle(t);
     assert_false(row_highlighted(t, s->name));
     assert_int_equal(emu_fixture_create_task(&fx, s->id, true), 0);    /* its state changes */
@@ -167,23 +157,18 @@ static void start_round_trip_on_a_configured_server(void **state)
     (void)state;
     const sms_server *s = plain_server(1);
     assert_int_equal(emu_fixture_create_task(&fx, s->id, false), 0);    /* READY, not started */
-    tui *t = tui_start(30, 140, fx.argv, fx.env);
-    assert_non_null(t);
-    expect_text(t, "Servers 9/9");
-    char keys[160];
-    snprintf(keys, sizeof keys, "/%s\r", s->name);
-    tui_type(t, keys);
-    expect_text(t, "Servers 1/9");
+    tui *t = tui_start_ready(30, 140, fx.argv, fx.env, "Servers 9/9");
+    filter_to_server(t, s);
     tui_type(t, "\r");
-    expect_text(t, "Ready");
+    tui_expect_text(t, "Ready");
     tui_type(t, "\033");
-    expect_text(t, "Servers 1/9");
+    tui_expect_text(t, "Servers 1/9");
     tui_type(t, "S");
-    expect_text(t, "Confirm start");
+    tui_expect_text(t, "Confirm start");
     tui_type(t, "y");
-    expect_text(t, "action accepted by the API");
+    tui_expect_text(t, "action accepted by the API");
     tui_type(t, "\r");
-    expect_text(t, "Running");
+    tui_expect_text(t, "Running");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
@@ -191,20 +176,15 @@ static void delete_asks_for_the_server_name(void **state)
 {
     (void)state;
     const sms_server *s = plain_server(2);
-    tui *t = tui_start(30, 140, fx.argv, fx.env);
-    assert_non_null(t);
-    expect_text(t, "Servers 9/9");
-    char keys[160];
-    snprintf(keys, sizeof keys, "/%s\r", s->name);
-    tui_type(t, keys);
-    expect_text(t, "Servers 1/9");
+    tui *t = tui_start_ready(30, 140, fx.argv, fx.env, "Servers 9/9");
+    filter_to_server(t, s);
     tui_type(t, "\004");                        /* ^D */
-    expect_text(t, "Type the server name");
+    tui_expect_text(t, "Type the server name");
     tui_type(t, s->name);
     tui_type(t, "\r");
-    expect_text(t, "1 action accepted by the API");
+    tui_expect_text(t, "1 action accepted by the API");
     tui_type(t, "4");                           /* the Commands pane has it */
-    expect_text(t, "DELETE");
+    tui_expect_text(t, "DELETE");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
@@ -212,17 +192,9 @@ static void bell_rings_when_a_server_enters_error(void **state)
 {
     (void)state;
     const sms_server *s = plain_server(3);
+    const char *const extra[] = { "--bell", NULL };
     const char *argv[24];
-    size_t n = 0;
-    while (fx.argv[n]) {
-        argv[n] = fx.argv[n];
-        n++;
-    }
-    argv[n++] = "--bell";
-    argv[n] = NULL;
-    tui *t = tui_start(30, 140, argv, fx.env);
-    assert_non_null(t);
-    expect_text(t, "Servers ");
+    tui *t = tui_start_ready(30, 140, emu_fixture_argv_with(&fx, extra, argv, 24), fx.env, "Servers ");
     tui_settle(t);
     size_t mark = tui_raw_mark(t);
     assert_int_equal(emu_fixture_create_task(&fx, s->id, true), 0);
@@ -257,7 +229,6 @@ int main(void)
         cmocka_unit_test(delete_asks_for_the_server_name),
         cmocka_unit_test(bell_rings_when_a_server_enters_error),
     };
-    if (getenv("CMOCKA_FILTER"))          /* run one test: CMOCKA_FILTER=name */
-        cmocka_set_test_filter(getenv("CMOCKA_FILTER"));
+    tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "emu_helper.h"
 #include "harness.h"
+#include "tui_expect.h"
 #include "model/codec.h"
 #include "model/enums.h"
 #include "ui/actions.h"
@@ -47,21 +48,7 @@ static int group_teardown(void **state)
 
 static tui *start_console(int rows, int cols)
 {
-    tui *t = tui_start(rows, cols, fx.argv, fx.env);
-    assert_non_null(t);
-    if (!tui_wait_text(t, TITLE_ALL, TUI_DEADLINE_MS)) {
-        tui_dump(t, "waiting for the fleet");
-        fail();
-    }
-    return t;
-}
-
-static void expect_text(tui *t, const char *text)
-{
-    if (!tui_wait_text(t, text, TUI_DEADLINE_MS)) {
-        tui_dump(t, text);
-        fail_msg("not on screen: %s", text);
-    }
+    return tui_start_ready(rows, cols, fx.argv, fx.env, TITLE_ALL);
 }
 
 static void finish(tui *t)
@@ -122,12 +109,12 @@ static void sorts_by_key_and_by_command(void **state)
     memcpy(sorted, list.source_servers, sizeof sorted);
     tui *t = start_console(40, 160);
     tui_type(t, ">");                           /* next column after name: ip */
-    expect_text(t, "sort: ip");
+    tui_expect_text(t, "sort: ip");
     tui_settle(t);
     qsort(sorted, N_SERVERS, sizeof *sorted, cmp_by_ip);
     expect_order(t, sorted, N_SERVERS);
     tui_type(t, ":sort name desc\r");
-    expect_text(t, "sort: name (desc)");
+    tui_expect_text(t, "sort: name (desc)");
     tui_settle(t);
     qsort(sorted, N_SERVERS, sizeof *sorted, cmp_by_name);
     for (size_t i = 0; i < N_SERVERS / 2; i++) {
@@ -147,18 +134,18 @@ static void filters_as_typed_and_restores_on_escape(void **state)
     char keys[128];
     snprintf(keys, sizeof keys, "/%s", target->name);
     tui_type(t, keys);
-    expect_text(t, "Servers 1/20");
+    tui_expect_text(t, "Servers 1/20");
     tui_type(t, "\033");
-    expect_text(t, TITLE_ALL);
+    tui_expect_text(t, TITLE_ALL);
     tui_type(t, keys);
     tui_type(t, "\r");
-    expect_text(t, "filter: ");
-    expect_text(t, "Servers 1/20");
+    tui_expect_text(t, "filter: ");
+    tui_expect_text(t, "Servers 1/20");
     char row[1024];
     tui_row(t, FIRST_ROW, row, sizeof row);
     assert_non_null(strstr(row, target->name));
     tui_type(t, ":filter\r");                   /* :filter alone clears it */
-    expect_text(t, TITLE_ALL);
+    tui_expect_text(t, TITLE_ALL);
     finish(t);
 }
 
@@ -167,9 +154,9 @@ static void marks_with_space(void **state)
     (void)state;
     tui *t = start_console(40, 160);
     tui_type(t, " ");
-    expect_text(t, "marked: 1");
+    tui_expect_text(t, "marked: 1");
     tui_type(t, "a");
-    expect_text(t, "marked: 20");
+    tui_expect_text(t, "marked: 20");
     tui_type(t, "A");
     assert_true(tui_wait_gone(t, "marked:", TUI_DEADLINE_MS));
     finish(t);
@@ -205,7 +192,7 @@ static void tab_walks_through_every_pane(void **state)
             if (i != active)
                 assert_int_not_equal(cell_bg(t, 0, col[i]), cell_bg(t, 0, col[active]));
     }
-    expect_text(t, TITLE_ALL);                  /* back on the servers pane */
+    tui_expect_text(t, TITLE_ALL);                  /* back on the servers pane */
     finish(t);
 }
 
@@ -214,7 +201,7 @@ static void help_lists_every_action(void **state)
     (void)state;
     tui *t = start_console(60, 130);
     tui_type(t, "?");
-    expect_text(t, "Help: keys and :commands");
+    tui_expect_text(t, "Help: keys and :commands");
     for (int i = 0; i < SMS_A__COUNT; i++) {
         char name[64];
         snprintf(name, sizeof name, ":%s ", sms_actions[i].name);
@@ -234,13 +221,13 @@ static void survives_resizes_and_says_when_too_small(void **state)
     tui *t = start_console(30, 100);
     tui_resize(t, 24, 80);
     tui_settle(t);
-    expect_text(t, TITLE_ALL);
-    expect_text(t, "PROGRESS");
+    tui_expect_text(t, TITLE_ALL);
+    tui_expect_text(t, "PROGRESS");
     tui_resize(t, 12, 50);
-    expect_text(t, "Terminal too small");
+    tui_expect_text(t, "Terminal too small");
     tui_resize(t, 30, 100);
     assert_true(tui_wait_gone(t, "Terminal too small", TUI_DEADLINE_MS));
-    expect_text(t, TITLE_ALL);
+    tui_expect_text(t, TITLE_ALL);
     finish(t);
 }
 
@@ -249,12 +236,12 @@ static void pause_freezes_the_screen_until_resumed(void **state)
     (void)state;
     tui *t = start_console(30, 100);
     tui_type(t, "p");
-    expect_text(t, "updates paused");
-    expect_text(t, "PAUSED (newer data waiting)");      /* refreshes go on, unseen */
+    tui_expect_text(t, "updates paused");
+    tui_expect_text(t, "PAUSED (newer data waiting)");      /* refreshes go on, unseen */
     tui_type(t, "p");
-    expect_text(t, "updates resumed");
+    tui_expect_text(t, "updates resumed");
     assert_true(tui_wait_gone(t, "PAUSED", TUI_DEADLINE_MS));
-    expect_text(t, TITLE_ALL);
+    tui_expect_text(t, TITLE_ALL);
     finish(t);
 }
 
@@ -270,7 +257,7 @@ static void copy_sends_the_server_id_with_osc52(void **state)
     tui *t = start_console(30, 100);
     size_t mark = tui_raw_mark(t);
     tui_type(t, "y");                           /* the selection starts on the first row */
-    expect_text(t, "copied the server id to the clipboard");
+    tui_expect_text(t, "copied the server id to the clipboard");
     assert_true(tui_raw_contains(t, mark, want));
     finish(t);
 }
@@ -280,29 +267,21 @@ static void ctrl_c_cancels_and_never_quits(void **state)
     (void)state;
     tui *t = start_console(30, 100);
     tui_type(t, ":sor");
-    expect_text(t, ":sor");
+    tui_expect_text(t, ":sor");
     tui_type(t, "\003");                        /* ^C: the prompt goes, nothing runs */
     assert_true(tui_wait_gone(t, ":sor", TUI_DEADLINE_MS));
     tui_type(t, "\003");
-    expect_text(t, "press q to quit");
-    expect_text(t, TITLE_ALL);                  /* still running */
+    tui_expect_text(t, "press q to quit");
+    tui_expect_text(t, TITLE_ALL);                  /* still running */
     finish(t);
 }
 
 static void mouse_clicks_tabs_and_rows(void **state)
 {
     (void)state;
+    const char *const extra[] = { "--mouse", NULL };
     const char *argv[24];
-    size_t n = 0;
-    while (fx.argv[n]) {
-        argv[n] = fx.argv[n];
-        n++;
-    }
-    argv[n++] = "--mouse";
-    argv[n] = NULL;
-    tui *t = tui_start(30, 100, argv, fx.env);
-    assert_non_null(t);
-    expect_text(t, TITLE_ALL);
+    tui *t = tui_start_ready(30, 100, emu_fixture_argv_with(&fx, extra, argv, 24), fx.env, TITLE_ALL);
     int r, c;
     char click[64];
     tui_settle(t);
@@ -349,7 +328,6 @@ int main(void)
         cmocka_unit_test(mouse_clicks_tabs_and_rows),
         cmocka_unit_test(idle_refresh_writes_nothing),
     };
-    if (getenv("CMOCKA_FILTER"))          /* run one test: CMOCKA_FILTER=name */
-        cmocka_set_test_filter(getenv("CMOCKA_FILTER"));
+    tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -51,15 +51,19 @@ static int teardown(void **state)
 
 static const char *row_name(size_t r) { return sms_fleet_table_row(&table, r)->name; }
 
+/* Every row of the table, in order, is want[i]. */
+static void expect_row_order(const char *const want[N])
+{
+    assert_int_equal(table.n_rows, N);
+    for (size_t r = 0; r < N; r++)
+        assert_string_equal(row_name(r), want[r]);
+}
+
 static void sorts_by_name_case_insensitively(void **state)
 {
     (void)state;
-    assert_int_equal(table.n_rows, N);
-    assert_string_equal(row_name(0), "cache-01");
-    assert_string_equal(row_name(1), "db-01");
-    assert_string_equal(row_name(2), "web-01");
-    assert_string_equal(row_name(3), "web-02");
-    assert_string_equal(row_name(4), "Web-03");
+    static const char *const by_name[N] = { "cache-01", "db-01", "web-01", "web-02", "Web-03" };
+    expect_row_order(by_name);
     table.sort_desc = true;
     sms_fleet_table_rebuild(&table);
     assert_string_equal(row_name(0), "Web-03");
@@ -71,11 +75,8 @@ static void sorts_by_progress_and_ip(void **state)
     (void)state;
     table.sort_col = SMS_COL_PROGRESS;
     sms_fleet_table_rebuild(&table);
-    assert_string_equal(row_name(0), "cache-01");      /* no size: 0 % */
-    assert_string_equal(row_name(1), "db-01");
-    assert_string_equal(row_name(2), "web-01");
-    assert_string_equal(row_name(3), "Web-03");
-    assert_string_equal(row_name(4), "web-02");
+    static const char *const by_progress[N] = { "cache-01" /* no size: 0 % */, "db-01", "web-01", "Web-03", "web-02" };
+    expect_row_order(by_progress);
     table.sort_col = SMS_COL_IP;
     sms_fleet_table_rebuild(&table);
     assert_string_equal(row_name(0), "web-01");

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <locale.h>
 #include <wchar.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "ui/app.h"
@@ -55,6 +56,7 @@ WEAK const sms_history_entry *sms_app_last_failure(const sms_app *a, const char 
             return &h->entries[i];
     return NULL;
 }
+WEAK void sms_app_select_changed(sms_app *a) { (void)a; }     /* the servers pane calls it on clicks */
 WEAK void sms_status_age(const sms_app *a, char *buf, size_t len) { (void)a; snprintf(buf, len, "live"); }
 WEAK int sms_osc52_copy(int fd, const char *text) { (void)fd; (void)text; return 0; }
 WEAK const char *sms_action_name(sms_action_kind k) { return k == SMS_ACT_STOP ? "STOP" : "START"; }
@@ -335,6 +337,19 @@ static void labels_and_units(void **state)
     assert_string_equal(sms_outcome_label(SMS_OUT_OK), "OK");
     assert_string_equal(sms_outcome_label(SMS_OUT_FAILED), "FAILED");
     assert_string_equal(sms_outcome_label(SMS_OUT_UNKNOWN), "UNKNOWN");
+    /* times: the clock alone on the same day, the date too otherwise */
+    char when[32];
+    const int64_t now = 1700000000000LL;                   /* 2023-11-14 22:13:20 UTC */
+    setenv("TZ", "UTC", 1);
+    tzset();
+    sms_fmt_clock(when, sizeof when, now - 1000, now, true);
+    assert_string_equal(when, "22:13:19");
+    sms_fmt_clock(when, sizeof when, now - 2 * 86400000LL, now, false);
+    assert_string_equal(when, "11-12 22:13");
+    sms_fmt_clock(when, sizeof when, now - 2 * 86400000LL, now, true);
+    assert_string_equal(when, "2023-11-12 22:13");
+    sms_fmt_clock(when, sizeof when, 0, now, true);
+    assert_string_equal(when, "-");
 }
 
 /* ---- themes -------------------------------------------------------------------------- */
@@ -519,6 +534,21 @@ static void app_init(sms_app *a, sms_snapshot *snap)
     sms_fleet_table_init(&a->table);
 }
 
+/* Draw a pane afresh, as the screen does after a change. */
+static void redraw(const sms_view_ops *v, sms_app *a, void *st, WINDOW *w, int rows, int cols)
+{
+    werase(w);
+    v->draw(a, st, w, rows, cols);
+}
+
+/* Free what a drawn-pane test made: the pad, the pane's state and the app's table. */
+static void pane_done(const sms_view_ops *v, sms_app *a, void *st, WINDOW *w)
+{
+    delwin(w);
+    v->destroy(st);
+    sms_fleet_table_free(&a->table);
+}
+
 static void error_panel_draws_every_field_and_scrolls(void **state)
 {
     (void)state;
@@ -603,8 +633,7 @@ static void migration_pane_draws_task_and_inert_names(void **state)
     memset(eam, 'Q', 5000);
     eam[5000] = '\0';
     hist[0].error.api.encoded_authorization_message = eam;
-    werase(w);
-    sms_view_migration.draw(&a, st, w, 80, 80);
+    redraw(&sms_view_migration, &a, st, w, 80, 80);
     assert_true(window_has(w, "more lines: Enter shows them all"));
     assert_true(window_count(w, "QQQQQQQQ") <= 4);
 
@@ -618,19 +647,15 @@ static void migration_pane_draws_task_and_inert_names(void **state)
     sms_history_entry later[] = { hist[0], { .id = 2, .server_id = "s1", .action = SMS_ACT_START, .outcome = SMS_OUT_OK } };
     sms_history h2 = { .entries = later, .n_entries = 2 };
     snap.history = &h2;
-    werase(w);
-    sms_view_migration.draw(&a, st, w, 80, 80);
+    redraw(&sms_view_migration, &a, st, w, 80, 80);
     assert_true(window_has(w, "Earlier action FAILED: STOP"));
     snap.history = &h;
 
     /* narrow: still clipped */
-    werase(w);
-    sms_view_migration.draw(&a, st, w, 30, 40);
+    redraw(&sms_view_migration, &a, st, w, 30, 40);
     assert_clipped(w, 40);
-    delwin(w);
-    sms_view_migration.destroy(st);
+    pane_done(&sms_view_migration, &a, st, w);
     free(eam);
-    sms_fleet_table_free(&a.table);
 }
 
 static void disks_pane_expands_and_collapses(void **state)
@@ -667,31 +692,25 @@ static void disks_pane_expands_and_collapses(void **state)
     /* cursor on the disk; collapse hides everything under it */
     assert_true(sms_view_disks.action(&a, st, SMS_A_TOP));
     assert_true(sms_view_disks.action(&a, st, SMS_A_COLLAPSE));
-    werase(w);
-    sms_view_disks.draw(&a, st, w, 20, 80);
+    redraw(&sms_view_disks, &a, st, w, 20, 80);
     assert_true(window_has(w, "/dev/vda"));
     assert_false(window_has(w, "/dev/vda1"));
     assert_false(window_has(w, "vg0-root"));
 
     /* the collapse survives a new detail for the same server */
     d.fetched_ms = 6;
-    werase(w);
-    sms_view_disks.draw(&a, st, w, 20, 80);
+    redraw(&sms_view_disks, &a, st, w, 20, 80);
     assert_false(window_has(w, "/dev/vda1"));
     assert_true(sms_view_disks.action(&a, st, SMS_A_EXPAND));
-    werase(w);
-    sms_view_disks.draw(&a, st, w, 20, 80);
+    redraw(&sms_view_disks, &a, st, w, 20, 80);
     assert_true(window_has(w, "/dev/vda1"));
 
     /* ASCII fallback */
     a.sym = &sms_symbols_ascii;
-    werase(w);
-    sms_view_disks.draw(&a, st, w, 20, 80);
+    redraw(&sms_view_disks, &a, st, w, 20, 80);
     assert_true(window_has(w, "`-"));
     assert_false(window_has(w, "└"));
-    delwin(w);
-    sms_view_disks.destroy(st);
-    sms_fleet_table_free(&a.table);
+    pane_done(&sms_view_disks, &a, st, w);
 }
 
 /* A hostile Btrfs list nesting 300 subvolumes: drawn clipped, collapsible, no overflow. */
@@ -727,17 +746,13 @@ static void disks_pane_survives_a_deep_tree(void **state)
     assert_true(window_has(w, "sv0"));
     assert_clipped(w, 80);
     assert_true(sms_view_disks.action(&a, st, SMS_A_BOTTOM));
-    werase(w);
-    sms_view_disks.draw(&a, st, w, 30, 80);
+    redraw(&sms_view_disks, &a, st, w, 30, 80);
     assert_clipped(w, 80);
     assert_true(sms_view_disks.action(&a, st, SMS_A_TOP));
     assert_true(sms_view_disks.action(&a, st, SMS_A_ENTER));       /* collapse the disk */
-    werase(w);
-    sms_view_disks.draw(&a, st, w, 30, 80);
+    redraw(&sms_view_disks, &a, st, w, 30, 80);
     assert_false(window_has(w, "sv0"));
-    delwin(w);
-    sms_view_disks.destroy(st);
-    sms_fleet_table_free(&a.table);
+    pane_done(&sms_view_disks, &a, st, w);
 }
 
 /* Before the first answer there is no snapshot at all: every pane says so. */
@@ -799,9 +814,7 @@ static void history_pane_shows_pending_and_opens_failures(void **state)
     assert_true(a.errp.open);
     assert_non_null(strstr(a.errp.title, "FAILED"));
     sms_error_panel_close(&a);
-    delwin(w);
-    sms_view_history.destroy(st);
-    sms_fleet_table_free(&a.table);
+    pane_done(&sms_view_history, &a, st, w);
 }
 
 static void dashboard_pane_survives_no_fleet(void **state)
@@ -822,8 +835,7 @@ static void dashboard_pane_survives_no_fleet(void **state)
     sms_fleet f = { .servers = srv, .n_servers = 2 };
     snap.fleet = &f;
     snap.fleet_seq = 1;
-    werase(w);
-    sms_view_dashboard.draw(&a, st, w, 24, 80);
+    redraw(&sms_view_dashboard, &a, st, w, 24, 80);
     assert_true(window_has(w, "STALE"));
     assert_true(window_has(w, "2 servers"));
     assert_true(window_has(w, "100.0 Mbit/s"));
@@ -847,9 +859,40 @@ static void dashboard_pane_survives_no_fleet(void **state)
     assert_true(window_has(w, "Launched         0"));
     assert_true(window_has(w, "Servers, 1 in error first   1-2 of 2"));
     assert_clipped(w, 120);
-    delwin(w);
-    sms_view_dashboard.destroy(st);
-    sms_fleet_table_free(&a.table);
+    pane_done(&sms_view_dashboard, &a, st, w);
+}
+
+/* Speed and ETA are live figures only while the task moves; an Error, Stopped or
+ * Finished server, or a task that is not RUNNING/SYNCING, keeps its last ones: "-". */
+static void servers_pane_shows_speed_only_while_moving(void **state)
+{
+    (void)state;
+    sms_server srv[] = {
+        mk_server("moving-01", "replicate", "replicating", "RUNNING", 407.0, 50, 100, true),
+        mk_server("failed-01", "error", "replicating", "RUNNING", 407.0, 50, 100, true),
+        mk_server("paused-01", "stopped", "replicating", "ABORT", 407.0, 50, 100, true),
+        mk_server("done-01", "replicate", "replicating", "MIGRATE_SUCCESS", 407.0, 50, 100, true),
+    };
+    for (size_t i = 0; i < N_OF(srv); i++)
+        srv[i].current_task.remain_seconds = 349;
+    sms_fleet f = { .servers = srv, .n_servers = N_OF(srv) };
+    sms_app a;
+    app_init(&a, NULL);
+    sms_fleet_table_update(&a.table, &f, 1000);
+    void *st = sms_view_servers.create();
+    WINDOW *w = newpad(10, 160);
+    sms_view_servers.draw(&a, st, w, 10, 160);
+    char row[1024];
+    for (int y = 0; y < 10; y++) {
+        row_text(w, y, row, sizeof row);
+        if (!strstr(row, "-01"))
+            continue;
+        bool moving = strstr(row, "moving-01") != NULL;
+        assert_true((strstr(row, "407.0 Mb/s") != NULL) == moving);
+        assert_true((strstr(row, "5m49s") != NULL) == moving);
+    }
+    assert_int_equal(window_count(w, "407.0 Mb/s"), 1);
+    pane_done(&sms_view_servers, &a, st, w);
 }
 
 int main(void)
@@ -876,6 +919,7 @@ int main(void)
         cmocka_unit_test(panes_without_data),
         cmocka_unit_test(history_pane_shows_pending_and_opens_failures),
         cmocka_unit_test(dashboard_pane_survives_no_fleet),
+        cmocka_unit_test(servers_pane_shows_speed_only_while_moving),
     };
     int failed = cmocka_run_group_tests_name("panes (pure)", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("panes (drawn)", drawn, curses_up, curses_down);
