@@ -20,34 +20,15 @@
 
 /* ---- time and waiting -------------------------------------------------------- */
 
-int64_t smsemu_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Waits until the monotonic deadline (us) or stop; false when stopping. */
 static bool fleet_sleep_until_us(struct smsemu_fleet *f, int64_t deadline_us)
 {
     pthread_mutex_lock(&f->lock);
     while (!atomic_load(&f->stop)) {
-        int64_t left = deadline_us - mono_us();
+        int64_t left = deadline_us - smsemu_mono_us();
         if (left <= 0)
             break;
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += (long)(left % 1000000) * 1000L;
-        ts.tv_sec += left / 1000000 + ts.tv_nsec / 1000000000L;
-        ts.tv_nsec %= 1000000000L;
-        pthread_cond_timedwait(&f->cond, &f->lock, &ts);
+        smsemu_cond_wait_us(&f->cond, &f->lock, left);
     }
     pthread_mutex_unlock(&f->lock);
     return !atomic_load(&f->stop);
@@ -62,7 +43,7 @@ int64_t smsemu_worker_spacing_us(int n_workers)
 /* Spaces this worker's requests evenly: its share of the fleet-wide budget. */
 bool smsemu_worker_throttle(fleet_worker *w)
 {
-    int64_t now = mono_us();
+    int64_t now = smsemu_mono_us();
     if (w->next_send_us > now && !fleet_sleep_until_us(w->fleet, w->next_send_us))
         return false;
     int64_t base = w->next_send_us > now ? w->next_send_us : now;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "api/client.h"
 #include "emulator/fleet.h"
+#include "emulator/monoclock.h"
 #include "emulator/wave.h"
 
 #define FLEET_WORKERS 4
@@ -87,7 +88,6 @@ struct smsemu_fleet {
 
 /* ---- shared by the two halves ------------------------------------------------------ */
 
-int64_t smsemu_mono_ms(void);
 /* Real time between two requests of one of n_workers workers: together they never send
  * more than FLEET_MAX_RATE requests a second. */
 int64_t smsemu_worker_spacing_us(int n_workers);

@@ -22,6 +22,7 @@
 #define EMU_MAX_QUERY 32
 #define EMU_BODY_CAP (1u << 20)      /* bytes we read at all; larger -> 413 */
 #define EMU_BODY_LIMIT 10240         /* SMS.2004: documented 10 KiB cap on small bodies */
+#define EMU_LARGE_BODY (256 * 1024)  /* the cap on the larger bodies (register, create, lists) */
 
 /* ---- identities and roles -------------------------------------------------- */
 
@@ -67,16 +68,23 @@ const char *emu_req_query(const emu_req *r, const char *key);   /* first value o
 void emu_resp_json(emu_resp *o, int status, cJSON *json);        /* takes json */
 void emu_resp_text(emu_resp *o, int status, char *text);         /* takes text */
 void emu_resp_empty_ok(emu_resp *o);                             /* 200 {} */
+/* 200 with text (taken), or 500 SMS.2007 when text is NULL because building it ran out of memory. */
+void emu_resp_ok_or_oom(emu_resp *o, char *text);
 void emu_resp_error(emu_resp *o, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void emu_resp_gateway_error(emu_resp *o, int status, const char *code, const char *msg);
 void emu_resp_forbidden(emu_resp *o, const char *action, const char *resource);
 void emu_resp_free(emu_resp *o);
 
+/* Whole-string decimal in [min, max]: 0 and *out set, or -1 (out untouched). */
+int emu_parse_long(const char *s, long min, long max, long *out);
+
 /* Query helpers: 0 ok (value or default in *out), -1 -> 400 already written to o. */
 int emu_query_int(const emu_req *r, emu_resp *o, const char *key, long min, long max,
                   long dflt, long *out);
 int emu_query_bool(const emu_req *r, emu_resp *o, const char *key, int *out); /* -1 unset */
+/* The list endpoints' paging: limit 0-200 (0 or unset = 200), offset 0-65535. */
+int emu_query_page(const emu_req *r, emu_resp *o, long *limit, long *offset);
 
 /* Body helpers: parse the body as t in request mode; -1 -> 400 already written. */
 int emu_body_decode(const emu_req *r, emu_resp *o, const sms_type *type, void *out, size_t cap,

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "api/buf.h"
 #include "emulator/emu.h"
 #include "emulator/fleet.h"
 
@@ -116,7 +117,7 @@ static const route *route_find(emu_req *r, bool *path_known)
 
 typedef struct conn_state {
     emu_req req;
-    size_t body_cap;
+    sms_buf body;               /* req.body and req.body_len mirror it */
     bool started;
 } conn_state;
 
@@ -213,21 +214,10 @@ static void append_body(conn_state *cs, const char *data, size_t n)
         r->body_too_big = true;          /* keep reading, drop the bytes */
         return;
     }
-    if (r->body_len + n + 1 > cs->body_cap) {
-        size_t cap = cs->body_cap ? cs->body_cap : 1024;
-        while (cap < r->body_len + n + 1)
-            cap *= 2;
-        char *b = realloc(r->body, cap);
-        if (!b) {
-            r->body_too_big = true;
-            return;
-        }
-        r->body = b;
-        cs->body_cap = cap;
-    }
-    memcpy(r->body + r->body_len, data, n);
-    r->body_len += n;
-    r->body[r->body_len] = 0;
+    sms_buf_addn(&cs->body, data, n);
+    r->body_too_big = cs->body.oom;      /* out of memory: answered as too large */
+    r->body = cs->body.s;
+    r->body_len = cs->body.len;
 }
 
 /* ---- the pipeline ------------------------------------------------------------------- */

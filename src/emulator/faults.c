@@ -101,17 +101,6 @@ static const fault_kind_info *kind_by_name(const char *name, size_t len)
     return NULL;
 }
 
-static int parse_long(const char *s, long min, long max, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Parses "GLOB=KIND[:ARG][,p=P]" into *r (glob and spec malloc'd). */
 static int parse_rule(const char *spec, fault_rule *r, char *err, size_t errlen)
 {
@@ -146,7 +135,7 @@ static int parse_rule(const char *spec, fault_rule *r, char *err, size_t errlen)
         }
         memcpy(arg, colon + 1, n);
         arg[n] = 0;
-        if (parse_long(arg, ki->min, ki->max, &r->arg) < 0) {
+        if (emu_parse_long(arg, ki->min, ki->max, &r->arg) < 0) {
             snprintf(err, errlen, "fault '%s': %s argument must be an integer in [%ld, %ld]",
                      spec, ki->name, ki->min, ki->max);
             return -1;

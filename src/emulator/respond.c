@@ -1,5 +1,6 @@
 /* respond.c - building emulator responses (SMS error bodies of reference §5.1, the
  * gateway's APIGW errors, the full 403), query and body helpers, clock and ids. */
+#include <errno.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -30,6 +31,14 @@ void emu_resp_json(emu_resp *o, int status, cJSON *json)
         return;
     }
     emu_resp_text(o, status, text);
+}
+
+void emu_resp_ok_or_oom(emu_resp *o, char *text)
+{
+    if (!text)
+        emu_resp_error(o, 500, "SMS.2007", "out of memory");
+    else
+        emu_resp_text(o, 200, text);
 }
 
 void emu_resp_empty_ok(emu_resp *o)
@@ -123,6 +132,17 @@ const char *emu_req_query(const emu_req *r, const char *key)
     return NULL;
 }
 
+int emu_parse_long(const char *s, long min, long max, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int emu_query_int(const emu_req *r, emu_resp *o, const char *key, long min, long max,
                   long dflt, long *out)
 {
@@ -130,14 +150,23 @@ int emu_query_int(const emu_req *r, emu_resp *o, const char *key, long min, long
     *out = dflt;
     if (!v)
         return 0;
-    char *end = NULL;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || n < min || n > max) {
+    long n;
+    if (emu_parse_long(v, min, max, &n) < 0) {
         emu_resp_error(o, 400, "SMS.0002", "invalid query parameter %s: must be an integer in [%ld, %ld]",
                        key, min, max);
         return -1;
     }
     *out = n;
+    return 0;
+}
+
+int emu_query_page(const emu_req *r, emu_resp *o, long *limit, long *offset)
+{
+    if (emu_query_int(r, o, "limit", 0, 200, 200, limit) < 0 ||
+        emu_query_int(r, o, "offset", 0, 65535, 0, offset) < 0)
+        return -1;
+    if (*limit == 0)
+        *limit = 200;
     return 0;
 }
 

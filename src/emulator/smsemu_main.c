@@ -47,17 +47,6 @@ static void usage(FILE *to)
 "POST /emulator/clock?advance_s=N.\n", emu_fault_kinds_help());
 }
 
-static int parse_int(const char *s, long min, long max, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_options(int argc, char **argv, smsemu_opts *o, const char **faults)
 {
     enum { O_LISTEN = 1, O_SERVERS, O_SEED, O_SPEED, O_TTL, O_FAULT, O_SCENARIO, O_NOAGENTS, O_QUIET, O_HELP };
@@ -74,7 +63,7 @@ static int parse_options(int argc, char **argv, smsemu_opts *o, const char **fau
         switch (c) {
         case O_LISTEN: o->listen = optarg; break;
         case O_SERVERS:
-            if (parse_int(optarg, 0, 1000000, &v) < 0) goto bad;
+            if (emu_parse_long(optarg, 0, 1000000, &v) < 0) goto bad;
             o->servers = (int)v;
             break;
         case O_SEED: {
@@ -90,7 +79,7 @@ static int parse_options(int argc, char **argv, smsemu_opts *o, const char **fau
             break;
         }
         case O_TTL:
-            if (parse_int(optarg, 1, 10L * 365 * 86400, &v) < 0) goto bad;
+            if (emu_parse_long(optarg, 1, 10L * 365 * 86400, &v) < 0) goto bad;
             o->token_ttl_s = (int)v;
             break;
         case O_FAULT:

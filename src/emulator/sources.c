@@ -4,45 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/buf.h"
 #include "emulator/emu.h"
 
 #define SMALL_BODY EMU_BODY_LIMIT
-#define LARGE_BODY (256 * 1024)
-
-typedef struct sbuf { char *p; size_t n, cap; bool oom; } sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void finish_page(emu_resp *o, sbuf *b)
-{
-    if (b->oom) {
-        free(b->p);
-        emu_resp_error(o, 500, "SMS.2007", "out of memory");
-        return;
-    }
-    emu_resp_text(o, 200, b->p);
-}
 
 /* ---- encoding ------------------------------------------------------------------------ */
 
@@ -114,13 +79,10 @@ void emu_h_sources_list(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     long limit, offset;
     server_filter f;
-    if (emu_query_int(r, o, "limit", 0, 200, 200, &limit) < 0 ||
-        emu_query_int(r, o, "offset", 0, 65535, 0, &offset) < 0 || read_server_filter(r, o, &f) < 0)
+    if (emu_query_page(r, o, &limit, &offset) < 0 || read_server_filter(r, o, &f) < 0)
         return;
-    if (limit == 0)
-        limit = 200;
-    sbuf b = {0};
-    sb_str(&b, "{\"source_servers\":[");
+    sms_buf b = {0};
+    sms_buf_add(&b, "{\"source_servers\":[");
     long count = 0, shown = 0;
     int64_t now = emu_now(c);
     emu_store_lock(c->store);
@@ -133,15 +95,12 @@ void emu_h_sources_list(emu_ctx *c, emu_req *r, emu_resp *o)
         if (sv->task)
             emu_sm_tick(c, sv->task, now);
         const char *item = emu_server_list_item(c, sv, now);
-        if (shown++)
-            sb_str(&b, ",");
-        sb_str(&b, item ? item : "{}");
+        sms_buf_add(&b, shown++ ? "," : "");
+        sms_buf_add(&b, item ? item : "{}");
     }
     emu_store_unlock(c->store);
-    char tail[48];
-    snprintf(tail, sizeof tail, "],\"count\":%ld}", count);
-    sb_str(&b, tail);
-    finish_page(o, &b);
+    sms_buf_addf(&b, "],\"count\":%ld}", count);
+    emu_resp_ok_or_oom(o, sms_buf_take(&b));
 }
 
 /* ---- GET /v3/sources/{id} ------------------------------------------------------------- */
@@ -172,10 +131,8 @@ void emu_h_sources_show(emu_ctx *c, emu_req *r, emu_resp *o)
     emu_store_unlock(c->store);
     if (!sv)
         emu_resp_error(o, 404, "SMS.0412", "source server %s does not exist", r->params[0]);
-    else if (!json)
-        emu_resp_error(o, 500, "SMS.2007", "out of memory");
     else
-        emu_resp_text(o, 200, json);
+        emu_resp_ok_or_oom(o, json);
 }
 
 /* ---- GET /v3/sources/overview ---------------------------------------------------------- */
@@ -311,7 +268,7 @@ static void reregister(emu_server *sv, sms_server *rec, int64_t now)
 void emu_h_sources_register(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_server rec;
-    if (emu_body_decode(r, o, &SMS_T_REGISTER, &rec, LARGE_BODY, NULL) < 0)
+    if (emu_body_decode(r, o, &SMS_T_REGISTER, &rec, EMU_LARGE_BODY, NULL) < 0)
         return;
     if (check_register(&rec, o) < 0) {
         sms_free(&SMS_T_REGISTER, &rec);
@@ -415,13 +372,8 @@ void emu_h_sources_delete(emu_ctx *c, emu_req *r, emu_resp *o)
 void emu_h_sources_batch_delete(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_ids ids;
-    if (emu_body_decode(r, o, &SMS_T_IDS, &ids, LARGE_BODY, "ids") < 0)
-        return;
-    if (ids.n_ids == 0) {
-        emu_resp_error(o, 400, "SMS.0002", "invalid request body: ids: at least one id");
-        sms_free(&SMS_T_IDS, &ids);
-        return;
-    }
+    if (emu_body_decode(r, o, &SMS_T_IDS, &ids, EMU_LARGE_BODY, "ids") < 0)
+        return;                                  /* an empty list too (the codec requires one) */
     emu_store_lock(c->store);
     size_t i;
     for (i = 0; i < ids.n_ids; i++) {          /* all or nothing: check first */

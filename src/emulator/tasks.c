@@ -5,16 +5,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/buf.h"
 #include "emulator/emu.h"
 
 #define SMALL_BODY EMU_BODY_LIMIT
-#define LARGE_BODY (256 * 1024)
 
 static bool str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
 static void not_found(emu_resp *o, const char *id)
 {
     emu_resp_error(o, 404, "SMS.2252", "task %s does not exist", id);
+}
+
+/* Locks the store and finds the task named in the path, answering 404 when there is none.
+ * The store stays locked either way: the caller unlocks. */
+static emu_task *lock_path_task(emu_ctx *c, const emu_req *r, emu_resp *o)
+{
+    emu_store_lock(c->store);
+    emu_task *tk = emu_store_task(c->store, r->params[0]);
+    if (!tk)
+        not_found(o, r->params[0]);
+    return tk;
 }
 
 /* ---- encoding ------------------------------------------------------------------------ */
@@ -73,21 +84,12 @@ void emu_h_tasks_list(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     long limit, offset;
     task_filter f;
-    if (emu_query_int(r, o, "limit", 0, 200, 200, &limit) < 0 ||
-        emu_query_int(r, o, "offset", 0, 65535, 0, &offset) < 0 || read_task_filter(r, o, &f) < 0)
+    if (emu_query_page(r, o, &limit, &offset) < 0 || read_task_filter(r, o, &f) < 0)
         return;
-    if (limit == 0)
-        limit = 200;
-    char *items = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&items, &len);
-    if (!mem) {
-        emu_resp_error(o, 500, "SMS.2007", "out of memory");
-        return;
-    }
     long count = 0, shown = 0;
     int64_t now = emu_now(c);
-    fputs("{\"tasks\":[", mem);
+    sms_buf b = {0};
+    sms_buf_add(&b, "{\"tasks\":[");
     emu_store_lock(c->store);
     for (size_t i = 0; i < emu_store_task_slots(c->store); i++) {
         emu_task *tk = emu_store_task_at(c->store, i);
@@ -98,37 +100,27 @@ void emu_h_tasks_list(emu_ctx *c, emu_req *r, emu_resp *o)
         emu_sm_tick(c, tk, now);
         refresh_connected(c, tk, now);
         const char *item = emu_task_list_item(tk);
-        fputs(shown++ ? "," : "", mem);
-        fputs(item ? item : "{}", mem);
+        sms_buf_add(&b, shown++ ? "," : "");
+        sms_buf_add(&b, item ? item : "{}");
     }
     emu_store_unlock(c->store);
-    fprintf(mem, "],\"count\":%ld}", count);
-    if (fclose(mem) != 0) {
-        free(items);
-        emu_resp_error(o, 500, "SMS.2007", "out of memory");
-        return;
-    }
-    emu_resp_text(o, 200, items);
+    sms_buf_addf(&b, "],\"count\":%ld}", count);
+    emu_resp_ok_or_oom(o, sms_buf_take(&b));
 }
 
 void emu_h_tasks_show(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     int64_t now = emu_now(c);
     char *json = NULL;
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
+    emu_task *tk = lock_path_task(c, r, o);
     if (tk) {
         emu_sm_tick(c, tk, now);
         refresh_connected(c, tk, now);
         json = sms_to_json(&SMS_T_TASK, &tk->t);
     }
     emu_store_unlock(c->store);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else if (!json)
-        emu_resp_error(o, 500, "SMS.2007", "out of memory");
-    else
-        emu_resp_text(o, 200, json);
+    if (tk)                               /* else the 404 is written */
+        emu_resp_ok_or_oom(o, json);
 }
 
 /* ---- POST /v3/tasks ------------------------------------------------------------------- */
@@ -204,7 +196,7 @@ static int check_create(const sms_create_task *ct, emu_resp *o)
 void emu_h_tasks_create(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_create_task ct;
-    if (emu_body_decode(r, o, &SMS_T_CREATE_TASK, &ct, LARGE_BODY, NULL) < 0)
+    if (emu_body_decode(r, o, &SMS_T_CREATE_TASK, &ct, EMU_LARGE_BODY, NULL) < 0)
         return;
     if (check_create(&ct, o) < 0) {
         sms_free(&SMS_T_CREATE_TASK, &ct);
@@ -256,11 +248,8 @@ static void delete_task(emu_ctx *c, emu_task *tk, int64_t now)
 
 void emu_h_tasks_delete(emu_ctx *c, emu_req *r, emu_resp *o)
 {
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else if (emu_sm_can_delete_task(c, tk, o) == 0) {
+    emu_task *tk = lock_path_task(c, r, o);
+    if (tk && emu_sm_can_delete_task(c, tk, o) == 0) {
         delete_task(c, tk, emu_now(c));
         emu_resp_empty_ok(o);
     }
@@ -270,12 +259,10 @@ void emu_h_tasks_delete(emu_ctx *c, emu_req *r, emu_resp *o)
 void emu_h_tasks_batch_delete(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_ids ids;
-    if (emu_body_decode(r, o, &SMS_T_IDS, &ids, LARGE_BODY, "ids") < 0)
-        return;
+    if (emu_body_decode(r, o, &SMS_T_IDS, &ids, EMU_LARGE_BODY, "ids") < 0)
+        return;                                  /* an empty list too (the codec requires one) */
     emu_store_lock(c->store);
     size_t i;
-    if (ids.n_ids == 0)
-        emu_resp_error(o, 400, "SMS.0002", "invalid request body: ids: at least one id");
     for (i = 0; i < ids.n_ids; i++) {          /* all or nothing: check first */
         emu_task *tk = emu_store_task(c->store, ids.ids[i]);
         if (!tk) {
@@ -285,7 +272,7 @@ void emu_h_tasks_batch_delete(emu_ctx *c, emu_req *r, emu_resp *o)
         if (emu_sm_can_delete_task(c, tk, o) < 0)
             break;
     }
-    if (ids.n_ids && i == ids.n_ids) {
+    if (i == ids.n_ids) {
         int64_t now = emu_now(c);
         for (i = 0; i < ids.n_ids; i++) {
             emu_task *tk = emu_store_task(c->store, ids.ids[i]);
@@ -310,11 +297,8 @@ void emu_h_tasks_action(emu_ctx *c, emu_req *r, emu_resp *o)
         sms_free(&SMS_T_TASK_ACTION, &a);
         return;
     }
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else {
+    emu_task *tk = lock_path_task(c, r, o);
+    if (tk) {
         emu_sm_tick(c, tk, emu_now(c));
         if (emu_sm_action(c, tk, a.operation, o) == 0)
             emu_resp_empty_ok(o);
@@ -336,11 +320,8 @@ void emu_h_tasks_progress(emu_ctx *c, emu_req *r, emu_resp *o)
         return;
     }
     int64_t now = emu_now(c);
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else {
+    emu_task *tk = lock_path_task(c, r, o);
+    if (tk) {
         if (tk->server)
             tk->server->last_seen_ms = now;
         if (emu_sm_progress(c, tk, &p, now, o) == 0)
@@ -376,17 +357,12 @@ static int check_limits(const sms_speed_limits *l, emu_resp *o)
 void emu_h_tasks_speed_get(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     char *json = NULL;
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
+    emu_task *tk = lock_path_task(c, r, o);
     if (tk)
         json = sms_to_json(&SMS_T_SPEED_LIMITS, &tk->limits);
     emu_store_unlock(c->store);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else if (!json)
-        emu_resp_error(o, 500, "SMS.2007", "out of memory");
-    else
-        emu_resp_text(o, 200, json);
+    if (tk)                               /* else the 404 is written */
+        emu_resp_ok_or_oom(o, json);
 }
 
 void emu_h_tasks_speed_set(emu_ctx *c, emu_req *r, emu_resp *o)
@@ -398,11 +374,8 @@ void emu_h_tasks_speed_set(emu_ctx *c, emu_req *r, emu_resp *o)
         sms_free(&SMS_T_SPEED_LIMITS, &l);
         return;
     }
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else {
+    emu_task *tk = lock_path_task(c, r, o);
+    if (tk) {
         sms_free(&SMS_T_SPEED_LIMITS, &tk->limits);
         tk->limits = l;
         memset(&l, 0, sizeof l);
@@ -424,11 +397,8 @@ void emu_h_tasks_log(emu_ctx *c, emu_req *r, emu_resp *o)
         sms_free(&SMS_T_COLLECT_LOG, &l);
         return;
     }
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else {
+    emu_task *tk = lock_path_task(c, r, o);
+    if (tk) {
         emu_sm_log_requested(tk, l.log_bucket, emu_now(c));
         emu_resp_empty_ok(o);
     }
@@ -441,31 +411,23 @@ void emu_h_tasks_log(emu_ctx *c, emu_req *r, emu_resp *o)
 void emu_h_tasks_consistency_get(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     char *json = NULL;
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
+    emu_task *tk = lock_path_task(c, r, o);
     if (tk) {
         emu_set_str(&tk->consistency.task_id, tk->t.id);
         json = sms_to_json(&SMS_T_CONSISTENCY_RESULTS, &tk->consistency);
     }
     emu_store_unlock(c->store);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else if (!json)
-        emu_resp_error(o, 500, "SMS.2007", "out of memory");
-    else
-        emu_resp_text(o, 200, json);
+    if (tk)                               /* else the 404 is written */
+        emu_resp_ok_or_oom(o, json);
 }
 
 void emu_h_tasks_consistency_post(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_consistency_results res;
-    if (emu_body_decode(r, o, &SMS_T_CONSISTENCY_RESULTS, &res, LARGE_BODY, "result_list") < 0)
+    if (emu_body_decode(r, o, &SMS_T_CONSISTENCY_RESULTS, &res, EMU_LARGE_BODY, "result_list") < 0)
         return;
-    emu_store_lock(c->store);
-    emu_task *tk = emu_store_task(c->store, r->params[0]);
-    if (!tk)
-        not_found(o, r->params[0]);
-    else {
+    emu_task *tk = lock_path_task(c, r, o);
+    if (tk) {
         sms_free(&SMS_T_CONSISTENCY_RESULTS, &tk->consistency);
         tk->consistency = res;
         memset(&res, 0, sizeof res);
@@ -482,7 +444,7 @@ void emu_h_tasks_consistency_post(emu_ctx *c, emu_req *r, emu_resp *o)
 void emu_h_tasks_export(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_consistency_export ex;
-    if (emu_body_decode(r, o, &SMS_T_CONSISTENCY_EXPORT, &ex, LARGE_BODY, "task_info") < 0)
+    if (emu_body_decode(r, o, &SMS_T_CONSISTENCY_EXPORT, &ex, EMU_LARGE_BODY, "task_info") < 0)
         return;
     if (ex.n_task_info < 1 || ex.n_task_info > 200) {
         emu_resp_error(o, 400, "SMS.0002", "invalid request body: task_info: 1 to 200 items (got %zu)", ex.n_task_info);

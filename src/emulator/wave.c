@@ -14,6 +14,7 @@
 #include <time.h>
 #include "api/client.h"
 #include "emulator/emulator.h"
+#include "emulator/monoclock.h"
 #include "model/codec.h"
 
 #define WAVE_PAUSE_AFTER_SIM_MS (90 * 1000)  /* paused tasks run ~90 s (simulated) first */
@@ -128,27 +129,15 @@ struct smsemu_wave {
     int64_t next_send_ms;       /* rate limit */
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sleeps until deadline (monotonic ms) or until asked to stop. false when stopping. */
 static bool wave_sleep_until(smsemu_wave *w, int64_t deadline)
 {
     pthread_mutex_lock(&w->lock);
-    while (!atomic_load(&w->stop) && mono_ms() < deadline) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        int64_t left = deadline - mono_ms();
+    while (!atomic_load(&w->stop) && smsemu_mono_ms() < deadline) {
+        int64_t left = deadline - smsemu_mono_ms();
         if (left > 200)
             left = 200;
-        ts.tv_nsec += (long)(left % 1000) * 1000000L;
-        ts.tv_sec += left / 1000 + ts.tv_nsec / 1000000000L;
-        ts.tv_nsec %= 1000000000L;
-        pthread_cond_timedwait(&w->wake, &w->lock, &ts);
+        smsemu_cond_wait_us(&w->wake, &w->lock, left * 1000);
     }
     pthread_mutex_unlock(&w->lock);
     return !atomic_load(&w->stop);
@@ -161,7 +150,7 @@ int64_t smsemu_wave_spacing_ms(void)
 
 static bool wave_throttle(smsemu_wave *w)
 {
-    int64_t now = mono_ms();
+    int64_t now = smsemu_mono_ms();
     if (w->next_send_ms > now && !wave_sleep_until(w, w->next_send_ms))
         return false;
     w->next_send_ms = (w->next_send_ms > now ? w->next_send_ms : now) + smsemu_wave_spacing_ms();
@@ -328,7 +317,7 @@ static void wave_drive_one(smsemu_wave *w, int i)
     if (task_id && p.stage != SMSEMU_WAVE_SETTING && wave_start_task(w, task_id) &&
         p.stage == SMSEMU_WAVE_PAUSED)
         wave_add_stop(w, task_id,
-                      mono_ms() + smsemu_wave_real_ms(w->opts.speed, WAVE_PAUSE_AFTER_SIM_MS));
+                      smsemu_mono_ms() + smsemu_wave_real_ms(w->opts.speed, WAVE_PAUSE_AFTER_SIM_MS));
     free(task_id);
 }
 
@@ -340,7 +329,7 @@ static int64_t wave_run_stops(smsemu_wave *w)
         pending_stop *s = &w->stops[k];
         if (!s->task_id)
             continue;
-        if (s->due_ms > mono_ms()) {
+        if (s->due_ms > smsemu_mono_ms()) {
             next = next < 0 || s->due_ms < next ? s->due_ms : next;
             continue;
         }

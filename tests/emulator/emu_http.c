@@ -116,6 +116,29 @@ int eh_call(const char *base, const char *token, const char *method, const char 
     return eh_request(base, method, path, body, token ? h : NULL, 0, out);
 }
 
+long eh_call_status(const char *base, const char *token, const char *method, const char *path,
+                    const char *body)
+{
+    eh_resp r;
+    eh_call(base, token, method, path, body, &r);
+    long st = r.status;
+    eh_resp_free(&r);
+    return st;
+}
+
+void eh_expect_error(const char *base, const char *token, const char *method, const char *path,
+                     const char *body, long status, const char *code)
+{
+    eh_resp r;
+    eh_call(base, token, method, path, body, &r);
+    if (r.status != status)
+        fail_msg("%s %s %.80s: expected %ld %s, got %ld %s", method, path, body ? body : "", status,
+                 code, r.status, r.body ? r.body : "");
+    assert_string_equal(eh_str(r.json, "error_code"), code);
+    assert_non_null(eh_str(r.json, "error_msg"));
+    eh_resp_free(&r);
+}
+
 void eh_resp_free(eh_resp *r)
 {
     free(r->body);
@@ -203,11 +226,7 @@ long eh_agent_report(const char *base, const char *token, const char *server_id,
     snprintf(path, sizeof path, "/v3/sources/%s/command_result", server_id);
     snprintf(body, sizeof body, "{\"command_name\":\"%s\",\"result\":\"%s\",\"result_detail\":"
              "{\"error_code\":\"SMS.0807\",\"error_msg\":\"network error\"}}", command, result);
-    eh_resp r;
-    eh_call(base, token, "POST", path, body, &r);
-    long st = r.status;
-    eh_resp_free(&r);
-    return st;
+    return eh_call_status(base, token, "POST", path, body);
 }
 
 long eh_progress(const char *base, const char *token, const char *task_id,
@@ -218,11 +237,7 @@ long eh_progress(const char *base, const char *token, const char *task_id,
     snprintf(body, sizeof body, "{\"subtask_name\":\"%s\",\"progress\":%d,\"replicatesize\":%lld,"
              "\"totalsize\":%lld,\"process_trace\":\"%s %d%%\",\"migrate_speed\":100.5,\"remain_time\":60}",
              subtask, progress, done, total, subtask, progress);
-    eh_resp r;
-    eh_call(base, token, "PUT", path, body, &r);
-    long st = r.status;
-    eh_resp_free(&r);
-    return st;
+    return eh_call_status(base, token, "PUT", path, body);
 }
 
 static const cJSON *walk(const cJSON *j, const char *path)

@@ -25,9 +25,15 @@ smsemu *eh_start_opts(smsemu_opts *o);
  * application/json is always sent. timeout_ms 0 = 20 s. Returns curl_code. */
 int eh_request(const char *base, const char *method, const char *path, const char *body,
                const char *const *headers, long timeout_ms, eh_resp *out);
-/* Same with X-Auth-Token. */
+/* Same with X-Auth-Token (none when token is NULL). */
 int eh_call(const char *base, const char *token, const char *method, const char *path,
             const char *body, eh_resp *out);
+/* eh_call for the status alone (0 when no answer came). */
+long eh_call_status(const char *base, const char *token, const char *method, const char *path,
+                    const char *body);
+/* eh_call, which must answer status with an error body carrying code and a message. */
+void eh_expect_error(const char *base, const char *token, const char *method, const char *path,
+                     const char *body, long status, const char *code);
 void eh_resp_free(eh_resp *r);
 
 /* Password login as user (domain demo, project ap-southeast-1); returns the token. */

@@ -125,10 +125,7 @@ static void test_missing_and_unknown_token(void **state)
     fx *f = *state;
     expect_apigw_401(f->url, NULL, "x-auth-token not found");
     expect_apigw_401(f->url, "MIIemu-not-a-token", NULL);
-    eh_resp r;
-    eh_call(f->url, f->admin, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->admin, "GET", "/v3/sources", NULL), 200);
 }
 
 static void test_token_expires(void **state)
@@ -138,16 +135,12 @@ static void test_token_expires(void **state)
     char *t2 = eh_login(smsemu_url(other), "viewer", "viewer-pass");
     char *t = eh_login(f->url, "viewer", "viewer-pass");
     eh_resp r;
-    eh_call(f->url, t, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, t, "GET", "/v3/sources", NULL), 200);
     eh_request(f->url, "POST", "/emulator/clock?advance_s=3601", "", NULL, 0, &r);   /* ttl 3600 */
     assert_int_equal(r.status, 200);
     eh_resp_free(&r);
     expect_apigw_401(f->url, t, "token expires");
-    eh_call(smsemu_url(other), t2, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(smsemu_url(other), t2, "GET", "/v3/sources", NULL), 200);
     free(t2);
     smsemu_stop(other);
     eh_request(f->url, "POST", "/emulator/clock?reset=true", "", NULL, 0, &r);
@@ -159,18 +152,13 @@ static void test_revoke_tokens(void **state)
 {
     fx *f = *state;
     char *t = eh_login(f->url, "operator", "operator-pass");
-    eh_resp r;
-    eh_request(f->url, "POST", "/emulator/revoke-tokens", "", NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, NULL, "POST", "/emulator/revoke-tokens", ""), 200);
     expect_apigw_401(f->url, t, NULL);
     expect_apigw_401(f->url, f->admin, NULL);
     free(t);
     free(f->admin);
     f->admin = eh_login(f->url, "admin", "admin-pass");    /* a new login works again */
-    eh_call(f->url, f->admin, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->admin, "GET", "/v3/sources", NULL), 200);
 }
 
 /* ---- AK/SK -------------------------------------------------------------------------------- */
@@ -368,23 +356,15 @@ static void test_operator_does_all_but_delete(void **state)
     snprintf(ps, sizeof ps, "/v3/sources/%s", sid);
     snprintf(pt, sizeof pt, "/v3/tasks/%s", tid);
     snprintf(pa, sizeof pa, "/v3/tasks/%s/action", tid);
-    eh_resp r;
-    eh_call(f->url, op, "POST", pa, "{\"operation\":\"start\"}", &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, op, "POST", pa, "{\"operation\":\"start\"}"), 200);
     const call deletes[] = {{"DELETE", ps, NULL}, {"DELETE", pt, NULL},
                             {"POST", "/v3/sources/delete", "{\"ids\":[\"x\"]}"},
                             {"POST", "/v3/tasks/delete", "{\"ids\":[\"x\"]}"}};
     for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++)
         expect_full_403(f->url, op, &deletes[i]);
     /* admin may delete once the task is paused (the agent confirms the stop) */
-    eh_call(f->url, f->admin, "POST", pa, "{\"operation\":\"stop\"}", &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
-    eh_call(f->url, f->admin, "DELETE", ps, NULL, &r);
-    assert_int_equal(r.status, 400);                    /* still stopping */
-    assert_string_equal(eh_str(r.json, "error_code"), "SMS.2015");
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->admin, "POST", pa, "{\"operation\":\"stop\"}"), 200);
+    eh_expect_error(f->url, f->admin, "DELETE", ps, NULL, 400, "SMS.2015");  /* still stopping */
     char *cmd = eh_agent_poll(f->url, op, sid);
     assert_string_equal(cmd, "START");
     free(cmd);
@@ -392,12 +372,8 @@ static void test_operator_does_all_but_delete(void **state)
     assert_string_equal(cmd, "STOP");
     free(cmd);
     assert_int_equal(eh_agent_report(f->url, op, sid, "STOP", "success"), 200);
-    eh_call(f->url, f->admin, "DELETE", ps, NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
-    eh_call(f->url, op, "GET", ps, NULL, &r);
-    assert_int_equal(r.status, 404);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->admin, "DELETE", ps, NULL), 200);
+    assert_int_equal(eh_call_status(f->url, op, "GET", ps, NULL), 404);
     free(op);
     free(sid);
     free(tid);
@@ -407,13 +383,8 @@ static void test_unknown_route_and_method(void **state)
 {
     fx *f = *state;
     eh_resp r;
-    eh_call(f->url, f->admin, "GET", "/v3/nothing-here", NULL, &r);
-    assert_int_equal(r.status, 404);
-    assert_string_equal(eh_str(r.json, "error_code"), "APIGW.0101");
-    eh_resp_free(&r);
-    eh_call(f->url, f->admin, "PATCH", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 405);
-    eh_resp_free(&r);
+    eh_expect_error(f->url, f->admin, "GET", "/v3/nothing-here", NULL, 404, "APIGW.0101");
+    assert_int_equal(eh_call_status(f->url, f->admin, "PATCH", "/v3/sources", NULL), 405);
     eh_request(f->url, "GET", "/", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(eh_str(r.json, "versions.0.id"), "v3");

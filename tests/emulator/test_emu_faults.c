@@ -92,24 +92,16 @@ static void test_status_faults_carry_error_bodies(void **state)
 {
     fx *f = *state;
     set_faults(f, "/v3/sources*=status:503\n/v3/tasks*=status:429\n");
+    eh_expect_error(f->url, f->tok, "GET", "/v3/sources", NULL, 503, "SMS.2007");
     eh_resp r;
-    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 503);
-    assert_string_equal(eh_str(r.json, "error_code"), "SMS.2007");
-    assert_non_null(eh_str(r.json, "error_msg"));
-    eh_resp_free(&r);
     eh_call(f->url, f->tok, "GET", "/v3/tasks", NULL, &r);
     assert_int_equal(r.status, 429);
     assert_non_null(eh_str(r.json, "error_code"));
     eh_resp_free(&r);
     /* a status fault answers before the handler: nothing happens */
-    eh_call(f->url, f->tok, "POST", "/v3/sources", "{}", &r);
-    assert_int_equal(r.status, 503);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", "/v3/sources", "{}"), 503);
     /* other paths and the control endpoints are untouched */
-    eh_request(f->url, "GET", "/", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, NULL, "GET", "/", NULL), 200);
     eh_request(f->url, "GET", "/emulator/stats", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
     assert_true(eh_num(r.json, "faults_applied") >= 3);
@@ -118,12 +110,8 @@ static void test_status_faults_carry_error_bodies(void **state)
     assert_string_equal(eh_str(r.json, "faults.0.spec"), "/v3/sources*=status:503");
     assert_int_equal((int)eh_num(r.json, "faults.0.matched"), 2);
     eh_resp_free(&r);
-    eh_request(f->url, "DELETE", "/emulator/faults", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, NULL, "DELETE", "/emulator/faults", NULL), 200);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/sources", NULL), 200);
 }
 
 static void test_bad_runtime_spec_keeps_old_rules(void **state)
@@ -135,12 +123,8 @@ static void test_bad_runtime_spec_keeps_old_rules(void **state)
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(eh_str(r.json, "error_msg"), "bogus"));
     eh_resp_free(&r);
-    eh_call(f->url, f->tok, "GET", "/v3/tasks", NULL, &r);
-    assert_int_equal(r.status, 500);                       /* still the old rule */
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 200);                       /* and no reset */
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/tasks", NULL), 500);  /* still the old rule */
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/sources", NULL), 200);  /* and no reset */
 }
 
 static void test_malformed_truncate_reset(void **state)
@@ -178,38 +162,47 @@ static void test_oversize(void **state)
     eh_resp_free(&r);
 }
 
+/* With rule alone in force, GET /v3/sources as f's user, giving up after timeout_ms
+ * (0 = the default 20 s). */
+static void get_sources_under(fx *f, const char *rule, long timeout_ms, eh_resp *r)
+{
+    char auth[600];
+    snprintf(auth, sizeof auth, "X-Auth-Token: %s", f->tok);
+    const char *h[] = {auth, NULL};
+    set_faults(f, rule);
+    eh_request(f->url, "GET", "/v3/sources", NULL, h, timeout_ms, r);
+}
+
+static void expect_held_back(fx *f, const char *rule)
+{
+    eh_resp r;
+    get_sources_under(f, rule, 300, &r);
+    assert_int_equal(r.curl_code, CURLE_OPERATION_TIMEDOUT);
+    eh_resp_free(&r);
+}
+
+static void expect_answered(fx *f, const char *rule)
+{
+    eh_resp r;
+    get_sources_under(f, rule, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal((int)eh_num(r.json, "count"), 0);
+    eh_resp_free(&r);
+}
+
 /* Latency, jitter and trickle hold the answer back: a client with a short timeout gives
  * up (28), one without gets the answer. */
 static void test_latency_jitter_trickle(void **state)
 {
     fx *f = *state;
-    char auth[600];
-    snprintf(auth, sizeof auth, "X-Auth-Token: %s", f->tok);
-    const char *h[] = {auth, NULL};
-    eh_resp r;
-    set_faults(f, "/v3/sources=latency:3000\n");
-    eh_request(f->url, "GET", "/v3/sources", NULL, h, 300, &r);
-    assert_int_equal(r.curl_code, CURLE_OPERATION_TIMEDOUT);
-    eh_resp_free(&r);
-    set_faults(f, "/v3/sources=latency:200\n");
-    eh_request(f->url, "GET", "/v3/sources", NULL, h, 0, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
-    set_faults(f, "/v3/sources=trickle:20\n");             /* ~30 bytes at 20 B/s */
-    eh_request(f->url, "GET", "/v3/sources", NULL, h, 300, &r);
-    assert_int_equal(r.curl_code, CURLE_OPERATION_TIMEDOUT);
-    eh_resp_free(&r);
-    set_faults(f, "/v3/sources=trickle:100000\n");
-    eh_request(f->url, "GET", "/v3/sources", NULL, h, 0, &r);
-    assert_int_equal(r.status, 200);
-    assert_int_equal((int)eh_num(r.json, "count"), 0);
-    eh_resp_free(&r);
+    expect_held_back(f, "/v3/sources=latency:3000\n");
+    expect_answered(f, "/v3/sources=latency:200\n");
+    expect_held_back(f, "/v3/sources=trickle:20\n");     /* ~30 bytes at 20 B/s */
+    expect_answered(f, "/v3/sources=trickle:100000\n");
     set_faults(f, "/v3/sources=jitter:100\n");
-    for (int i = 0; i < 3; i++) {
-        eh_request(f->url, "GET", "/v3/sources", NULL, h, 0, &r);
-        assert_int_equal(r.status, 200);
-        eh_resp_free(&r);
-    }
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/sources", NULL), 200);
+    eh_resp r;
     eh_request(f->url, "GET", "/emulator/faults", NULL, NULL, 0, &r);
     assert_int_equal((int)eh_num(r.json, "faults.0.matched"), 3);
     eh_resp_free(&r);
@@ -219,17 +212,10 @@ static void test_revoke_fault(void **state)
 {
     fx *f = *state;
     set_faults(f, "/v3/tasks=revoke\n");
-    eh_resp r;
-    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "GET", "/v3/tasks", NULL, &r);
-    assert_int_equal(r.status, 401);
-    assert_string_equal(eh_str(r.json, "error_code"), "APIGW.0301");
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 401);                       /* every token is gone */
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/sources", NULL), 200);
+    eh_expect_error(f->url, f->tok, "GET", "/v3/tasks", NULL, 401, "APIGW.0301");
+    /* every token is gone */
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/sources", NULL), 401);
 }
 
 /* The outcome sequence of a p=0.5 rule over 40 requests. */
@@ -271,10 +257,7 @@ static void test_scenario_file(void **state)
     assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
     close(fd);
     fx *f = fx_start(NULL, 0, path);
-    eh_resp r;
-    eh_request(f->url, "GET", "/v3/tasks/abc", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 500);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, NULL, "GET", "/v3/tasks/abc", NULL), 500);
     fx_stop(f);
     /* a bad line names the file and the line */
     fd = open(path, O_WRONLY | O_TRUNC);
@@ -294,20 +277,13 @@ static void test_library_fault_api(void **state)
     const char *specs[] = {"/v3/sources=status:500"};
     char err[128];
     assert_int_equal(smsemu_set_faults(f->e, specs, 1, err, sizeof err), 0);
-    eh_resp r;
-    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 500);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/sources", NULL), 500);
     const char *bad[] = {"/v3/sources=nope"};
     assert_int_equal(smsemu_set_faults(f->e, bad, 1, err, sizeof err), -1);
     smsemu_clear_faults(f->e);
-    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/sources", NULL), 200);
     smsemu_revoke_tokens(f->e);
-    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
-    assert_int_equal(r.status, 401);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/sources", NULL), 401);
 }
 
 int main(void)

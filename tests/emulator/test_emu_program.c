@@ -57,13 +57,8 @@ static void run_and_stop(int sig)
     assert_int_equal(strncmp(line, "listening on http://127.0.0.1:", 30), 0);
     line[strcspn(line, "\n")] = 0;
     const char *url = line + strlen("listening on ");
-    eh_resp r;
-    eh_request(url, "GET", "/", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
-    eh_request(url, "GET", "/v3/tasks", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 503);                      /* --fault reached the service */
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(url, NULL, "GET", "/", NULL), 200);
+    assert_int_equal(eh_call_status(url, NULL, "GET", "/v3/tasks", NULL), 503);  /* --fault reached the service */
     assert_int_equal(kill(c.pid, sig), 0);
     assert_int_equal(wait_status(&c), 0);
 }
@@ -130,10 +125,7 @@ static void test_start_stop_leaves_nothing_open(void **state)
     int before = open_fds();
     for (int i = 0; i < 20; i++) {
         smsemu *e = eh_start();
-        eh_resp r;
-        eh_request(smsemu_url(e), "GET", "/", NULL, NULL, 0, &r);
-        assert_int_equal(r.status, 200);
-        eh_resp_free(&r);
+        assert_int_equal(eh_call_status(smsemu_url(e), NULL, "GET", "/", NULL), 200);
         smsemu_stop(e);
     }
     assert_int_equal(open_fds(), before);

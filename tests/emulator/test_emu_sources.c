@@ -43,12 +43,7 @@ static long call(fx *f, const char *method, const char *path, const char *body, 
 
 static void expect_400(fx *f, const char *method, const char *path, const char *body, const char *code)
 {
-    eh_resp r;
-    if (call(f, method, path, body, &r) != 400)
-        fail_msg("%s %s %.80s: expected 400, got %ld %s", method, path, body ? body : "", r.status, r.body);
-    assert_string_equal(eh_str(r.json, "error_code"), code);
-    assert_non_null(eh_str(r.json, "error_msg"));
-    eh_resp_free(&r);
+    eh_expect_error(f->url, f->admin, method, path, body, 400, code);
 }
 
 /* ---- seed 001 ------------------------------------------------------------------------------ */
@@ -419,9 +414,7 @@ static void test_delete_reaches_the_agent(void **state)
     free(cmd);
     assert_int_equal(eh_agent_report(f->url, f->admin, ids[0], "DELETE", "success"), 200);
     snprintf(path, sizeof path, "/emulator/commands?server_id=%s", ids[0]);
-    eh_request(f->url, "GET", path, NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 404);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, NULL, "GET", path, NULL), 404);
     /* batch: all or nothing */
     char body[512];
     snprintf(body, sizeof body, "{\"ids\":[\"%s\",\"missing\"]}", ids[1]);

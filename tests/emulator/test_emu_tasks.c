@@ -105,10 +105,15 @@ static void advance(fx *f, int seconds)
 {
     char path[64];
     snprintf(path, sizeof path, "/emulator/clock?advance_s=%d", seconds);
-    eh_resp r;
-    eh_request(f->url, "POST", path, "", NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, NULL, "POST", path, ""), 200);
+}
+
+/* The operator's op, which the agent receives as command and answers with result. */
+static void act_and_report(fx *f, const char *op, const char *command, const char *result)
+{
+    assert_int_equal(action(f, op, NULL), 200);
+    agent_gets(f, command);
+    assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, command, result), 200);
 }
 
 #define TOTAL 42949672960LL
@@ -120,6 +125,14 @@ static void run_to_copy_end(fx *f)
     assert_int_equal(eh_progress(f->url, f->tok, f->tid, "MIGRATE_LINUX_BLOCK", 50, TOTAL / 2, TOTAL), 200);
     expect_states(f, "RUNNING", "replicate", "replicating");
     assert_int_equal(eh_progress(f->url, f->tok, f->tid, "MIGRATE_LINUX_BLOCK", 100, TOTAL, TOTAL), 200);
+}
+
+/* Starts the task, hands the agent its START and reports the whole copy. */
+static void start_and_copy(fx *f)
+{
+    assert_int_equal(action(f, "start", NULL), 200);
+    agent_gets(f, "START");
+    run_to_copy_end(f);
 }
 
 static void test_full_migration(void **state)
@@ -180,9 +193,7 @@ static void test_stop_and_resume(void **state)
 static void test_fail_and_restart(void **state)
 {
     fx *f = *state;
-    assert_int_equal(action(f, "start", NULL), 200);
-    agent_gets(f, "START");
-    assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "START", "fail"), 200);
+    act_and_report(f, "start", "START", "fail");
     expect_states(f, "MIGRATE_FAIL", "error", NULL);
     char path[128];
     eh_resp r;
@@ -248,9 +259,7 @@ static void test_incremental_sync_and_clear(void **state)
     assert_int_equal(eh_progress(f->url, f->tok, f->tid, "SYNC_LINUX_BLOCK", 100, 10, 10), 200);
     expect_states(f, "SYNC_SUCCESS", "finished", "cutovered");
     /* a failing sync */
-    assert_int_equal(action(f, "sync", NULL), 200);
-    agent_gets(f, "SYNC");
-    assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "SYNC", "fail"), 200);
+    act_and_report(f, "sync", "SYNC", "fail");
     expect_states(f, "SYNC_FAIL", "error", NULL);
 }
 
@@ -273,18 +282,12 @@ static void test_clear_and_skip(void **state)
     expect_action_400(f, "sync", "SMS.1043");             /* snapshots are gone */
     expect_action_400(f, "clear", "SMS.1043");
     expect_action_400(f, "teleport", "SMS.0002");
-    eh_resp r;
     char path[128];
     snprintf(path, sizeof path, "/v3/tasks/%s/action", f->tid);
-    eh_call(f->url, f->tok, "POST", path, "{\"operation\":7}", &r);
-    assert_int_equal(r.status, 400);
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "POST", path, "{}", &r);
-    assert_int_equal(r.status, 400);
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "POST", "/v3/tasks/nope/action", "{\"operation\":\"start\"}", &r);
-    assert_int_equal(r.status, 404);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", path, "{\"operation\":7}"), 400);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", path, "{}"), 400);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", "/v3/tasks/nope/action",
+                                    "{\"operation\":\"start\"}"), 404);
     /* small bodies are capped at 10 KiB (SMS.2004); exactly 10240 bytes is fine */
     char *big = malloc(10242);
     for (int size = 10240; size <= 10241; size++) {
@@ -292,10 +295,7 @@ static void test_clear_and_skip(void **state)
         memset(big + n, 'a', (size_t)(size - n - 2));
         strcpy(big + size - 2, "\"}");
         assert_int_equal(strlen(big), (size_t)size);
-        eh_call(f->url, f->tok, "POST", path, big, &r);
-        assert_int_equal(r.status, 400);
-        assert_string_equal(eh_str(r.json, "error_code"), size > 10240 ? "SMS.2004" : "SMS.0002");
-        eh_resp_free(&r);
+        eh_expect_error(f->url, f->tok, "POST", path, big, 400, size > 10240 ? "SMS.2004" : "SMS.0002");
     }
     free(big);
 }
@@ -307,18 +307,11 @@ static void test_delete_rules(void **state)
     snprintf(path, sizeof path, "/v3/tasks/%s", f->tid);
     assert_int_equal(action(f, "start", NULL), 200);
     eh_resp r;
-    eh_call(f->url, f->tok, "DELETE", path, NULL, &r);
-    assert_int_equal(r.status, 400);
-    assert_string_equal(eh_str(r.json, "error_code"), "SMS.2015");
-    eh_resp_free(&r);
+    eh_expect_error(f->url, f->tok, "DELETE", path, NULL, 400, "SMS.2015");
     /* allowed once the agent is gone (documented) */
     advance(f, 3600);
-    eh_call(f->url, f->tok, "DELETE", path, NULL, &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "GET", path, NULL, &r);
-    assert_int_equal(r.status, 404);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "DELETE", path, NULL), 200);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", path, NULL), 404);
     /* the server is back to pending target configuration */
     char sp[128];
     snprintf(sp, sizeof sp, "/v3/sources/%s", f->sid);
@@ -329,35 +322,24 @@ static void test_delete_rules(void **state)
     eh_resp_free(&r);
     agent_gets(f, "START");
     agent_gets(f, "DELETE");
-    eh_call(f->url, f->tok, "POST", "/v3/tasks/delete", "{\"ids\":[\"nope\"]}", &r);
-    assert_int_equal(r.status, 404);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", "/v3/tasks/delete", "{\"ids\":[\"nope\"]}"), 404);
 }
 
 static void test_create_errors(void **state)
 {
     fx *f = *state;
-    eh_resp r;
-    eh_call(f->url, f->tok, "POST", "/v3/tasks", "{\"name\":\"t\",\"type\":\"MIGRATE_BLOCK\"}", &r);
-    assert_int_equal(r.status, 400);                       /* required keys */
-    eh_resp_free(&r);
+    /* required keys */
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", "/v3/tasks",
+                                    "{\"name\":\"t\",\"type\":\"MIGRATE_BLOCK\"}"), 400);
 #define TPL "{\"name\":\"t\",\"type\":\"%s\",\"source_server\":{\"id\":\"%s\"},\"target_server\":{\"name\":\"x\"," \
             "\"disks\":[]},\"region_name\":\"r\",\"region_id\":\"r\",\"project_name\":\"p\",\"project_id\":\"p\"}"
     char body[512];
     snprintf(body, sizeof body, TPL, "MIGRATE_BLOCK", f->sid);
-    eh_call(f->url, f->tok, "POST", "/v3/tasks", body, &r);
-    assert_int_equal(r.status, 400);                       /* the server already has a task */
-    assert_string_equal(eh_str(r.json, "error_code"), "SMS.2212");
-    eh_resp_free(&r);
+    eh_expect_error(f->url, f->tok, "POST", "/v3/tasks", body, 400, "SMS.2212");  /* the server already has a task */
     snprintf(body, sizeof body, TPL, "MIGRATE_BLOCK", "no-such-server");
-    eh_call(f->url, f->tok, "POST", "/v3/tasks", body, &r);
-    assert_int_equal(r.status, 400);
-    assert_string_equal(eh_str(r.json, "error_code"), "SMS.2216");
-    eh_resp_free(&r);
+    eh_expect_error(f->url, f->tok, "POST", "/v3/tasks", body, 400, "SMS.2216");
     snprintf(body, sizeof body, TPL, "MIGRATE_MAGIC", f->sid);
-    eh_call(f->url, f->tok, "POST", "/v3/tasks", body, &r);
-    assert_int_equal(r.status, 400);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", "/v3/tasks", body), 400);
 }
 
 static void test_progress_speed_log(void **state)
@@ -370,19 +352,17 @@ static void test_progress_speed_log(void **state)
     assert_int_equal(eh_progress(f->url, f->tok, f->tid, "MIGRATE_LINUX_BLOCK", 101, 1, TOTAL), 400);
     assert_int_equal(eh_progress(f->url, f->tok, "nope", "MIGRATE_LINUX_BLOCK", 5, 1, TOTAL), 404);
     snprintf(path, sizeof path, "/v3/tasks/%s/progress", f->tid);
-    eh_call(f->url, f->tok, "PUT", path, "{\"progress\":5}", &r);
-    assert_int_equal(r.status, 400);                       /* subtask_name etc. required */
-    eh_resp_free(&r);
+    /* subtask_name etc. required */
+    assert_int_equal(eh_call_status(f->url, f->tok, "PUT", path, "{\"progress\":5}"), 400);
     /* speed limits */
     snprintf(path, sizeof path, "/v3/tasks/%s/speed-limit", f->tid);
     eh_call(f->url, f->tok, "GET", path, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "speed_limit")), 0);
     eh_resp_free(&r);
-    eh_call(f->url, f->tok, "POST", path, "{\"speed_limit\":[{\"start\":\"08:00\",\"end\":\"18:00\",\"speed\":100,"
-            "\"over_speed_threshold\":50}]}", &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", path,
+                                    "{\"speed_limit\":[{\"start\":\"08:00\",\"end\":\"18:00\",\"speed\":100,"
+                                    "\"over_speed_threshold\":50}]}"), 200);
     eh_call(f->url, f->tok, "GET", path, NULL, &r);
     assert_string_equal(eh_str(r.json, "speed_limit.0.start"), "08:00");
     assert_int_equal((int)eh_num(r.json, "speed_limit.0.speed"), 100);
@@ -404,12 +384,8 @@ static void test_progress_speed_log(void **state)
     expect_action_400(f, "reset_log_acl", "SMS.1043");
     agent_gets(f, "START");
     snprintf(path, sizeof path, "/v3/tasks/%s/log", f->tid);
-    eh_call(f->url, f->tok, "POST", path, "{}", &r);
-    assert_int_equal(r.status, 400);
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "POST", path, "{\"log_bucket\":\"my-bucket\"}", &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", path, "{}"), 400);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", path, "{\"log_bucket\":\"my-bucket\"}"), 200);
     char cp[128];
     snprintf(cp, sizeof cp, "/v3/sources/%s/command", f->sid);
     eh_call(f->url, f->tok, "GET", cp, NULL, &r);
@@ -424,9 +400,7 @@ static void test_progress_speed_log(void **state)
     eh_call(f->url, f->tok, "GET", cp, NULL, &r);
     assert_string_equal(eh_str(r.json, "log_collect_status"), "UPLOADED");
     eh_resp_free(&r);
-    assert_int_equal(action(f, "reset_log_acl", NULL), 200);
-    agent_gets(f, "RSET_LOG_ACL");
-    assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "RSET_LOG_ACL", "success"), 200);
+    act_and_report(f, "reset_log_acl", "RSET_LOG_ACL", "success");
 }
 
 static void test_consistency_and_export(void **state)
@@ -435,10 +409,10 @@ static void test_consistency_and_export(void **state)
     char path[128];
     eh_resp r;
     snprintf(path, sizeof path, "/v3/tasks/%s/consistency-result", f->tid);
-    eh_call(f->url, f->tok, "POST", path, "{\"result_list\":[{\"dir_check\":\"/home\",\"num_total_files\":10,"
-            "\"num_different_files\":1,\"num_target_miss_files\":0,\"num_target_more_files\":2}]}", &r);
-    assert_int_equal(r.status, 200);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", path,
+                                    "{\"result_list\":[{\"dir_check\":\"/home\",\"num_total_files\":10,"
+                                    "\"num_different_files\":1,\"num_target_miss_files\":0,"
+                                    "\"num_target_more_files\":2}]}"), 200);
     eh_call(f->url, f->tok, "GET", path, NULL, &r);
     assert_string_equal(eh_str(r.json, "task_id"), f->tid);
     assert_string_equal(eh_str(r.json, "result_list.0.dir_check"), "/home");
@@ -464,10 +438,8 @@ static void test_consistency_and_export(void **state)
         eh_resp_free(&r);
     }
     free(body);
-    eh_call(f->url, f->tok, "POST", "/v3/tasks/consistency-results/export",
-            "{\"task_info\":[{\"task_id\":\"nope\",\"source_id\":\"x\",\"source_name\":\"y\"}]}", &r);
-    assert_int_equal(r.status, 404);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", "/v3/tasks/consistency-results/export",
+                                    "{\"task_info\":[{\"task_id\":\"nope\",\"source_id\":\"x\",\"source_name\":\"y\"}]}"), 404);
 }
 
 /* Pause then resume: a task whose replication had completed goes back to what it was
@@ -475,9 +447,7 @@ static void test_consistency_and_export(void **state)
  * replicating, and the agent is told to START again. */
 static void stop_and_confirm(fx *f)
 {
-    assert_int_equal(action(f, "stop", NULL), 200);
-    agent_gets(f, "STOP");
-    assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "STOP", "success"), 200);
+    act_and_report(f, "stop", "STOP", "success");
     expect_states(f, "ABORT", "stopped", NULL);
 }
 
@@ -493,9 +463,7 @@ static void test_resume_continuous_sync(void **state)
     assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "DELETE", "success"), 200);
     free(f->tid);
     f->tid = eh_create_task(f->url, f->tok, f->sid, true);
-    assert_int_equal(action(f, "start", NULL), 200);
-    agent_gets(f, "START");
-    run_to_copy_end(f);
+    start_and_copy(f);
     expect_states(f, "SYNCING", "syncing", "syncing");
     stop_and_confirm(f);
     assert_int_equal(action(f, "start", NULL), 200);
@@ -511,9 +479,7 @@ static void test_resume_continuous_sync(void **state)
 static void test_resume_during_launch(void **state)
 {
     fx *f = *state;
-    assert_int_equal(action(f, "start", NULL), 200);
-    agent_gets(f, "START");
-    run_to_copy_end(f);
+    start_and_copy(f);
     expect_states(f, "RUNNING", "cutovering", "cutovering");
     stop_and_confirm(f);
     advance(f, 60);                                        /* paused: no launch */
@@ -528,9 +494,7 @@ static void test_resume_during_launch(void **state)
 static void test_resume_incremental_sync(void **state)
 {
     fx *f = *state;
-    assert_int_equal(action(f, "start", NULL), 200);
-    agent_gets(f, "START");
-    run_to_copy_end(f);
+    start_and_copy(f);
     advance(f, 60);
     expect_states(f, "MIGRATE_SUCCESS", "finished", "cutovered");
     assert_int_equal(action(f, "sync", NULL), 200);
@@ -595,12 +559,8 @@ static void test_task_list(void **state)
     eh_call(f->url, f->tok, "GET", path, NULL, &r);
     assert_int_equal((int)eh_num(r.json, "count"), 1);
     eh_resp_free(&r);
-    eh_call(f->url, f->tok, "GET", "/v3/tasks?limit=201", NULL, &r);
-    assert_int_equal(r.status, 400);
-    eh_resp_free(&r);
-    eh_call(f->url, f->tok, "GET", "/v3/tasks?offset=65536", NULL, &r);
-    assert_int_equal(r.status, 400);
-    eh_resp_free(&r);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/tasks?limit=201", NULL), 400);
+    assert_int_equal(eh_call_status(f->url, f->tok, "GET", "/v3/tasks?offset=65536", NULL), 400);
     for (int i = 0; i < 30; i++)
         free(ids[i]);
 }

@@ -223,11 +223,13 @@ static void pause_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-static int live_setup(void **state)
+/* Starts the fleet's emulator, with the given faults from the start, and an admin client. */
+static int start_live(void **state, const char *const *faults, size_t n_faults)
 {
     live *l = calloc(1, sizeof *l);
     smsemu_opts o = {.listen = "127.0.0.1:0", .servers = FLEET_SIZE, .seed = FLEET_SEED,
-                     .speed = FLEET_SPEED, .token_ttl_s = 86400, .quiet = true};
+                     .speed = FLEET_SPEED, .token_ttl_s = 86400, .quiet = true,
+                     .faults = faults, .n_faults = n_faults};
     char err[256] = "";
     l->emu = smsemu_start(&o, err, sizeof err);
     if (!l->emu)
@@ -239,6 +241,11 @@ static int live_setup(void **state)
         fail_msg("admin client: %s", err);
     *state = l;
     return 0;
+}
+
+static int live_setup(void **state)
+{
+    return start_live(state, NULL, 0);
 }
 
 static int live_teardown(void **state)
@@ -371,7 +378,13 @@ static char *server_id_of(live *l, int i)
     return id;
 }
 
-/* Task id (malloc'd) of the server's current task, NULL when it has none. */
+/* Server id (malloc'd) of the n-th healthy agent the plan puts in stage. */
+static char *server_in_stage(live *l, smsemu_wave_stage stage, int n)
+{
+    return server_id_of(l, agent_in_stage(stage, n));
+}
+
+/* Task id (malloc'd) of the server's current task; the test fails when it has none. */
 static char *task_id_of(live *l, const char *server_id)
 {
     sms_server s = {0};
@@ -382,7 +395,30 @@ static char *task_id_of(live *l, const char *server_id)
         id = strdup(s.current_task.id);
     sms_free(&SMS_T_SERVER, &s);
     sms_call_error_free(&e);
+    if (!id)
+        fail_msg("server %s has no current task", server_id);
     return id;
+}
+
+/* The operator's action on a task, which the service must accept. */
+static void do_action(live *l, const char *task_id, const char *action)
+{
+    sms_call_error e = {0};
+    if (sms_task_do_action(l->admin, task_id, action, &e) != 0) {
+        char buf[256];
+        sms_call_error_summary(&e, buf, sizeof buf);
+        fail_msg("%s %s: %s", action, task_id, buf);
+    }
+    sms_call_error_free(&e);
+}
+
+/* GET /v3/tasks/{id} into *t (to be freed either way); false when the call failed. */
+static bool show_task(live *l, const char *task_id, sms_task *t)
+{
+    sms_call_error e = {0};
+    bool ok = sms_show_task(l->admin, task_id, t, &e) == 0;
+    sms_call_error_free(&e);
+    return ok;
 }
 
 /* Polls the task until its state (or, with field "log", its log_collect_status) equals
@@ -392,19 +428,26 @@ static bool wait_task(live *l, const char *task_id, const char *field, const cha
     int64_t deadline = now_ms() + WAIT_MS;
     while (now_ms() < deadline) {
         sms_task t = {0};
-        sms_call_error e = {0};
         bool done = false;
-        if (sms_show_task(l->admin, task_id, &t, &e) == 0) {
+        if (show_task(l, task_id, &t)) {
             const char *v = strcmp(field, "log") == 0 ? t.log_collect_status : t.state;
             done = v && strcmp(v, want) == 0;
         }
         sms_free(&SMS_T_TASK, &t);
-        sms_call_error_free(&e);
         if (done)
             return true;
         pause_ms(200);
     }
     return false;
+}
+
+/* Task id (malloc'd) of the task the wave gave the server, once its state is `state`. */
+static char *wave_task_once(live *l, const char *server_id, const char *state)
+{
+    char *task_id = task_id_of(l, server_id);
+    if (!wait_task(l, task_id, "state", state))
+        fail_msg("task %s of server %s never reached %s", task_id, server_id, state);
+    return task_id;
 }
 
 static char *create_task_for(live *l, const char *server_id, const char *name)
@@ -485,23 +528,19 @@ static bool wait_reported(live *l, const char *server_id, const char *task_id,
 static void test_operator_start_reaches_the_agent(void **state)
 {
     live *l = *state;
-    int i = agent_in_stage(SMSEMU_WAVE_IDLE, 0);
-    char *server_id = server_id_of(l, i);
+    char *server_id = server_in_stage(l, SMSEMU_WAVE_IDLE, 0);
     char *task_id = create_task_for(l, server_id, "start");
-    sms_call_error e = {0};
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "start", &e), 0);
+    do_action(l, task_id, "start");
 
     bool reported = false, progressed = false;
     int64_t deadline = now_ms() + WAIT_MS;
     while (now_ms() < deadline && !(reported && progressed)) {
         reported = reported || agent_reported(l, server_id, task_id, "START", "success");
         sms_task t = {0};
-        if (sms_show_task(l->admin, task_id, &t, &e) == 0) {
+        if (show_task(l, task_id, &t))
             for (size_t k = 0; k < t.n_sub_tasks; k++)
                 progressed = progressed || t.sub_tasks[k].progress > 0;
-            sms_free(&SMS_T_TASK, &t);
-        }
-        sms_call_error_free(&e);
+        sms_free(&SMS_T_TASK, &t);
         pause_ms(200);
     }
     assert_true(progressed);
@@ -515,12 +554,10 @@ static void test_operator_start_reaches_the_agent(void **state)
 static void test_operator_stop_pauses_the_agent(void **state)
 {
     live *l = *state;
-    int i = agent_in_stage(SMSEMU_WAVE_IDLE, 1);
-    char *server_id = server_id_of(l, i);
+    char *server_id = server_in_stage(l, SMSEMU_WAVE_IDLE, 1);
     char *task_id = create_task_for(l, server_id, "stop");
-    sms_call_error e = {0};
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "start", &e), 0);
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "stop", &e), 0);
+    do_action(l, task_id, "start");
+    do_action(l, task_id, "stop");
     /* ABORTING until the agent confirms the STOP, then ABORT */
     assert_true(wait_task(l, task_id, "state", "ABORT"));
     assert_true(wait_reported(l, server_id, task_id, "STOP", "success"));
@@ -531,19 +568,16 @@ static void test_operator_stop_pauses_the_agent(void **state)
 static void test_logs_and_sync_on_a_finished_server(void **state)
 {
     live *l = *state;
-    int i = agent_in_stage(SMSEMU_WAVE_FINISHED, 0);
-    char *server_id = server_id_of(l, i);
-    char *task_id = task_id_of(l, server_id);
-    assert_non_null(task_id);
-    assert_true(wait_task(l, task_id, "state", "MIGRATE_SUCCESS"));
+    char *server_id = server_in_stage(l, SMSEMU_WAVE_FINISHED, 0);
+    char *task_id = wave_task_once(l, server_id, "MIGRATE_SUCCESS");
     sms_call_error e = {0};
     assert_int_equal(sms_task_upload_log(l->admin, task_id, "sms-logs-bucket", &e), 0);
     assert_true(wait_task(l, task_id, "log", "UPLOADED"));
     assert_true(wait_reported(l, server_id, task_id, "UPLOAD_LOG", "success"));
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "reset_log_acl", &e), 0);
+    do_action(l, task_id, "reset_log_acl");
     assert_true(wait_reported(l, server_id, task_id, "RSET_LOG_ACL", "success"));
 
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "sync", &e), 0);
+    do_action(l, task_id, "sync");
     assert_true(wait_task(l, task_id, "state", "SYNC_SUCCESS"));
     assert_true(wait_reported(l, server_id, task_id, "SYNC", "success"));
     free(task_id);
@@ -555,14 +589,10 @@ static void test_logs_and_sync_on_a_finished_server(void **state)
 static void test_restart_after_failure(void **state)
 {
     live *l = *state;
-    int i = agent_in_stage(SMSEMU_WAVE_FAILED, 0);
-    char *server_id = server_id_of(l, i);
-    char *task_id = task_id_of(l, server_id);
-    assert_non_null(task_id);
-    assert_true(wait_task(l, task_id, "state", "MIGRATE_FAIL"));
+    char *server_id = server_in_stage(l, SMSEMU_WAVE_FAILED, 0);
+    char *task_id = wave_task_once(l, server_id, "MIGRATE_FAIL");
     assert_true(wait_reported(l, server_id, task_id, "START", "fail"));
-    sms_call_error e = {0};
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "restart", &e), 0);
+    do_action(l, task_id, "restart");
     assert_true(wait_task(l, task_id, "state", "MIGRATE_SUCCESS"));
     free(task_id);
     free(server_id);
@@ -571,13 +601,9 @@ static void test_restart_after_failure(void **state)
 static void test_launch_ends_continuous_sync(void **state)
 {
     live *l = *state;
-    int i = agent_in_stage(SMSEMU_WAVE_SYNCING, 0);
-    char *server_id = server_id_of(l, i);
-    char *task_id = task_id_of(l, server_id);
-    assert_non_null(task_id);
-    assert_true(wait_task(l, task_id, "state", "SYNCING"));
-    sms_call_error e = {0};
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "test", &e), 0);
+    char *server_id = server_in_stage(l, SMSEMU_WAVE_SYNCING, 0);
+    char *task_id = wave_task_once(l, server_id, "SYNCING");
+    do_action(l, task_id, "test");
     assert_true(wait_task(l, task_id, "state", "MIGRATE_SUCCESS"));
     free(task_id);
     free(server_id);
@@ -587,12 +613,10 @@ static void test_launch_ends_continuous_sync(void **state)
 static char *subtask_info_of(live *l, const char *task_id)
 {
     sms_task t = {0};
-    sms_call_error e = {0};
     char *info = NULL;
-    if (sms_show_task(l->admin, task_id, &t, &e) == 0 && t.subtask_info)
+    if (show_task(l, task_id, &t) && t.subtask_info)
         info = strdup(t.subtask_info);
     sms_free(&SMS_T_TASK, &t);
-    sms_call_error_free(&e);
     return info;
 }
 
@@ -601,17 +625,13 @@ static char *subtask_info_of(live *l, const char *task_id)
 static void test_resume_continuous_sync(void **state)
 {
     live *l = *state;
-    int i = agent_in_stage(SMSEMU_WAVE_SYNCING, 1);
-    char *server_id = server_id_of(l, i);
-    char *task_id = task_id_of(l, server_id);
-    assert_non_null(task_id);
-    assert_true(wait_task(l, task_id, "state", "SYNCING"));
+    char *server_id = server_in_stage(l, SMSEMU_WAVE_SYNCING, 1);
+    char *task_id = wave_task_once(l, server_id, "SYNCING");
     assert_true(wait_reported(l, server_id, task_id, "START", "success"));
-    sms_call_error e = {0};
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "stop", &e), 0);
+    do_action(l, task_id, "stop");
     assert_true(wait_task(l, task_id, "state", "ABORT"));
     char *before = subtask_info_of(l, task_id), *next = NULL;
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "start", &e), 0);
+    do_action(l, task_id, "start");
     assert_true(wait_task(l, task_id, "state", "SYNCING"));
     /* until the agent confirms the START it reports nothing but incremental rounds: a
      * resumed task copies nothing again (a copy from scratch would show MIGRATE_* etc.) */
@@ -637,8 +657,7 @@ static void test_resume_continuous_sync(void **state)
 static void test_agents_ride_out_faults(void **state)
 {
     live *l = *state;
-    int i = agent_in_stage(SMSEMU_WAVE_IDLE, 3);
-    char *server_id = server_id_of(l, i);
+    char *server_id = server_in_stage(l, SMSEMU_WAVE_IDLE, 3);
     char *task_id = create_task_for(l, server_id, "faults");
     static const char *const faults[] = {
         "/v3/sources/*/command*=status:503,p=0.4",
@@ -647,8 +666,7 @@ static void test_agents_ride_out_faults(void **state)
     char err[200];
     assert_int_equal(smsemu_set_faults(l->emu, faults, 2, err, sizeof err), 0);
     smsemu_revoke_tokens(l->emu);
-    sms_call_error e = {0};
-    assert_int_equal(sms_task_do_action(l->admin, task_id, "start", &e), 0);
+    do_action(l, task_id, "start");
     bool done = wait_task(l, task_id, "state", "MIGRATE_SUCCESS");
     smsemu_clear_faults(l->emu);
     assert_true(done);
@@ -662,8 +680,7 @@ static void test_agents_ride_out_faults(void **state)
 static void test_delete_reaches_the_agent(void **state)
 {
     live *l = *state;
-    int i = agent_in_stage(SMSEMU_WAVE_IDLE, 2);
-    char *server_id = server_id_of(l, i);
+    char *server_id = server_in_stage(l, SMSEMU_WAVE_IDLE, 2);
     sms_call_error e = {0};
     assert_int_equal(sms_delete_server(l->admin, server_id, &e), 0);
     char path[160];
@@ -687,21 +704,7 @@ static void test_delete_reaches_the_agent(void **state)
 static int faulty_setup(void **state)
 {
     static const char *const faults[] = {"/v3/tasks*=status:503,p=0.1"};
-    live *l = calloc(1, sizeof *l);
-    smsemu_opts o = {.listen = "127.0.0.1:0", .servers = FLEET_SIZE, .seed = FLEET_SEED,
-                     .speed = FLEET_SPEED, .token_ttl_s = 86400, .quiet = true,
-                     .faults = faults, .n_faults = 1};
-    char err[256] = "";
-    l->emu = smsemu_start(&o, err, sizeof err);
-    if (!l->emu)
-        fail_msg("smsemu_start: %s", err);
-    smsemu_fleet_opts fo = {.url = smsemu_url(l->emu), .seed = FLEET_SEED, .speed = FLEET_SPEED,
-                            .quiet = true};
-    l->admin = smsemu_fleet_client_new(&fo, "test_fleet", err, sizeof err);
-    if (!l->admin)
-        fail_msg("admin client: %s", err);
-    *state = l;
-    return 0;
+    return start_live(state, faults, 1);
 }
 
 /* One task per server the plan puts in the wave, and exactly the planned ones left
