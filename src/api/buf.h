@@ -21,4 +21,8 @@ void sms_buf_wipe_free(sms_buf *b);
 /* The finished string (caller frees), "" when empty, or NULL (nothing leaked) after oom. */
 char *sms_buf_take(sms_buf *b);
 
+/* %XX-decodes s[0..n) into a new string (NULL when out of memory); '+' becomes a space
+ * when plus_is_space (query strings). Malformed escapes are kept as they are. */
+char *sms_url_decode(const char *s, size_t n, bool plus_is_space);
+
 #endif

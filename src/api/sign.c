@@ -39,38 +39,6 @@ static void add_encoded(sms_buf *b, const char *s, size_t n)
     }
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* %XX-decodes s[0..n) into a new string; '+' becomes a space when plus_is_space
- * (query strings, as the Go SDK's url.ParseQuery reads them). */
-static char *url_decode(const char *s, size_t n, bool plus_is_space)
-{
-    char *out = malloc(n + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < n &&
-            (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
-            out[o++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else if (s[i] == '+' && plus_is_space) {
-            out[o++] = ' ';
-        } else {
-            out[o++] = s[i];
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
 /* ---- canonical query ------------------------------------------------------ */
 
 typedef struct qparam { char *key, *value; } qparam;
@@ -107,8 +75,8 @@ static qparam *query_split(const char *raw, size_t *n_out)
         if (len > 0) {
             const char *eq = memchr(seg, '=', len);
             size_t klen = eq ? (size_t)(eq - seg) : len;
-            params[n].key = url_decode(seg, klen, true);
-            params[n].value = eq ? url_decode(eq + 1, len - klen - 1, true) : strdup("");
+            params[n].key = sms_url_decode(seg, klen, true);
+            params[n].value = eq ? sms_url_decode(eq + 1, len - klen - 1, true) : strdup("");
             if (!params[n].key || !params[n].value) {
                 qparams_free(params, n + 1);
                 return NULL;
@@ -153,7 +121,7 @@ static void add_canonical_uri(sms_buf *b, const char *path)
 {
     if (!path || !*path)
         path = "/";
-    char *decoded = url_decode(path, strlen(path), false);
+    char *decoded = sms_url_decode(path, strlen(path), false);
     if (!decoded) {
         b->oom = true;
         return;

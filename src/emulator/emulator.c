@@ -121,30 +121,6 @@ typedef struct conn_state {
     bool started;
 } conn_state;
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static char *url_decode(const char *s, size_t n, bool plus_is_space)
-{
-    char *out = malloc(n + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            *o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-            i += 2;
-        } else
-            *o++ = (plus_is_space && s[i] == '+') ? ' ' : s[i];
-    }
-    *o = 0;
-    return out;
-}
-
 static void parse_query(emu_req *r)
 {
     const char *q = r->raw_query;
@@ -155,8 +131,8 @@ static void parse_query(emu_req *r)
         if (n > 0) {
             size_t kl = eq ? (size_t)(eq - q) : n;
             emu_kv *kv = &r->query[r->n_query++];
-            kv->key = url_decode(q, kl, true);
-            kv->value = eq ? url_decode(eq + 1, n - kl - 1, true) : strdup("");
+            kv->key = sms_url_decode(q, kl, true);
+            kv->value = eq ? sms_url_decode(eq + 1, n - kl - 1, true) : strdup("");
         }
         q += n + (amp ? 1 : 0);
     }
@@ -174,7 +150,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     size_t pl = qm ? (size_t)(qm - uri) : strlen(uri);
     cs->req.raw_path = strndup(uri, pl);
     cs->req.raw_query = strdup(qm ? qm + 1 : "");
-    cs->req.path = url_decode(uri, pl, false);
+    cs->req.path = sms_url_decode(uri, pl, false);
     cs->req.conn = conn;
     emu_new_id(cs->req.request_id);
     if (cs->req.raw_query)
