@@ -218,6 +218,25 @@ static void speed_limit_argument_is_checked_before_asking(void **state)
     assert_false(sms_speed_arg_valid("10 01:00-02:60"));
 }
 
+/* The one movement rule of every list and scrolled pane: stays within 0..last. */
+static void movement_stays_within_the_list(void **state)
+{
+    (void)state;
+    static const struct { sms_action_id act; size_t from, want; } moves[] = {   /* last 9, page 5 */
+        { SMS_A_DOWN, 3, 4 },      { SMS_A_DOWN, 9, 9 },    { SMS_A_UP, 0, 0 },
+        { SMS_A_PAGE_DOWN, 7, 9 }, { SMS_A_PAGE_UP, 7, 2 }, { SMS_A_PAGE_UP, 3, 0 },
+        { SMS_A_BOTTOM, 3, 9 },    { SMS_A_TOP, 3, 0 },
+    };
+    for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+        size_t to = 99;
+        assert_true(sms_move_target(moves[i].act, moves[i].from, 9, 5, &to));
+        assert_int_equal(to, moves[i].want);
+    }
+    size_t to = 42;
+    assert_false(sms_move_target(SMS_A_ENTER, 3, 9, 5, &to));     /* not a movement: untouched */
+    assert_int_equal(to, 42);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +250,7 @@ int main(void)
         cmocka_unit_test_setup(command_line_runs_and_remembers, setup),
         cmocka_unit_test_setup(filter_applies_while_typed_and_escape_restores, setup),
         cmocka_unit_test_setup(speed_limit_argument_is_checked_before_asking, setup),
+        cmocka_unit_test(movement_stays_within_the_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
