@@ -370,6 +370,27 @@ static int run_console(session *s, const cli *c, const sms_config *cfg, char *ne
     return r;
 }
 
+/* One session: a dump, or the console until it quits or switches context. Returns the
+ * exit status; next receives the context to switch to, or "" when the program is done. */
+static int run_session(const cli *c, const sms_config *cfg, const char *context, char *next, size_t len)
+{
+    session s;
+    int status;
+    next[0] = '\0';
+    if (prepare_session(&s, c, cfg, context) < 0)
+        status = EXIT_USAGE;
+    else if (c->dump)
+        status = run_dump(&s, c->dump);
+    else {
+        int r = run_console(&s, c, cfg, next, len);
+        if (r != SMS_UI_SWITCH_CONTEXT)
+            next[0] = '\0';
+        status = r == SMS_UI_FAILED ? 1 : 0;
+    }
+    end_session(&s);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     cli c = { 0 };
@@ -382,23 +403,16 @@ int main(int argc, char **argv)
     if (load_config(&c, &cfg) < 0)
         return EXIT_USAGE;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    char context[64] = "";
+    char context[64] = "", next[64] = "";
     snprintf(context, sizeof context, "%s", c.context ? c.context : "");
-    int result;
-    do {
-        session s;
-        if (prepare_session(&s, &c, &cfg, context[0] ? context : NULL) < 0) {
-            end_session(&s);
-            result = EXIT_USAGE;
+    int status;
+    for (;;) {
+        status = run_session(&c, &cfg, context[0] ? context : NULL, next, sizeof next);
+        if (!next[0])
             break;
-        }
-        char next[64] = "";
-        result = c.dump ? run_dump(&s, c.dump) : run_console(&s, &c, &cfg, next, sizeof next);
-        end_session(&s);
-        if (result == SMS_UI_SWITCH_CONTEXT)
-            snprintf(context, sizeof context, "%s", next);
-    } while (!c.dump && result == SMS_UI_SWITCH_CONTEXT);   /* a failed dump returns 1 too */
+        snprintf(context, sizeof context, "%s", next);      /* :context NAME */
+    }
     curl_global_cleanup();
     sms_config_free(&cfg);
-    return result == SMS_UI_FAILED ? 1 : result;
+    return status;
 }
