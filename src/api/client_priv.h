@@ -13,13 +13,12 @@
 #include "model/codec.h"
 
 #include "api/buf.h"
+#include "api/clock.h"
 
 /* Frees a secret string after wiping it. NULL-safe. */
 void sms_secret_free(char *s);
-int64_t sms_clock_wall_ms(void);              /* wall clock */
 /* Sleeps ms, waking early on cancel. false when cancelled. (client.c) */
 bool sms_client_pause(sms_client *c, long ms);
-int64_t sms_clock_mono_ms(void);             /* monotonic */
 
 /* ---- the client ----------------------------------------------------------- */
 

@@ -45,7 +45,7 @@ static int fetch_all(sms_client *c, dump_data *d, sms_call_error *e)
     if (sms_show_overview(c, &d->overview, e) || sms_list_servers(c, NULL, &raw.servers, e) ||
         sms_list_errors(c, &raw.errors, e) || sms_list_tasks(c, NULL, &raw.tasks, e))
         goto out;
-    d->fetched_ms = sms_wall_ms();
+    d->fetched_ms = sms_clock_wall_ms();
     if (clean_list(&SMS_T_SERVER, raw.servers.count, raw.servers.source_servers,
                    raw.servers.n_source_servers, &d->servers.count,
                    (void **)&d->servers.source_servers, &d->servers.n_source_servers) ||

@@ -58,7 +58,7 @@ void sms_poller_publish_locked(sms_poller *p)
         return;
     s->seq = ++p->seq;
     s->fleet_seq = p->fleet_seq;
-    s->now_ms = sms_wall_ms();
+    s->now_ms = sms_clock_wall_ms();
     s->fleet = sms_fleet_ref(p->fleet);
     s->detail = sms_detail_ref(p->detail);
     s->history = sms_history_ref(current_history_locked(p));
@@ -105,7 +105,7 @@ static void record_health_locked(sms_poller *p, sms_call_id id, int rc, sms_call
     h->last_try_ms = tried_ms;
     if (rc == 0) {
         h->ok = true;
-        h->last_ok_ms = sms_wall_ms();
+        h->last_ok_ms = sms_clock_wall_ms();
         h->failures = 0;
         p->logged_in = true;
         return;
@@ -191,7 +191,7 @@ static bool settle_fleet_locked(sms_poller *p, sms_fleet *f, bool pages_unchange
 
 static void poll_fleet(sms_poller *p, uint64_t gen)
 {
-    int64_t started = sms_wall_ms();
+    int64_t started = sms_clock_wall_ms();
     sms_overview ov = {0};
     sms_call_error e_ov = {0}, e_list = {0};
     sms_fleet *f = NULL;
@@ -216,7 +216,7 @@ static void poll_fleet(sms_poller *p, uint64_t gen)
         observe_state_locked(p, f->servers, f->n_servers, true, gen);
     }
     p->stale = f == NULL;
-    p->next_poll_ms = sms_wall_ms() +
+    p->next_poll_ms = sms_clock_wall_ms() +
         backoff_ms(p->refresh_ms, p->max_backoff_ms, p->health[SMS_CALL_SERVERS].failures);
     sms_poller_publish_locked(p);
     pthread_mutex_unlock(&p->mu);
@@ -243,7 +243,7 @@ static sms_detail *build_detail(const char *id, const sms_server *srv, const sms
     sms_detail *d = sms_detail_new();
     if (!d)
         return NULL;
-    d->fetched_ms = sms_wall_ms();
+    d->fetched_ms = sms_clock_wall_ms();
     d->server_id = sms_sanitize_dup(id);
     if (!d->server_id || sms_sanitized_copy(&SMS_T_SERVER, &d->server, srv)) {
         sms_detail_unref(d);
@@ -286,7 +286,7 @@ static bool health_shown_differs(health_shown a, const sms_health *b)
 
 static void poll_detail(sms_poller *p, const char *id, uint64_t gen)
 {
-    int64_t started = sms_wall_ms();
+    int64_t started = sms_clock_wall_ms();
     sms_server srv = {0};
     sms_task task = {0};
     sms_call_error e_srv = {0}, e_task = {0};
@@ -345,7 +345,7 @@ static void *poll_main(void *arg)
     sms_poller *p = arg;
     pthread_mutex_lock(&p->mu);
     while (!p->stopping) {
-        int64_t now = sms_mono_ms();
+        int64_t now = sms_clock_mono_ms();
         int64_t fleet_due = !p->fleet_tried || p->refresh_requested ? now :
             p->last_fleet_try + backoff_ms(p->refresh_ms, p->max_backoff_ms,
                                            p->health[SMS_CALL_SERVERS].failures);
@@ -494,7 +494,7 @@ sms_poller *sms_poller_start(const sms_poller_opts *o, sms_call_error *err)
         return NULL;
     }
     pthread_mutex_lock(&p->mu);
-    p->next_poll_ms = sms_wall_ms();            /* the first fetch starts at once */
+    p->next_poll_ms = sms_clock_wall_ms();            /* the first fetch starts at once */
     sms_poller_publish_locked(p);               /* history at once, before any fetch */
     pthread_mutex_unlock(&p->mu);
     if (start_threads(p)) {

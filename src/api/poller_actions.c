@@ -78,7 +78,7 @@ static uint64_t add_entry_locked(sms_poller *p, sms_action_kind kind, const char
     if (!clean_id)
         return 0;
     sms_history_entry e = {
-        .at_ms = sms_wall_ms(), .user = p->user, .context = p->context, .action = kind,
+        .at_ms = sms_clock_wall_ms(), .user = p->user, .context = p->context, .action = kind,
         .server_id = clean_id, .server_name = (char *)server_name_locked(p, server_id),
         .outcome = SMS_OUT_PENDING,
     };
@@ -145,7 +145,7 @@ static void finish_entry_locked(sms_poller *p, uint64_t id, int rc, const sms_ca
     if (!entry)
         return;
     entry->outcome = outcome_of(rc, e);
-    entry->done_ms = sms_wall_ms();
+    entry->done_ms = sms_clock_wall_ms();
     sms_call_error_free(&entry->error);
     if (rc != 0 && sms_call_error_copy(&entry->error, e) == 0)
         sms_call_error_sanitize(&entry->error);

@@ -93,7 +93,7 @@ static sms_fleet *fleet_over(fleet_items *it, int32_t count)
     f->servers = it->servers;
     f->n_servers = it->n_servers;
     f->count = count;
-    f->fetched_ms = sms_wall_ms();
+    f->fetched_ms = sms_clock_wall_ms();
     return f;
 }
 
@@ -255,14 +255,3 @@ char *sms_server_state_text(const sms_server *s)
     return out;
 }
 
-/* ---- clocks --------------------------------------------------------------- */
-
-static int64_t clock_ms(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t sms_wall_ms(void) { return clock_ms(CLOCK_REALTIME); }
-int64_t sms_mono_ms(void) { return clock_ms(CLOCK_MONOTONIC); }

@@ -4,6 +4,7 @@
 #define SMS_API_SNAPSHOT_H
 
 #include "api/poller.h"
+#include "api/clock.h"
 #include "model/codec.h"
 
 /* Parts start with refs = 1 and are freed when the last reference goes. */
@@ -63,7 +64,5 @@ void sms_call_error_sanitize(sms_call_error *e);
 char *sms_server_state_text(const sms_server *s);
 
 /* Wall clock in ms since the epoch, and a monotonic clock in ms. */
-int64_t sms_wall_ms(void);
-int64_t sms_mono_ms(void);
 
 #endif

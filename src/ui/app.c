@@ -3,6 +3,7 @@
  * and how it is confirmed), and the helpers the panes share. The terminal side (setup,
  * frames, input, timers) is screen.c. Only the UI thread touches any of it. */
 #include "ui/app.h"
+#include "api/clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,9 +24,7 @@ const sms_view_ops *const sms_views[SMS_VIEW__COUNT] = {
 
 int64_t sms_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return sms_clock_wall_ms();
 }
 
 /* ---- small helpers the panes use ----------------------------------------- */
