@@ -152,8 +152,12 @@ static void install_snapshot(sms_app *a, sms_snapshot *s)
         if (new_errors && a->bell)
             beep();
     } else if (a->table.fleet != s->fleet) {
-        a->table.fleet = s->fleet;      /* same data, another reference */
-        sms_fleet_table_rebuild(&a->table);
+        /* Same data, another reference: the rows index the same server array unless the
+         * poller had to copy it. */
+        bool same_servers = a->table.fleet && a->table.fleet->servers == s->fleet->servers;
+        a->table.fleet = s->fleet;
+        if (!same_servers)
+            sms_fleet_table_rebuild(&a->table);
     }
     a->fleet_seq = s->fleet_seq;
     for (int v = 0; v < SMS_VIEW__COUNT; v++)
