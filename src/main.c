@@ -403,7 +403,12 @@ int main(int argc, char **argv)
     if (load_config(&c, &cfg) < 0)
         return EXIT_USAGE;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    char context[64] = "", next[64] = "";
+    char context[SMS_CONTEXT_NAME_MAX + 1] = "", next[SMS_CONTEXT_NAME_MAX + 1] = "";
+    if (c.context && strlen(c.context) > SMS_CONTEXT_NAME_MAX) {
+        fprintf(stderr, "smsconsole: --context: longer than %d bytes\n", SMS_CONTEXT_NAME_MAX);
+        sms_config_free(&cfg);
+        return EXIT_USAGE;
+    }
     snprintf(context, sizeof context, "%s", c.context ? c.context : "");
     int status;
     for (;;) {

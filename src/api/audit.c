@@ -111,6 +111,7 @@ int sms_audit_append(const char *path, const char *line)
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return -1;
+    (void)fchmod(fd, 0600);     /* an existing file left wider (0644) becomes private */
     size_t len = strlen(line);
     /* one write: O_APPEND keeps concurrent writers' lines whole */
     ssize_t n = write(fd, line, len);

@@ -380,7 +380,8 @@ void sms_history_log_read(sms_history_log *h, FILE *f)
             continue;
         sms_history_entry e;
         if (sms_history_entry_parse(line, (size_t)len, &e)) {
-            h->skipped++;
+            if (!h->skipped++)
+                h->first_skipped_line = h->file_lines;
             continue;
         }
         insert_entry(h, &e);
@@ -479,7 +480,8 @@ int sms_history_log_open(sms_history_log *h, const char *path, size_t max, char 
         sms_history_log_mark_interrupted(h);
     }
     if (h->skipped && msglen)
-        snprintf(msg, msglen, "history: %zu unreadable line(s) in %s skipped", h->skipped, path);
+        snprintf(msg, msglen, "history: %s:%zu: unreadable line skipped (%zu unreadable line(s) in all)",
+                 path, h->first_skipped_line, h->skipped);
     if (h->file_lines > 2 * h->max)
         sms_history_log_compact(h);
     return 0;

@@ -40,6 +40,7 @@ typedef struct sms_history_log {
     char *path;                     /* NULL = memory only */
     size_t file_lines;              /* lines in the file, for compaction */
     size_t skipped;                 /* corrupt lines seen while loading */
+    size_t first_skipped_line;      /* line number (from 1) of the first of them */
     uint64_t next_id;
 } sms_history_log;
 

@@ -97,7 +97,7 @@ struct sms_app {
     char *detail_for;                   /* server id we asked the poller for */
     int64_t now_ms;
     char age_text[48];                  /* what the status line shows, to know when it changes */
-    bool switch_context; char next_context[64];
+    bool switch_context; char next_context[SMS_CONTEXT_NAME_MAX + 1];
     int frame_fd;
 };
 

@@ -39,12 +39,14 @@ static void warn(sms_config *c, const config_setting_t *s, const char *fmt, ...)
     c->warnings[c->n_warnings++] = strdup(line);
 }
 
-/* A setting of the wrong type is an error, reported with its line. */
+/* A setting of the wrong type is an error, reported with its line. Elements of a list
+ * have no name. */
 static int type_error(const sms_config *c, const config_setting_t *s, const char *want,
                       char *err, size_t errlen)
 {
+    const char *name = config_setting_name(s);
     snprintf(err, errlen, "%s:%u: %s: expected %s", c->path ? c->path : "config",
-             config_setting_source_line(s), config_setting_name(s), want);
+             config_setting_source_line(s), name ? name : "element", want);
     return -1;
 }
 
@@ -89,9 +91,14 @@ static int load_context(sms_config *c, const config_setting_t *g, sms_context_cf
         if (rc < 0)
             return -1;
     }
-    if (!ctx->name) {
+    if (!ctx->name || !*ctx->name) {
         snprintf(err, errlen, "%s:%u: a context needs a name", c->path ? c->path : "config",
                  config_setting_source_line(g));
+        return -1;
+    }
+    if (strlen(ctx->name) > SMS_CONTEXT_NAME_MAX) {
+        snprintf(err, errlen, "%s:%u: context name longer than %d bytes", c->path ? c->path : "config",
+                 config_setting_source_line(g), SMS_CONTEXT_NAME_MAX);
         return -1;
     }
     if (ctx->auth && strcmp(ctx->auth, "password") && strcmp(ctx->auth, "aksk") && strcmp(ctx->auth, "token")) {

@@ -19,6 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Longest context name accepted (bytes); longer names are an error, never cut. */
+#define SMS_CONTEXT_NAME_MAX 255
+
 typedef struct sms_context_cfg {
     char *name, *region, *endpoint, *iam_endpoint, *project, *project_id, *auth, *user,
          *domain, *password_command, *cacert;

@@ -99,9 +99,11 @@ static int parse_attr(const char *name, attr_t *out)
     return -1;
 }
 
+/* Elements of a list or array have no name: say where they are instead. */
 static int role_error(const char *path, const config_setting_t *s, const char *msg, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "%s:%u: %s: %s", path, config_setting_source_line(s), config_setting_name(s), msg);
+    const char *name = config_setting_name(s);
+    snprintf(err, errlen, "%s:%u: %s: %s", path, config_setting_source_line(s), name ? name : "element", msg);
     return -1;
 }
 
@@ -122,9 +124,12 @@ static int parse_role(const char *path, const config_setting_t *s, sms_role_styl
     return 0;
 }
 
+/* roles = { name = [fg, bg, attrs...]; ... }: only a group has named members. */
 static int parse_roles(const char *path, const config_setting_t *g, sms_role_style *roles, bool *seen,
                        char *err, size_t errlen)
 {
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return role_error(path, g, "expected a group { role = [fg, bg, attributes...]; }", err, errlen);
     for (int i = 0; i < config_setting_length(g); i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         int r;

@@ -189,6 +189,38 @@ static void keys_and_themes_follow_the_config(void **state)
     unlink(cfg_path);
 }
 
+/* A theme file libconfig reads but that is not a theme: named by file and line, at
+ * start-up (-t) and with :theme, and the session goes on with the theme it had. */
+static void malformed_theme_keeps_the_session(void **state)
+{
+    (void)state;
+    char dir[64], file[128], env_path[160];
+    snprintf(dir, sizeof dir, "/tmp/smsthemes-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(file, sizeof file, "%s/bad.theme", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("name = \"bad\";\nroles = [ \"default\" ];\n", f);
+    fclose(f);
+    snprintf(env_path, sizeof env_path, "SMS_THEME_PATH=%s", dir);
+    const char *const env[] = { "SMS_PASSWORD=admin-pass", env_path, NULL };
+    const char *const extra[] = { "-t", "bad", NULL };
+    const char *argv[24];
+    char want[160];
+    snprintf(want, sizeof want, "%s:2: roles: expected a group", file);
+    tui *t = tui_start_ready(30, 160, emu_fixture_argv_with(&fx, extra, argv, 24), env, "Servers 6/6");
+    tui_expect_text(t, want);
+    tui_type(t, ":theme light\r");
+    tui_expect_text(t, "theme light");
+    tui_type(t, ":theme bad\r");
+    tui_expect_text(t, want);
+    tui_type(t, "j");                                     /* still alive and answering */
+    tui_expect_text(t, "Servers 6/6");
+    assert_int_equal(tui_quit(t, "q"), 0);
+    unlink(file);
+    rmdir(dir);
+}
+
 static void unknown_config_keys_are_reported(void **state)
 {
     (void)state;
@@ -264,6 +296,7 @@ int main(void)
         cmocka_unit_test(contexts_switch_at_run_time),
         cmocka_unit_test(password_comes_from_password_command),
         cmocka_unit_test(keys_and_themes_follow_the_config),
+        cmocka_unit_test(malformed_theme_keeps_the_session),
         cmocka_unit_test(unknown_config_keys_are_reported),
         cmocka_unit_test(ascii_locale_and_no_color),
         cmocka_unit_test(eight_colour_and_colourless_terminals),

@@ -107,6 +107,22 @@ static void test_append_creates_folders_and_0600_file(void **state)
     free(text);
 }
 
+/* An audit file someone left readable by all is made private on the next append. */
+static void test_existing_wide_file_is_tightened(void **state)
+{
+    (void)state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/wide.jsonl", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(sms_audit_append(path, "{\"n\":1}\n"), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+}
+
 static void test_default_path_follows_xdg(void **state)
 {
     (void)state;
@@ -203,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_line_has_every_field),
         cmocka_unit_test(test_line_escapes_hostile_text),
         cmocka_unit_test(test_append_creates_folders_and_0600_file),
+        cmocka_unit_test(test_existing_wide_file_is_tightened),
         cmocka_unit_test(test_default_path_follows_xdg),
         cmocka_unit_test(test_readonly_refusal_is_audited_without_secrets),
         cmocka_unit_test(test_default_and_disabled_audit),

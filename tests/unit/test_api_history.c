@@ -380,8 +380,8 @@ static void test_a_corrupt_file_is_reported_not_fatal(void **state)
     char file[400];
     snprintf(file, sizeof file, "%s/history.jsonl", t.path);
     FILE *f = fopen(file, "w");
-    fputs("\x01\x02 binary junk\n{\"id\":9,\"action\":\"SYNC\",\"outcome\":\"OK\"}\n"
-          "{\"id\":10,\"action\":\"STOP\",\"outcome\":\"PENDING\"}\n", f);
+    fputs("{\"id\":9,\"action\":\"SYNC\",\"outcome\":\"OK\"}\n\x01\x02 binary junk\n"
+          "{\"id\":10,\"action\":\"STOP\",\"outcome\":\"PENDING\"}\n{\"id\":\n", f);
     fclose(f);
     sms_history_log h;
     char msg[256];
@@ -389,7 +389,10 @@ static void test_a_corrupt_file_is_reported_not_fatal(void **state)
     assert_int_equal(h.n, 2);
     assert_int_equal(h.v[0].id, 9);
     assert_int_equal(h.v[1].outcome, SMS_OUT_UNKNOWN);   /* was in flight when it stopped */
-    assert_non_null(strstr(msg, "1 unreadable line"));
+    char where[420];
+    snprintf(where, sizeof where, "%s:2: unreadable line", file);    /* file:line of the first */
+    assert_non_null(strstr(msg, where));
+    assert_non_null(strstr(msg, "2 unreadable line"));
     sms_history_log_close(&h);
     remove_tree(t.path);
 }
