@@ -125,8 +125,68 @@ static void forget_token(sms_client *c)
     c->token = NULL;
 }
 
-/* Fills e from a failed login exchange. */
-static void login_failed(sms_call_error *e, const sms_http_resp *rs, int rc)
+/* Copy of body with every occurrence of secret, as sent (JSON-escaped) or raw, replaced
+ * by "***": an IAM error may echo the request, password included. NULL on OOM. */
+char *sms_redact_secret(const char *body, size_t len, const char *secret, size_t *out_len)
+{
+    sms_buf esc = { 0 }, out = { 0 };
+    sms_buf_add_json_string(&esc, secret ? secret : "");
+    const char *forms[2] = { secret, esc.s && esc.len > 2 ? esc.s + 1 : NULL };
+    size_t form_len[2] = { secret ? strlen(secret) : 0, forms[1] ? esc.len - 2 : 0 };
+    sms_buf_addn(&out, "", 0);
+    for (size_t i = 0; i < len;) {
+        size_t hit = 0;
+        for (int f = 0; f < 2 && !hit; f++)
+            if (form_len[f] && len - i >= form_len[f] && memcmp(body + i, forms[f], form_len[f]) == 0)
+                hit = form_len[f];
+        if (hit) {
+            sms_buf_add(&out, "***");
+            i += hit;
+        } else {
+            sms_buf_addn(&out, body + i, 1);
+            i++;
+        }
+    }
+    sms_buf_wipe_free(&esc);
+    if (out.oom) {
+        sms_buf_wipe_free(&out);
+        return NULL;
+    }
+    *out_len = out.len;
+    return out.s;
+}
+
+static void redact_field(char **field, const char *secret)
+{
+    size_t len = 0;
+    if (!*field)
+        return;
+    char *clean = sms_redact_secret(*field, strlen(*field), secret, &len);
+    if (clean) {
+        sms_secret_free(*field);
+        *field = clean;
+    }
+}
+
+/* After decoding too: a body can echo the request as a string inside a string, escaped
+ * twice, which only the decoded text shows in the form we look for. */
+static void redact_error(sms_call_error *e, const char *secret)
+{
+    sms_api_error *a = &e->api;
+    redact_field(&e->message, secret);
+    redact_field(&a->error_code, secret);
+    redact_field(&a->error_msg, secret);
+    redact_field(&a->encoded_authorization_message, secret);
+    for (size_t i = 0; i < a->n_error_param; i++)
+        redact_field(&a->error_param[i], secret);
+    for (size_t i = 0; i < a->n_details; i++) {
+        redact_field(&a->details[i].error_code, secret);
+        redact_field(&a->details[i].error_msg, secret);
+    }
+}
+
+/* Fills e from a failed login exchange; the password never reaches the message. */
+static void login_failed(const sms_client *c, sms_call_error *e, const sms_http_resp *rs, int rc)
 {
     if (!e)
         return;
@@ -137,7 +197,11 @@ static void login_failed(sms_call_error *e, const sms_http_resp *rs, int rc)
         return;
     }
     if (rs->status >= 400) {
-        sms_error_from_http(e, SMS_E_AUTH, rs->status, rs->body.s, rs->body.len, rs->request_id);
+        size_t len = 0;
+        char *clean = sms_redact_secret(rs->body.s, rs->body.len, c->password, &len);
+        sms_error_from_http(e, SMS_E_AUTH, rs->status, clean, len, rs->request_id);
+        sms_secret_free(clean);
+        redact_error(e, c->password);
         return;
     }
     e->http_status = rs->status;
@@ -191,7 +255,13 @@ static int password_login(sms_client *c, sms_call_error *e)
     atomic_fetch_add(&c->n_logins, 1);
     bool ok = rc == 0 && (rs.status == 200 || rs.status == 201) && rs.subject_token && *rs.subject_token;
     if (!ok) {
-        login_failed(e, &rs, rc);
+        login_failed(c, e, &rs, rc);
+        sms_http_resp_free(&rs);
+        return -1;
+    }
+    if (!sms_token_is_header_safe(rs.subject_token)) {
+        /* it goes into every X-Auth-Token header: a CR or LF would split it */
+        sms_error_set(e, SMS_E_AUTH, "IAM answered with a token holding control characters");
         sms_http_resp_free(&rs);
         return -1;
     }
@@ -202,6 +272,14 @@ static int password_login(sms_client *c, sms_call_error *e)
     c->token_refresh_mono_ms = sms_token_refresh_at(sms_clock_mono_ms(), issued, expires, sms_clock_wall_ms());
     sms_http_resp_free(&rs);
     return 0;
+}
+
+bool sms_token_is_header_safe(const char *t)
+{
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        if (*p < 0x21 || *p == 0x7f)       /* no control character, no space */
+            return false;
+    return true;
 }
 
 bool sms_auth_can_refresh(const sms_client *c)

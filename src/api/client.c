@@ -87,7 +87,7 @@ static sms_auth_method resolve_auth(const sms_client_opts *o)
         return o->auth;
     if (!blank(o->token))
         return SMS_AUTH_TOKEN;
-    if (!blank(o->ak) || !blank(o->sk))
+    if (!blank(o->ak))            /* an SK alone is a stale leftover, not a choice */
         return SMS_AUTH_AKSK;
     return SMS_AUTH_PASSWORD;
 }

@@ -111,6 +111,12 @@ int sms_api_error_decode(const char *body, size_t len, sms_api_error *out);
 void sms_api_error_clear(sms_api_error *a);
 int sms_api_error_dup(sms_api_error *dst, const sms_api_error *src);
 
+/* Copy of body (len bytes) with secret, raw or JSON-escaped, replaced by "***"; NULL on
+ * OOM. Free with sms_secret_free. */
+char *sms_redact_secret(const char *body, size_t len, const char *secret, size_t *out_len);
+/* A token fit for a header line: no control character, no space. */
+bool sms_token_is_header_safe(const char *token);
+
 /* Fills e for an HTTP status >= 400 with its body: the decoded API error, or the status
  * and the sanitised raw text. */
 void sms_error_from_http(sms_call_error *e, sms_error_kind kind, int status, const char *body,
