@@ -5,6 +5,8 @@
  * Secrets come from the environment, the config's password_command or a prompt on the
  * terminal, never from argv; they are wiped once the clients hold their own copies. */
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <pthread.h>
@@ -12,9 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 #include "api/poller.h"
+#include "api/wipe.h"
 #include "emulator/emulator.h"
 #include "ui/config.h"
 #include "ui/ui.h"
@@ -23,7 +29,7 @@
 #define SECRET_MAX 512
 
 typedef struct cli {
-    const char *config_path, *context, *theme, *dump;
+    const char *config_path, *context, *theme, *dump, *cacert;
     const char *endpoint, *iam_endpoint, *user, *domain, *project;
     int refresh_s;
     bool readonly, dashboard, demo, insecure, ascii, mouse, bell;
@@ -54,6 +60,8 @@ static void usage(FILE *f)
           "      --user NAME         IAM user              (env SMS_USER)\n"
           "      --domain NAME       IAM account (domain)  (env SMS_DOMAIN)\n"
           "      --project NAME      project name or id    (env SMS_PROJECT)\n"
+          "      --cacert FILE       CA certificates to verify the endpoints with\n"
+          "                          (env CURL_CA_BUNDLE, SSL_CERT_FILE; default: the system's)\n"
           "      --insecure          do not verify TLS certificates (dangerous)\n"
           "      --ascii             ASCII lines and bars only\n"
           "      --mouse             enable the mouse (off by default: it breaks copying over SSH)\n"
@@ -66,7 +74,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_DEMO = 256, OPT_DUMP, OPT_ENDPOINT, OPT_IAM, OPT_USER, OPT_DOMAIN, OPT_PROJECT, OPT_INSECURE,
-       OPT_ASCII, OPT_MOUSE, OPT_BELL };
+       OPT_ASCII, OPT_MOUSE, OPT_BELL, OPT_CACERT };
 
 static int parse_refresh(const char *s)
 {
@@ -85,7 +93,7 @@ static int parse_args(int argc, char **argv, cli *c)
         { "dump", 1, NULL, OPT_DUMP }, { "endpoint", 1, NULL, OPT_ENDPOINT }, { "iam-endpoint", 1, NULL, OPT_IAM },
         { "user", 1, NULL, OPT_USER }, { "domain", 1, NULL, OPT_DOMAIN }, { "project", 1, NULL, OPT_PROJECT },
         { "insecure", 0, NULL, OPT_INSECURE }, { "ascii", 0, NULL, OPT_ASCII }, { "mouse", 0, NULL, OPT_MOUSE },
-        { "bell", 0, NULL, OPT_BELL }, { NULL, 0, NULL, 0 },
+        { "bell", 0, NULL, OPT_BELL }, { "cacert", 1, NULL, OPT_CACERT }, { NULL, 0, NULL, 0 },
     };
     int o;
     while ((o = getopt_long(argc, argv, "c:C:t:r:RdhV", opts, NULL)) != -1) {
@@ -117,6 +125,7 @@ static int parse_args(int argc, char **argv, cli *c)
         case OPT_DOMAIN: c->domain = optarg; break;
         case OPT_PROJECT: c->project = optarg; break;
         case OPT_INSECURE: c->insecure = true; break;
+        case OPT_CACERT: c->cacert = optarg; break;
         case OPT_ASCII: c->ascii = true; break;
         case OPT_MOUSE: c->mouse = true; break;
         case OPT_BELL: c->bell = true; break;
@@ -151,6 +160,64 @@ static int load_config(const cli *c, sms_config *cfg)
     return 0;
 }
 
+/* ---- secrets ------------------------------------------------------------------- */
+
+/* The secrets the environment may hold: read once at start-up, then gone from it. */
+static const char *const secret_env_names[] = { "SMS_PASSWORD", "HUAWEICLOUD_SDK_SK", "SMS_AUTH_TOKEN" };
+#define N_SECRET_ENV (sizeof secret_env_names / sizeof secret_env_names[0])
+static char *env_secrets[N_SECRET_ENV];
+enum { ENV_PASSWORD, ENV_SK, ENV_TOKEN };
+
+/* No core file, and no ptrace or /proc/PID/mem by other users: this process holds the
+ * password, the SK and tokens. The core-test build (SMS_CORE_TEST) keeps dumps on so a
+ * test can look for what a crash would have left. */
+static void protect_process(void)
+{
+#ifndef SMS_CORE_TEST
+    struct rlimit none = { 0, 0 };
+    (void)setrlimit(RLIMIT_CORE, &none);
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
+/* Moves NAME's value out of the environment. The string is wiped where it lies:
+ * unsetenv would only unlink it, and the first copy sits in the memory that
+ * /proc/PID/environ shows. Every copy of NAME is removed; the first non-empty wins. */
+static char *take_env(const char *name)
+{
+    extern char **environ;
+    size_t n = strlen(name);
+    char *value = NULL;
+    for (char **e = environ; e && *e;) {
+        if (strncmp(*e, name, n) != 0 || (*e)[n] != '=') {
+            e++;
+            continue;
+        }
+        if (!value && (*e)[n + 1])
+            value = strdup(*e + n + 1);
+        explicit_bzero(*e, strlen(*e));
+        for (char **p = e; *p; p++)         /* unlink it, keeping the order of the rest */
+            p[0] = p[1];
+    }
+    return value;
+}
+
+static void take_env_secrets(void)
+{
+    for (size_t i = 0; i < N_SECRET_ENV; i++)
+        env_secrets[i] = take_env(secret_env_names[i]);
+}
+
+static void wipe_env_secrets(void)
+{
+    for (size_t i = 0; i < N_SECRET_ENV; i++) {
+        if (env_secrets[i])
+            explicit_bzero(env_secrets[i], strlen(env_secrets[i]));
+        free(env_secrets[i]);
+        env_secrets[i] = NULL;
+    }
+}
+
 /* ---- credentials --------------------------------------------------------------- */
 
 static const char *env(const char *name)
@@ -169,18 +236,66 @@ static void strip_newline(char *s)
     s[strcspn(s, "\r\n")] = '\0';
 }
 
+/* Reads up to len-1 bytes (a first line) straight into out: no stdio buffer keeps a
+ * copy of the password. */
+static bool read_secret_line(int fd, char *out, size_t len)
+{
+    size_t at = 0;
+    while (at + 1 < len) {
+        ssize_t n = read(fd, out + at, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || out[at] == '\n')
+            break;
+        at++;
+    }
+    out[at] = '\0';
+    return at > 0;
+}
+
+static void describe_status(int status, char *buf, size_t len)
+{
+    if (WIFEXITED(status))
+        snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+    else
+        snprintf(buf, len, "status %d", status);
+}
+
+/* sh -c CMD with stdout to a pipe. Its environment holds no secret: they were taken out
+ * of ours at start-up (take_env_secrets), and are unset again here in case. */
 static int password_from_command(const char *cmd, char *out, size_t len)
 {
-    FILE *f = popen(cmd, "r");
-    if (!f) {
-        fprintf(stderr, "smsconsole: password_command: cannot run it\n");
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        fprintf(stderr, "smsconsole: password_command: cannot run it: %s\n", strerror(errno));
         return -1;
     }
-    bool got = fgets(out, (int)len, f) != NULL;
-    int status = pclose(f);
-    if (!got || status != 0) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (size_t i = 0; i < N_SECRET_ENV; i++)
+            unsetenv(secret_env_names[i]);
+        dup2(fds[1], STDOUT_FILENO);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    bool got = pid > 0 && read_secret_line(fds[0], out, len);
+    close(fds[0]);
+    int status = -1;
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (pid < 0 || !got || status != 0) {
+        char why[64];
         explicit_bzero(out, len);
-        fprintf(stderr, "smsconsole: password_command failed (exit status %d)\n", status);
+        if (pid < 0)
+            snprintf(why, sizeof why, "cannot start it: %s", strerror(errno));
+        else if (status != 0)
+            describe_status(status, why, sizeof why);
+        else
+            snprintf(why, sizeof why, "it printed no password");
+        fprintf(stderr, "smsconsole: password_command failed (%s)\n", why);
         return -1;
     }
     strip_newline(out);
@@ -202,7 +317,7 @@ static int password_from_tty(const char *user, char *out, size_t len)
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-    bool got = fgets(out, (int)len, tty) != NULL;
+    bool got = read_secret_line(fileno(tty), out, len);
     tcsetattr(fileno(tty), TCSAFLUSH, &old);
     fputc('\n', tty);
     fclose(tty);
@@ -226,15 +341,15 @@ static sms_auth_method auth_from_config(const sms_context_cfg *ctx)
 static int fill_credentials(session *s, const sms_context_cfg *ctx)
 {
     sms_client_opts *o = &s->client;
-    o->token = env("SMS_AUTH_TOKEN");
+    o->token = env_secrets[ENV_TOKEN];
     o->ak = env("HUAWEICLOUD_SDK_AK");
-    o->sk = env("HUAWEICLOUD_SDK_SK");
+    o->sk = env_secrets[ENV_SK];
     o->project_id = env("HUAWEICLOUD_SDK_PROJECT_ID") ? env("HUAWEICLOUD_SDK_PROJECT_ID") : ctx ? ctx->project_id : NULL;
     bool wants_password = o->auth == SMS_AUTH_PASSWORD || (o->auth == SMS_AUTH_AUTO && !o->token && !(o->ak && o->sk));
     if (!wants_password)
         return 0;
-    if (env("SMS_PASSWORD"))
-        snprintf(s->password, sizeof s->password, "%s", env("SMS_PASSWORD"));
+    if (env_secrets[ENV_PASSWORD])
+        snprintf(s->password, sizeof s->password, "%s", env_secrets[ENV_PASSWORD]);
     else if (ctx && ctx->password_command && password_from_command(ctx->password_command, s->password, sizeof s->password) < 0)
         return -1;
     else if (!s->password[0] && password_from_tty(o->user, s->password, sizeof s->password) < 0)
@@ -289,7 +404,8 @@ static int prepare_session(session *s, const cli *c, const sms_config *cfg, cons
     o->domain = pick(c->domain, "SMS_DOMAIN", ctx ? ctx->domain : NULL);
     o->project = pick(c->project, "SMS_PROJECT", ctx ? ctx->project : NULL);
     o->auth = auth_from_config(ctx);
-    o->cacert = ctx ? ctx->cacert : NULL;
+    o->cacert = pick(c->cacert, "CURL_CA_BUNDLE", env("SSL_CERT_FILE") ? env("SSL_CERT_FILE")
+                                                  : ctx ? ctx->cacert : NULL);
     o->insecure = c->insecure || (ctx && ctx->insecure);
     o->readonly = c->readonly || cfg->readonly || (ctx && ctx->readonly);
     o->context = ctx ? ctx->name : "default";
@@ -398,15 +514,20 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &c);
     if (rc != 0)
         return rc > 0 ? 0 : EXIT_USAGE;
+    protect_process();
+    take_env_secrets();
     setlocale(LC_ALL, "");              /* before any thread: cJSON reads the locale */
     signal(SIGPIPE, SIG_IGN);
-    if (load_config(&c, &cfg) < 0)
+    if (load_config(&c, &cfg) < 0) {
+        wipe_env_secrets();
         return EXIT_USAGE;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    }
+    sms_wipe_global_init();
     char context[SMS_CONTEXT_NAME_MAX + 1] = "", next[SMS_CONTEXT_NAME_MAX + 1] = "";
     if (c.context && strlen(c.context) > SMS_CONTEXT_NAME_MAX) {
         fprintf(stderr, "smsconsole: --context: longer than %d bytes\n", SMS_CONTEXT_NAME_MAX);
         sms_config_free(&cfg);
+        wipe_env_secrets();
         return EXIT_USAGE;
     }
     snprintf(context, sizeof context, "%s", c.context ? c.context : "");
@@ -417,6 +538,11 @@ int main(int argc, char **argv)
             break;
         snprintf(context, sizeof context, "%s", next);      /* :context NAME */
     }
+    wipe_env_secrets();
+#ifdef SMS_CORE_TEST
+    if (env("SMSCONSOLE_CORE_TEST_ABORT"))
+        abort();                        /* the core shows what the sessions left behind */
+#endif
     curl_global_cleanup();
     sms_config_free(&cfg);
     return status;

@@ -136,12 +136,47 @@ static void password_comes_from_password_command(void **state)
     assert_false(tui_find(t, "admin-pass", NULL, NULL));
     assert_int_equal(tui_quit(t, "q"), 0);
     snprintf(text, sizeof text,
-             "contexts = ( { name = \"cmd\"; endpoint = \"%s\"; user = \"admin\"; password_command = \"false\"; } );\n",
+             "contexts = ( { name = \"cmd\"; endpoint = \"%s\"; user = \"admin\"; password_command = \"exit 3\"; } );\n",
              fx.url);
     write_config(text);
     t = tui_start(30, 120, argv, NULL);
-    tui_expect_text(t, "password_command failed");
+    tui_expect_text(t, "password_command failed (exit status 3)");   /* not the raw 768 */
     assert_int_equal(tui_quit(t, NULL), 2);
+    unlink(cfg_path);
+}
+
+/* The command runs without the secrets of the console's environment, and a stale SK
+ * (no AK beside it) does not stand in the way of the password login. */
+static void password_command_gets_no_secret(void **state)
+{
+    (void)state;
+    char envfile[64], text[1024];
+    snprintf(envfile, sizeof envfile, "/tmp/smsenv-XXXXXX");
+    int fd = mkstemp(envfile);
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(text, sizeof text,
+             "contexts = ( { name = \"cmd\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
+             "  domain = \"demo\"; project = \"ap-southeast-1\";\n"
+             "  password_command = \"env > %s; echo admin-pass\"; } );\n", fx.url, fx.url, envfile);
+    write_config(text);
+    const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
+    const char *const env[] = { "HUAWEICLOUD_SDK_SK=stale-secret-key", "SMS_AUTH_TOKEN=", NULL };
+    tui *t = tui_start(30, 120, argv, env);
+    tui_expect_text(t, "Servers 6/6");
+    assert_int_equal(tui_quit(t, "q"), 0);
+    FILE *f = fopen(envfile, "r");
+    assert_non_null(f);
+    char line[4096];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        assert_null(strstr(line, "stale-secret-key"));
+        assert_null(strstr(line, "HUAWEICLOUD_SDK_SK"));
+    }
+    fclose(f);
+    assert_true(lines > 3);                               /* the command did run env */
+    unlink(envfile);
     unlink(cfg_path);
 }
 
@@ -295,6 +330,7 @@ int main(void)
         cmocka_unit_test(broken_config_names_file_and_line),
         cmocka_unit_test(contexts_switch_at_run_time),
         cmocka_unit_test(password_comes_from_password_command),
+        cmocka_unit_test(password_command_gets_no_secret),
         cmocka_unit_test(keys_and_themes_follow_the_config),
         cmocka_unit_test(malformed_theme_keeps_the_session),
         cmocka_unit_test(unknown_config_keys_are_reported),
