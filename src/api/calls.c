@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/pager.h"
 #include "model/codec.h"
 
 #define SERVERS_PAGE 200            /* ListServers: limit 0-200 */
 #define TASKS_PAGE 200              /* ListTasks: limit 0-200 */
 #define ERRORS_PAGE 100             /* ListErrorServers: limit 0-100 */
-#define MAX_OFFSET 65535            /* the API's offset range: later records are unreachable */
 #define EXPORT_BATCH 200            /* ExportConsistencyResults: 1-200 items */
 
 /* ---- helpers ----------------------------------------------------------------- */
@@ -56,22 +56,53 @@ static int out_of_memory(sms_call_error *e)
 /* The three list types share one layout: int32_t count; T *items; size_t n_items. */
 typedef struct list_shape {
     const sms_type *type;
-    size_t count_off, items_off, n_off, item_size;
+    size_t count_off, items_off, n_off, item_size, id_off;
     int page;
 } list_shape;
 
-#define LIST_SHAPE(T, items, n, ITEM, TYPE, PAGE) \
-    { &TYPE, offsetof(T, count), offsetof(T, items), offsetof(T, n), sizeof(ITEM), PAGE }
+#define LIST_SHAPE(T, items, n, ITEM, ID, TYPE, PAGE) \
+    { &TYPE, offsetof(T, count), offsetof(T, items), offsetof(T, n), sizeof(ITEM), \
+      offsetof(ITEM, ID), PAGE }
 
 static const list_shape server_list_shape =
-    LIST_SHAPE(sms_server_list, source_servers, n_source_servers, sms_server, SMS_T_SERVER_LIST, SERVERS_PAGE);
+    LIST_SHAPE(sms_server_list, source_servers, n_source_servers, sms_server, id,
+               SMS_T_SERVER_LIST, SERVERS_PAGE);
 static const list_shape task_list_shape =
-    LIST_SHAPE(sms_task_list, tasks, n_tasks, sms_task, SMS_T_TASK_LIST, TASKS_PAGE);
+    LIST_SHAPE(sms_task_list, tasks, n_tasks, sms_task, id, SMS_T_TASK_LIST, TASKS_PAGE);
 static const list_shape error_list_shape =
     LIST_SHAPE(sms_mig_error_list, migration_errors, n_migration_errors, sms_mig_error,
-               SMS_T_MIG_ERROR_LIST, ERRORS_PAGE);
+               source_id, SMS_T_MIG_ERROR_LIST, ERRORS_PAGE);
 
 #define FIELD(base, off, T) (*(T *)((char *)(base) + (off)))
+
+typedef union list_mem { sms_server_list s; sms_task_list t; sms_mig_error_list m; } list_mem;
+
+/* Frees the items of page that keep marks false (duplicates), moving the others to the
+ * front. The codec frees items only through their list, so each goes through a list of one. */
+static void drop_duplicates(const list_shape *s, void *page, const bool *keep)
+{
+    size_t n = FIELD(page, s->n_off, size_t), out = 0;
+    char *items = FIELD(page, s->items_off, char *);
+    for (size_t i = 0; i < n; i++) {
+        char *item = items + i * s->item_size;
+        if (keep[i]) {
+            if (out != i)
+                memcpy(items + out * s->item_size, item, s->item_size);
+            out++;
+            continue;
+        }
+        list_mem one;
+        memset(&one, 0, sizeof one);
+        void *copy = malloc(s->item_size);
+        if (!copy)
+            continue;                       /* out of memory: leaks one duplicate */
+        memcpy(copy, item, s->item_size);
+        FIELD(&one, s->items_off, void *) = copy;
+        FIELD(&one, s->n_off, size_t) = 1;
+        sms_free(s->type, &one);
+    }
+    FIELD(page, s->n_off, size_t) = out;
+}
 
 /* Moves the page's items to the end of the accumulated list (the page keeps none). */
 static int append_page(const list_shape *s, void *acc, void *page)
@@ -91,38 +122,57 @@ static int append_page(const list_shape *s, void *acc, void *page)
     return 0;
 }
 
-/* GET base?limit=L&offset=O[&filters] until offset + page >= count or a page is empty. */
+/* One page at pg->offset into page (zeroed first). */
+static int get_page(sms_client *c, const list_shape *s, const char *base, const char *filters,
+                    long offset, void *page, sms_call_error *e)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s?limit=%d&offset=%ld%s", base, s->page, offset, filters ? filters : "") < 0)
+        return out_of_memory(e);
+    memset(page, 0, sizeof(list_mem));
+    int rc = get_decoded(c, path, s->type, page, e);
+    free(path);
+    return rc;
+}
+
+/* Every page of base?limit=L&offset=O[&filters], by the policy of pager.h. */
 static int list_all(sms_client *c, const list_shape *s, const char *base, const char *filters,
                     void *out, sms_call_error *e)
 {
-    size_t list_size = s->n_off + sizeof(size_t);
-    memset(out, 0, list_size);
-    union { sms_server_list s; sms_task_list t; sms_mig_error_list m; } page_mem;
+    memset(out, 0, sizeof(list_mem));
+    list_mem page_mem;
     void *page = &page_mem;
-    for (long offset = 0; offset <= MAX_OFFSET;) {
-        char *path = NULL;
-        if (asprintf(&path, "%s?limit=%d&offset=%ld%s", base, s->page, offset, filters ? filters : "") < 0)
-            return sms_free(s->type, out), out_of_memory(e);
-        memset(page, 0, sizeof page_mem);
-        int rc = get_decoded(c, path, s->type, page, e);
-        free(path);
-        if (rc != 0) {
-            sms_free(s->type, out);
-            return -1;
-        }
-        size_t got = FIELD(page, s->n_off, size_t);
-        FIELD(out, s->count_off, int32_t) = FIELD(page, s->count_off, int32_t);
-        rc = append_page(s, out, page);
-        sms_free(s->type, page);
-        if (rc != 0) {
-            sms_free(s->type, out);
-            return out_of_memory(e);
-        }
-        offset += (long)got;
-        if (got == 0 || offset >= FIELD(out, s->count_off, int32_t))
+    sms_pager pg;
+    sms_pager_begin(&pg);
+    int rc = 0;
+    for (sms_pager_step step = SMS_PAGER_NEXT; rc == 0 && step != SMS_PAGER_DONE;) {
+        if ((rc = get_page(c, s, base, filters, pg.offset, page, e)) != 0)
             break;
+        size_t got = FIELD(page, s->n_off, size_t);
+        bool *keep = calloc(got ? got : 1, sizeof *keep);
+        if (!keep) {
+            sms_free(s->type, page);
+            rc = out_of_memory(e);
+            break;
+        }
+        step = sms_pager_page(&pg, FIELD(page, s->count_off, int32_t),
+                              FIELD(page, s->items_off, void *), got, s->item_size, s->id_off, keep);
+        if (step == SMS_PAGER_RESTART) {
+            sms_free(s->type, out);
+            memset(out, 0, sizeof(list_mem));
+        } else {
+            drop_duplicates(s, page, keep);
+            FIELD(out, s->count_off, int32_t) = FIELD(page, s->count_off, int32_t);
+            if (append_page(s, out, page) != 0)
+                rc = out_of_memory(e);
+        }
+        free(keep);
+        sms_free(s->type, page);
     }
-    return 0;
+    sms_pager_end(&pg);
+    if (rc != 0)
+        sms_free(s->type, out);
+    return rc;
 }
 
 /* ---- reads ---------------------------------------------------------------- */

@@ -14,7 +14,9 @@
 #include "model/text.h"
 
 #define DEFAULT_REFRESH_MS 5000
-#define DEFAULT_DETAIL_MS 2000
+/* The selected server's detail is read again when its list item changes (a refresh saw
+ * it move) and otherwise once a minute: detail-only data (disks, NICs) rarely changes. */
+#define DEFAULT_DETAIL_MS 60000
 #define DEFAULT_MAX_BACKOFF_MS 60000
 
 /* ---- publishing ----------------------------------------------------------- */
@@ -69,6 +71,8 @@ void sms_poller_publish_locked(sms_poller *p)
     }
     s->stale = p->stale;
     s->next_poll_ms = p->next_poll_ms;
+    s->refresh = p->refresh_pub;
+    s->throttled_until_ms = p->throttled_until_ms;
     s->logged_in = p->logged_in;
     s->user = p->user ? strdup(p->user) : NULL;
     sms_snapshot_release(p->slot);
@@ -133,30 +137,23 @@ static int64_t backoff_ms(int base, int max_backoff, unsigned failures)
 
 /* ---- state observed after an action --------------------------------------- */
 
-static const sms_server *find_server(const sms_server *v, size_t n, const char *id)
-{
-    for (size_t i = 0; id && i < n; i++)
-        if (v[i].id && strcmp(v[i].id, id) == 0)
-            return &v[i];
-    return NULL;
-}
-
-/* Fill state_after of the entries waiting for it, from the fetch numbered gen.
- * servers/n is a complete list when complete is true (absence then means "gone"). */
-static void observe_state_locked(sms_poller *p, const sms_server *servers, size_t n,
-                                 bool complete, uint64_t gen)
+/* Fill state_after of the entries waiting for it from the book: an entry's server shows
+ * once a fetch that started after the action listed or showed it; a server no longer in
+ * the book was removed on evidence (a complete listing without it, or a 404). */
+static void observe_state_locked(sms_poller *p)
 {
     size_t keep = 0;
     for (size_t i = 0; i < p->n_awaiting; i++) {
         sms_history_entry *e = sms_history_log_find(&p->hist, p->awaiting[i].id);
         if (!e)
             continue;                                   /* fell off the cap */
-        const sms_server *s = find_server(servers, n, e->server_id);
-        if (gen <= p->awaiting[i].after_gen || (!s && !complete)) {
+        size_t k = sms_book_find(&p->book, e->server_id);
+        if (k != SMS_IDMAP_NONE && p->book.seen[k] <= p->awaiting[i].after_gen) {
             p->awaiting[keep++] = p->awaiting[i];       /* not yet observable */
             continue;
         }
-        char *text = s ? sms_server_state_text(s) : strdup("not listed");
+        char *text = k != SMS_IDMAP_NONE ? sms_server_state_text(p->book.items[k])
+                                         : strdup("not listed");
         if (!text) {
             p->awaiting[keep++] = p->awaiting[i];
             continue;
@@ -168,6 +165,30 @@ static void observe_state_locked(sms_poller *p, const sms_server *servers, size_
     p->n_awaiting = keep;
 }
 
+/* Servers acted on that no fetch has shown since: read each again, so the history shows
+ * the state an action led to within one refresh whatever the server's state. */
+static void refetch_acted(sms_poller *p, uint64_t gen)
+{
+    pthread_mutex_lock(&p->mu);
+    size_t n = p->n_awaiting, m = 0;
+    char **ids = n ? calloc(n, sizeof *ids) : NULL;
+    for (size_t i = 0; ids && i < n; i++) {
+        const sms_history_entry *e = sms_history_log_find(&p->hist, p->awaiting[i].id);
+        size_t k = e ? sms_book_find(&p->book, e->server_id) : SMS_IDMAP_NONE;
+        if (k != SMS_IDMAP_NONE && p->book.seen[k] <= p->awaiting[i].after_gen)
+            ids[m++] = strdup(e->server_id);
+    }
+    pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < m; i++) {
+        sms_call_error e = { 0 };
+        if (ids[i])
+            sms_poller_refetch_server(p, ids[i], gen, &e);
+        sms_call_error_free(&e);
+        free(ids[i]);
+    }
+    free(ids);
+}
+
 /* ---- fleet ---------------------------------------------------------------- */
 
 static bool same_overview(const sms_overview *a, const sms_overview *b)
@@ -175,33 +196,38 @@ static bool same_overview(const sms_overview *a, const sms_overview *b)
     return memcmp(a, b, sizeof *a) == 0;        /* int32_t members only: no padding */
 }
 
-/* The poller's fleet after a fetch: f (fresh from sms_fleet_fetch) with its overview
- * settled. Returns true when its data differs from the previous fleet's (a new
- * fleet_seq), false when the fetch only confirmed what the UI already has. */
-static bool settle_fleet_locked(sms_poller *p, sms_fleet *f, bool pages_unchanged,
-                                const sms_overview *ov)
+/* The fleet to publish after a refresh: the book's servers when they changed, else the
+ * previous fleet renewed (same servers, new fetch time), with the overview settled.
+ * *changed tells whether the data differs from the previous fleet's. */
+static sms_fleet *next_fleet(sms_poller *p, const sms_overview *ov, bool *changed)
 {
     const sms_fleet *old = p->fleet;
+    bool servers_changed = !old || p->book.changed;
+    sms_fleet *f = servers_changed ? sms_book_publish(&p->book) : sms_fleet_renew(old);
+    if (!f)
+        return NULL;
     if (ov)
         f->overview = *ov;
     else if (old)                               /* keep the last good counts */
         f->overview = old->overview;
-    return !old || !pages_unchanged || !same_overview(&f->overview, &old->overview);
+    *changed = servers_changed || !same_overview(&f->overview, &old->overview);
+    return f;
 }
 
-static void poll_fleet(sms_poller *p, uint64_t gen)
+static void poll_fleet(sms_poller *p, uint64_t gen, bool full)
 {
     int64_t started = sms_clock_wall_ms();
     sms_overview ov = {0};
     sms_call_error e_ov = {0}, e_list = {0};
-    sms_fleet *f = NULL;
-    bool unchanged = false;
-    pthread_mutex_lock(&p->mu);
-    const sms_fleet *prev = sms_fleet_ref(p->fleet);    /* only this thread replaces it */
-    pthread_mutex_unlock(&p->mu);
+    if (full)
+        p->full_wanted = true;
+    refetch_acted(p, gen);
     int rc_ov = sms_show_overview(p->poll_client, &ov, &e_ov);
-    int rc_list = sms_fleet_fetch(p->poll_client, prev, &f, &unchanged, &e_list);
-    sms_fleet_unref(prev);
+    int rc_list = sms_poller_refresh_fleet(p, gen, rc_ov == 0 ? &ov : NULL, &e_list);
+    bool changed = false;
+    /* a failed refresh publishes nothing new: the last good fleet stays with its age,
+     * what the book did learn is published by the next refresh that works */
+    sms_fleet *f = rc_list == 0 ? next_fleet(p, rc_ov == 0 ? &ov : NULL, &changed) : NULL;
 
     pthread_mutex_lock(&p->mu);
     record_health_locked(p, SMS_CALL_OVERVIEW, rc_ov, &e_ov, started);
@@ -209,13 +235,14 @@ static void poll_fleet(sms_poller *p, uint64_t gen)
     if (f) {
         /* an unchanged fleet is a new part (its fetched_ms says the data is current)
          * sharing the same servers, under the same fleet_seq: the UI keeps its table */
-        if (settle_fleet_locked(p, f, unchanged, rc_ov == 0 ? &ov : NULL))
+        if (changed)
             p->fleet_seq++;
         sms_fleet_unref(p->fleet);
         p->fleet = f;
-        observe_state_locked(p, f->servers, f->n_servers, true, gen);
     }
-    p->stale = f == NULL;
+    observe_state_locked(p);
+    p->refresh_pub = p->stats;
+    p->stale = rc_list != 0 || !f;
     p->next_poll_ms = sms_clock_wall_ms() +
         backoff_ms(p->refresh_ms, p->max_backoff_ms, p->health[SMS_CALL_SERVERS].failures);
     sms_poller_publish_locked(p);
@@ -284,7 +311,7 @@ static bool health_shown_differs(health_shown a, const sms_health *b)
     return a.ok != b->ok || a.failures != b->failures || a.kind != b->error.kind;
 }
 
-static void poll_detail(sms_poller *p, const char *id, uint64_t gen)
+static void poll_detail(sms_poller *p, const char *id)
 {
     int64_t started = sms_clock_wall_ms();
     sms_server srv = {0};
@@ -321,7 +348,6 @@ static void poll_detail(sms_poller *p, const char *id, uint64_t gen)
             d = NULL;
             publish = true;
         }
-        observe_state_locked(p, &p->detail->server, 1, false, gen);
     }
     if (publish || p->hist_dirty)
         sms_poller_publish_locked(p);
@@ -353,21 +379,21 @@ static void *poll_main(void *arg)
             p->last_detail_try + backoff_ms(p->detail_ms, p->max_backoff_ms,
                                             p->health[SMS_CALL_DETAIL].failures);
         if (now >= fleet_due) {
+            bool full = p->refresh_requested;
             p->refresh_requested = false;
             p->fleet_tried = true;
             p->last_fleet_try = now;
             uint64_t gen = ++p->fetch_gen;
             pthread_mutex_unlock(&p->mu);
-            poll_fleet(p, gen);
+            poll_fleet(p, gen, full);
             pthread_mutex_lock(&p->mu);
         } else if (now >= detail_due) {
             char *id = strdup(p->selected);
             p->detail_requested = false;
             p->last_detail_try = now;
-            uint64_t gen = ++p->fetch_gen;
             pthread_mutex_unlock(&p->mu);
             if (id)
-                poll_detail(p, id, gen);
+                poll_detail(p, id);
             free(id);
             pthread_mutex_lock(&p->mu);
         } else {
@@ -440,6 +466,7 @@ static void free_poller(sms_poller *p)
     sms_snapshot_release(p->slot);
     sms_fleet_unref(p->fleet);
     sms_detail_unref(p->detail);
+    sms_poller_fleet_free(p);
     sms_history_unref(p->hist_pub);
     sms_history_log_close(&p->hist);
     for (int i = 0; i < SMS_CALL__COUNT; i++)

@@ -2,9 +2,12 @@
  * immutable snapshots.
  *
  * Threads: sms_poller_start() runs two threads, each with its own sms_client:
- *  - the poller: overview + full server list every refresh interval, and the selected
- *    server's detail + current task every detail interval; on failure it keeps the last
- *    good data, marks the snapshot stale and backs off (capped), then recovers by itself;
+ *  - the poller: every refresh interval the overview, the moving subset of the fleet and
+ *    one page of a background sweep (docs/design.md, "Refreshing a large fleet"; the
+ *    whole list at start and on sms_poller_refresh_now), and the selected server's detail
+ *    + current task when its list item changed or every detail interval; on failure it
+ *    keeps the last good data, marks the snapshot stale and backs off (capped), then
+ *    recovers by itself;
  *  - the action worker: runs queued operator actions one by one (never retried after they
  *    may have reached the server), records each in the command history.
  * Every change is published as a new sms_snapshot (all strings already sanitised), and
@@ -98,6 +101,17 @@ typedef struct sms_history {        /* newest last; kept across restarts (histor
     sms_history_entry *entries; size_t n_entries;
 } sms_history;
 
+/* What the refresh strategy did (docs/design.md), cumulative since start. */
+typedef struct sms_refresh_stats {
+    uint64_t refreshes;             /* fleet refreshes attempted */
+    uint64_t full_listings;         /* every page of the fleet (start, refresh key, mismatch) */
+    uint64_t moving_queries;        /* state-filtered listings of the moving subset */
+    uint64_t sweep_pages;           /* background sweep pages */
+    uint64_t single_fetches;        /* ShowServer of a server that left the moving subset */
+    uint64_t sweeps_completed;
+    int64_t last_full_ms;           /* wall clock of the last full listing or completed sweep */
+} sms_refresh_stats;
+
 /* ---- the snapshot -------------------------------------------------------- */
 
 typedef struct sms_snapshot {
@@ -113,6 +127,8 @@ typedef struct sms_snapshot {
     bool stale;                     /* the last fleet fetch failed: data is fleet->fetched_ms old */
     int64_t next_poll_ms;           /* when the poller will try again */
     bool logged_in; char *user;     /* who we are, for the status line */
+    sms_refresh_stats refresh;
+    int64_t throttled_until_ms;     /* wall clock: the API answered 429; 0 = not throttled */
 } sms_snapshot;
 
 void sms_snapshot_release(sms_snapshot *s);  /* NULL-safe */
@@ -122,7 +138,7 @@ void sms_snapshot_release(sms_snapshot *s);  /* NULL-safe */
 typedef struct sms_poller_opts {
     sms_client_opts client;         /* each thread makes its own client from this */
     int refresh_ms;                 /* fleet refresh, default 5000 */
-    int detail_ms;                  /* selected server refresh, default 2000 */
+    int detail_ms;                  /* selected server refresh when nothing moved, default 60000 */
     int max_backoff_ms;             /* default 60000 */
     const char *history_path;       /* NULL = $XDG_STATE_HOME/smsconsole/history.jsonl, "" = memory only */
 } sms_poller_opts;
@@ -136,7 +152,7 @@ int sms_poller_wake_fd(const sms_poller *p);      /* readable when a snapshot is
 /* Newest snapshot not yet taken (drains the wake fd), or NULL if nothing new. */
 sms_snapshot *sms_poller_take(sms_poller *p);
 void sms_poller_select(sms_poller *p, const char *server_id);  /* NULL = none; fetches now */
-void sms_poller_refresh_now(sms_poller *p);
+void sms_poller_refresh_now(sms_poller *p);     /* lists the whole fleet now */
 void sms_poller_set_refresh(sms_poller *p, int refresh_ms);
 /* Queue an action. Returns its history id (> 0), or 0 if it could not be queued.
  * In read-only mode the entry is recorded as FAILED with SMS_E_READONLY and nothing is sent. */

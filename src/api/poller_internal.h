@@ -4,6 +4,7 @@
 #define SMS_API_POLLER_INTERNAL_H
 
 #include <pthread.h>
+#include "api/fleet_book.h"
 #include "api/history.h"
 #include "api/poller.h"
 
@@ -47,6 +48,8 @@ struct sms_poller {
     sms_health health[SMS_CALL__COUNT];
     bool stale, logged_in;
     int64_t next_poll_ms;
+    sms_refresh_stats refresh_pub;      /* copy of stats for snapshots */
+    int64_t throttled_until_ms;
     uint64_t seq;
     sms_snapshot *slot;                 /* newest snapshot not yet taken */
     bool wake_pending;                  /* a byte sits in the pipe */
@@ -59,7 +62,30 @@ struct sms_poller {
 
     /* action queue */
     sms_job *jobs_head, *jobs_tail;
+
+    /* the refresh strategy (poller_fleet.c): touched by the poller thread only, not under mu */
+    sms_fleet_book book;
+    bool book_loaded;               /* a full listing succeeded once */
+    bool full_wanted;               /* list everything at the next refresh */
+    unsigned ov_mismatches;         /* consecutive refreshes the overview disagreed */
+    sms_page_vec full_pages;        /* pages of the full listing by index (shared if unchanged) */
+    sms_page_vec moving_pages[SMS_N_MOVING_STATES];   /* pages of each moving state's listing */
+    long sweep_offset;              /* background sweep: next page */
+    size_t sweep_index;
+    int32_t sweep_count;            /* count its first page claimed (-1: none yet) */
+    bool sweep_shifted;
+    uint64_t sweep_gen;             /* fetch number when the sweep started */
+    char *selected_seen;            /* the selected server's list item as last seen (JSON) */
+    sms_refresh_stats stats;
 };
+
+/* One fleet refresh by the strategy of docs/design.md: 0 ok, -1 with *e filled (the book
+ * keeps what it had). ov is NULL when the overview could not be read. */
+int sms_poller_refresh_fleet(sms_poller *p, uint64_t gen, const sms_overview *ov,
+                             sms_call_error *e);
+void sms_poller_fleet_free(sms_poller *p);
+/* Reads one server into the book again (a 404 removes it). 0, or -1 with *e filled. */
+int sms_poller_refetch_server(sms_poller *p, const char *id, uint64_t gen, sms_call_error *e);
 
 /* With mu held: build a snapshot of the current state, put it in the slot, wake the UI. */
 void sms_poller_publish_locked(sms_poller *p);

@@ -134,6 +134,42 @@ sms_fleet *sms_fleet_from_pages(sms_fleet_page *const *pages, size_t n_pages)
     return f;
 }
 
+sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *const *owners,
+                                size_t n, int32_t count)
+{
+    static uint64_t build;                      /* poller thread only, as the marks */
+    build++;
+    fleet_items *it = calloc(1, sizeof *it);
+    if (!it)
+        return NULL;
+    it->refs = 1;
+    size_t n_pages = 0;
+    for (size_t i = 0; i < n; i++)
+        if (owners[i]->mark != build) {
+            owners[i]->mark = build;
+            n_pages++;
+        }
+    it->servers = n ? malloc(n * sizeof *it->servers) : NULL;
+    it->pages = n_pages ? malloc(n_pages * sizeof *it->pages) : NULL;
+    if ((n && !it->servers) || (n_pages && !it->pages)) {
+        fleet_items_unref(it);
+        return NULL;
+    }
+    build++;                                    /* a second pass takes each page once */
+    for (size_t i = 0; i < n; i++) {
+        it->servers[i] = *items[i];
+        if (owners[i]->mark != build) {
+            owners[i]->mark = build;
+            REF_UP(owners[i]);
+            it->pages[it->n_pages++] = owners[i];
+        }
+    }
+    it->n_servers = n;
+    sms_fleet *f = fleet_over(it, count);
+    fleet_items_unref(it);
+    return f;
+}
+
 sms_fleet *sms_fleet_renew(const sms_fleet *old)
 {
     fleet_items *it = impl_of(old)->items;

@@ -5,6 +5,7 @@
 
 #include "api/poller.h"
 #include "api/clock.h"
+#include "api/pager.h"
 #include "model/codec.h"
 
 /* Parts start with refs = 1 and are freed when the last reference goes. */
@@ -30,6 +31,7 @@ int sms_sanitized_copy_array(const sms_type *t, void **dst, const void *src, siz
  * server sends the same bytes for it. */
 typedef struct sms_fleet_page {
     int refs;
+    uint64_t mark;                  /* poller thread only: last fleet build that took it */
     uint64_t body_hash; size_t body_len;
     int32_t count;                  /* the page's "count" (total servers) */
     sms_server *items; size_t n_items;
@@ -46,13 +48,29 @@ sms_fleet *sms_fleet_renew(const sms_fleet *f);
 /* The pages f was built from (n = 0 for a fleet made by sms_fleet_new). */
 sms_fleet_page *const *sms_fleet_pages(const sms_fleet *f, size_t *n);
 
-/* Fetch every page of GET /v3/sources (limit 200, paging as sms_list_servers does).
- * A page whose body has the same length and 64-bit hash as the page at the same index
- * of prev is not decoded: prev's page is shared. *unchanged is true when every page
- * was shared and their number is the same. 0 with *out a new fleet (overview zero),
- * -1 with *e filled. */
-int sms_fleet_fetch(sms_client *c, const sms_fleet *prev, sms_fleet **out, bool *unchanged,
-                    sms_call_error *e);
+/* Pages of one listing, each a reference. */
+typedef struct sms_page_vec { sms_fleet_page **v; size_t n, alloc; } sms_page_vec;
+int sms_page_vec_push(sms_page_vec *pv, sms_fleet_page *pg);      /* takes pg; -1 OOM */
+void sms_page_vec_clear(sms_page_vec *pv);                        /* unrefs, keeps the array */
+void sms_page_vec_free(sms_page_vec *pv);
+
+/* One page of GET /v3/sources?limit=200&offset=O<filters> (filters: "" or "&state=..."):
+ * prev (referenced again) when the body has prev's length and 64-bit hash, else a new
+ * decoded page. NULL with *e filled. */
+sms_fleet_page *sms_fleet_page_fetch(sms_client *c, const char *filters, long offset,
+                                     sms_fleet_page *prev, bool *shared, sms_call_error *e);
+/* Every page of that listing by the policy of api/pager.h, appended to out (page i shared
+ * with prev->v[i] when its body is the same). *pg receives the pager's figures (requests,
+ * count, shifted, truncated). 0 ok, -1 with *e filled (out keeps the pages read). */
+int sms_fleet_query(sms_client *c, const char *filters, const sms_page_vec *prev,
+                    sms_page_vec *out, sms_pager *pg, sms_call_error *e);
+/* A page holding one server (moved in: *moved is zeroed), e.g. from ShowServer. */
+sms_fleet_page *sms_fleet_page_of(sms_server *moved);
+/* A fleet of n servers: a shallow copy of *items[i], whose strings belong to owners[i]
+ * (the fleet takes a reference to each distinct owner). NULL when out of memory. */
+sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *const *owners,
+                                size_t n, int32_t count);
+
 /* 64-bit hash of a body: two bodies of the same length that differ in one 8-byte word
  * never collide (every step is a bijection). */
 uint64_t sms_body_hash(const char *buf, size_t len);

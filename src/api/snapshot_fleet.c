@@ -1,15 +1,15 @@
-/* snapshot_fleet.c - the server list fetched page by page for the poller: a page whose
- * bytes did not change since the previous fetch is not decoded again, its decoded and
- * sanitised items are shared. An idle fleet of 10,000 servers then costs the transfer
- * and one hash per page instead of 50 decodes. */
+/* snapshot_fleet.c - server list pages fetched for the poller (fleet_book.c applies them):
+ * a page whose bytes did not change since the previous fetch of the same page is not
+ * decoded again, its decoded and sanitised items are shared. An unchanged page then costs
+ * the transfer and one hash instead of a decode. Paging follows api/pager.h. */
 #include "api/snapshot.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PAGE_LIMIT 200              /* ListServers: limit 0-200, as sms_list_servers */
-#define MAX_OFFSET 65535            /* the API's offset range */
 
 #define HASH_MUL UINT64_C(0xff51afd7ed558ccd)     /* odd: multiplying is a bijection */
 
@@ -100,21 +100,23 @@ static sms_fleet_page *decode_page(const sms_response *r, uint64_t hash, sms_cal
     return pg;
 }
 
-/* The page at offset: prev's page at index i when the body is the same, else a new one.
- * Returns a reference, NULL with *e filled. *shared tells which. */
-static sms_fleet_page *fetch_page(sms_client *c, long offset, sms_fleet_page *const *prev,
-                                  size_t n_prev, size_t i, bool *shared, sms_call_error *e)
+/* The page at offset with filters: prev when the body is the same as its, else a new
+ * one. Returns a reference, NULL with *e filled. *shared tells which. */
+sms_fleet_page *sms_fleet_page_fetch(sms_client *c, const char *filters, long offset,
+                                     sms_fleet_page *prev, bool *shared, sms_call_error *e)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/v3/sources?limit=%d&offset=%ld", PAGE_LIMIT, offset);
+    char path[192];
+    snprintf(path, sizeof path, "/v3/sources?limit=%d&offset=%ld%s", PAGE_LIMIT, offset,
+             filters ? filters : "");
     sms_response r;
+    *shared = false;
     if (sms_request(c, "GET", path, NULL, false, NULL, NULL, &r, e) != 0)
         return NULL;
     uint64_t hash = sms_body_hash(r.body ? r.body : "", r.body_len);
     sms_fleet_page *pg;
-    *shared = i < n_prev && prev[i]->body_len == r.body_len && prev[i]->body_hash == hash;
+    *shared = prev && prev->body_len == r.body_len && prev->body_hash == hash;
     if (*shared) {
-        pg = prev[i];
+        pg = prev;
         __atomic_add_fetch(&pg->refs, 1, __ATOMIC_RELAXED);
     } else {
         pg = decode_page(&r, hash, e);
@@ -123,9 +125,25 @@ static sms_fleet_page *fetch_page(sms_client *c, long offset, sms_fleet_page *co
     return pg;
 }
 
-typedef struct page_vec { sms_fleet_page **v; size_t n, alloc; } page_vec;
+sms_fleet_page *sms_fleet_page_of(sms_server *moved)
+{
+    sms_fleet_page *pg = calloc(1, sizeof *pg);
+    sms_server *item = malloc(sizeof *item);
+    if (!pg || !item) {
+        free(pg);
+        free(item);
+        return NULL;
+    }
+    *item = *moved;
+    memset(moved, 0, sizeof *moved);
+    pg->refs = 1;
+    pg->count = 1;
+    pg->items = item;
+    pg->n_items = 1;
+    return pg;
+}
 
-static int page_vec_push(page_vec *pv, sms_fleet_page *pg)
+int sms_page_vec_push(sms_page_vec *pv, sms_fleet_page *pg)
 {
     if (pv->n == pv->alloc) {
         size_t alloc = pv->alloc ? pv->alloc * 2 : 64;
@@ -139,58 +157,53 @@ static int page_vec_push(page_vec *pv, sms_fleet_page *pg)
     return 0;
 }
 
-static void page_vec_free(page_vec *pv)
+void sms_page_vec_clear(sms_page_vec *pv)
 {
     for (size_t i = 0; i < pv->n; i++)
         sms_fleet_page_unref(pv->v[i]);
-    free(pv->v);
+    pv->n = 0;
 }
 
-/* Every page, until offset + page >= count or a page is empty (as sms_list_servers). */
-static int fetch_pages(sms_client *c, const sms_fleet *prev, page_vec *pv, bool *all_shared,
-                       sms_call_error *e)
+void sms_page_vec_free(sms_page_vec *pv)
 {
-    size_t n_prev;
-    sms_fleet_page *const *prev_pages = sms_fleet_pages(prev, &n_prev);
-    *all_shared = true;
-    for (long offset = 0; offset <= MAX_OFFSET;) {
-        bool shared;
-        sms_fleet_page *pg = fetch_page(c, offset, prev_pages, n_prev, pv->n, &shared, e);
-        if (!pg)
-            return -1;
-        if (page_vec_push(pv, pg)) {
-            sms_fleet_page_unref(pg);
-            set_error(e, SMS_E_INVALID, "out of memory");
-            return -1;
-        }
-        *all_shared = *all_shared && shared;
-        offset += (long)pg->n_items;
-        if (pg->n_items == 0 || offset >= pg->count)
-            break;
-    }
-    *all_shared = *all_shared && pv->n == n_prev;
-    return 0;
+    sms_page_vec_clear(pv);
+    free(pv->v);
+    memset(pv, 0, sizeof *pv);
 }
 
-int sms_fleet_fetch(sms_client *c, const sms_fleet *prev, sms_fleet **out, bool *unchanged,
-                    sms_call_error *e)
+int sms_fleet_query(sms_client *c, const char *filters, const sms_page_vec *prev,
+                    sms_page_vec *out, sms_pager *pg_out, sms_call_error *e)
 {
     sms_call_error local, *err = e ? e : &local;
     memset(err, 0, sizeof *err);
-    *out = NULL;
-    *unchanged = false;
-    page_vec pv = { 0 };
-    bool all_shared = false;
-    int rc = fetch_pages(c, prev, &pv, &all_shared, err);
-    if (rc == 0 && all_shared && prev)
-        *out = sms_fleet_renew(prev);       /* NULL for a fleet not made of pages */
-    if (rc == 0 && *out)
-        *unchanged = true;
-    else if (rc == 0 && !(*out = sms_fleet_from_pages(pv.v, pv.n))) {
-        set_error(err, SMS_E_INVALID, "out of memory");
-        rc = -1;
+    sms_pager pager;
+    sms_pager_begin(&pager);
+    int rc = 0;
+    for (sms_pager_step step = SMS_PAGER_NEXT; step != SMS_PAGER_DONE;) {
+        size_t i = out->n;
+        bool shared;
+        sms_fleet_page *pg = sms_fleet_page_fetch(c, filters, pager.offset,
+                                                  prev && i < prev->n ? prev->v[i] : NULL,
+                                                  &shared, err);
+        if (!pg) {
+            rc = -1;
+            break;
+        }
+        step = sms_pager_page(&pager, pg->count, pg->items, pg->n_items, sizeof *pg->items,
+                              offsetof(sms_server, id), NULL);
+        if (step == SMS_PAGER_RESTART) {
+            sms_page_vec_clear(out);
+            sms_fleet_page_unref(pg);
+        } else if (sms_page_vec_push(out, pg) != 0) {
+            sms_fleet_page_unref(pg);
+            set_error(err, SMS_E_INVALID, "out of memory");
+            rc = -1;
+            break;
+        }
     }
-    page_vec_free(&pv);
+    sms_pager_end(&pager);
+    if (pg_out)
+        *pg_out = pager;                        /* its figures; the map is already freed */
     if (!e)
         sms_call_error_free(&local);
     return rc;

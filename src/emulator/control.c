@@ -7,7 +7,11 @@
  *   GET    /emulator/commands?server_id=ID   commands issued, delivered and reported
  *   GET    /emulator/stats             request counters, servers, tasks
  *   POST   /emulator/clock?advance_s=N move the emulator's clock forward (token expiry,
- *                                      timed transitions); ?reset=true goes back */
+ *                                      timed transitions); ?reset=true goes back
+ *   POST   /emulator/server?id=ID[&state=S][&migration_cycle=C][&replicatesize=N][&totalsize=N]
+ *                                      set a server's fields as the service would (tests)
+ *   POST   /emulator/move?servers=N    hold N servers, spread over the fleet, in moving states
+ *                                      and advance their progress one step (benchmarks) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +168,11 @@ void emu_h_ctl_stats(emu_ctx *c, emu_req *r, emu_resp *o)
     cJSON_AddNumberToObject(j, "sources_requests", (double)s.sources_requests);
     cJSON_AddNumberToObject(j, "tasks_requests", (double)s.tasks_requests);
     cJSON_AddNumberToObject(j, "iam_requests", (double)s.iam_requests);
+    cJSON_AddNumberToObject(j, "list_requests", (double)s.list_requests);
+    cJSON_AddNumberToObject(j, "show_requests", (double)s.show_requests);
+    cJSON_AddNumberToObject(j, "overview_requests", (double)s.overview_requests);
+    cJSON_AddNumberToObject(j, "task_requests", (double)s.task_requests);
+    cJSON_AddNumberToObject(j, "throttled", (double)s.throttled);
     cJSON_AddNumberToObject(j, "servers", (double)servers);
     cJSON_AddNumberToObject(j, "tasks", (double)tasks);
     cJSON_AddNumberToObject(j, "active_faults", (double)emu_faults_count(c->faults));
@@ -182,6 +191,106 @@ void emu_h_ctl_clock(emu_ctx *c, emu_req *r, emu_resp *o)
         atomic_fetch_add(&c->clock_offset_ms, (int64_t)secs * 1000);
     cJSON *j = cJSON_CreateObject();
     cJSON_AddNumberToObject(j, "now", (double)emu_now(c));
+    emu_resp_json(o, 200, j);
+}
+
+static bool word_ok(const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    if (n == 0 || n > 32)
+        return false;
+    for (const char *p = v; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+            return false;
+    return true;
+}
+
+static void set_str(char **field, const char *v)
+{
+    char *copy = strdup(v);
+    if (!copy)
+        return;
+    free(*field);
+    *field = copy;
+}
+
+/* Moves a server to state/cycle (either may be NULL) as the state machine would. */
+static void set_state(emu_ctx *c, emu_server *sv, const char *state, const char *cycle)
+{
+    if (state && !(sv->s.state && strcmp(sv->s.state, state) == 0)) {
+        set_str(&sv->s.state, state);
+        sv->s.state_action_time = emu_now(c);
+    }
+    if (cycle && !(sv->s.migration_cycle && strcmp(sv->s.migration_cycle, cycle) == 0)) {
+        set_str(&sv->s.migration_cycle, cycle);
+        sv->s.stage_action_time = emu_now(c);
+    }
+    emu_server_touch(sv);
+}
+
+void emu_h_ctl_server(emu_ctx *c, emu_req *r, emu_resp *o)
+{
+    const char *id = emu_req_query(r, "id"), *state = emu_req_query(r, "state"),
+               *cycle = emu_req_query(r, "migration_cycle");
+    long done, total;
+    if (!id || (state && !word_ok(state)) || (cycle && !word_ok(cycle))) {
+        emu_resp_error(o, 400, "SMS.0002", "id required; state and migration_cycle: lower-case words");
+        return;
+    }
+    if (emu_query_int(r, o, "replicatesize", 0, 1L << 52, -1, &done) < 0 ||
+        emu_query_int(r, o, "totalsize", 0, 1L << 52, -1, &total) < 0)
+        return;
+    emu_store_lock(c->store);
+    emu_server *sv = emu_store_server(c->store, id, false);
+    if (sv) {
+        set_state(c, sv, state, cycle);
+        if (done >= 0)
+            sv->s.replicatesize = done;
+        if (total >= 0)
+            sv->s.totalsize = total;
+    }
+    emu_store_unlock(c->store);
+    if (!sv)
+        emu_resp_error(o, 404, "SMS.0412", "source server %s does not exist", id);
+    else
+        emu_resp_empty_ok(o);
+}
+
+/* The mix of a migration wave in flight: half replicating, then syncing, cutting over
+ * and failed servers. */
+static const struct { const char *state, *cycle; bool progresses; } moving_mix[10] = {
+    {"replicate", "replicating", true}, {"replicate", "replicating", true},
+    {"replicate", "replicating", true}, {"replicate", "replicating", true},
+    {"replicate", "replicating", true}, {"syncing", "syncing", true},
+    {"syncing", "syncing", true}, {"syncing", "syncing", true},
+    {"cutovering", "cutovering", false}, {"error", "replicating", false},
+};
+
+#define MOVE_TOTAL (100LL << 30)    /* 100 GiB to copy, 1 % a step */
+
+void emu_h_ctl_move(emu_ctx *c, emu_req *r, emu_resp *o)
+{
+    long n;
+    if (emu_query_int(r, o, "servers", 1, 1000000, 1, &n) < 0)
+        return;
+    size_t moved = 0;
+    emu_store_lock(c->store);
+    size_t slots = emu_store_server_slots(c->store);
+    for (long k = 0; k < n && slots; k++) {
+        emu_server *sv = emu_store_server_at(c->store, (size_t)k * slots / (size_t)n);
+        if (!sv || sv->deleted)
+            continue;
+        int m = (int)(k % 10);
+        set_state(c, sv, moving_mix[m].state, moving_mix[m].cycle);
+        if (sv->s.totalsize <= 0)
+            sv->s.totalsize = MOVE_TOTAL;
+        if (moving_mix[m].progresses)
+            sv->s.replicatesize = (sv->s.replicatesize + sv->s.totalsize / 100) % sv->s.totalsize;
+        moved++;
+    }
+    emu_store_unlock(c->store);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "moved", (double)moved);
     emu_resp_json(o, 200, j);
 }
 

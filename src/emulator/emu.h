@@ -53,10 +53,12 @@ typedef struct emu_req {
     const emu_identity *who;         /* set by auth */
     char request_id[37];             /* X-Request-Id of the answer */
     void *conn;                      /* struct MHD_Connection * (for headers) */
+    long count_claim;                /* fault count:N: every page is the first, count N */
 } emu_req;
 
 typedef struct emu_resp {
     int status;
+    long retry_after_s;              /* > 0: a Retry-After header */
     char *body; size_t len;          /* malloc'd JSON text; NULL = empty body */
     char *subject_token;             /* X-Subject-Token (IAM only); wiped when freed */
     const char *request_id;          /* the request's X-Request-Id (borrowed) */
@@ -182,7 +184,7 @@ void emu_set_str(char **field, const char *value);                    /* strdup,
 typedef enum emu_fault_kind {
     EMU_FAULT_NONE = 0, EMU_FAULT_LATENCY, EMU_FAULT_JITTER, EMU_FAULT_STATUS,
     EMU_FAULT_MALFORMED, EMU_FAULT_TRUNCATE, EMU_FAULT_RESET, EMU_FAULT_TRICKLE,
-    EMU_FAULT_OVERSIZE, EMU_FAULT_REVOKE,
+    EMU_FAULT_OVERSIZE, EMU_FAULT_REVOKE, EMU_FAULT_COUNT,
 } emu_fault_kind;
 
 typedef struct emu_fault_plan {      /* what the faults decided for one request */
@@ -191,6 +193,7 @@ typedef struct emu_fault_plan {      /* what the faults decided for one request 
     bool malformed, truncate, reset, revoke;
     long trickle_bps;                /* 0 = off */
     long oversize_bytes;             /* 0 = off */
+    long count_claim;                /* list answers: a broken pager (0 = off) */
 } emu_fault_plan;
 
 typedef struct emu_faults emu_faults;
@@ -210,7 +213,19 @@ const char *emu_fault_kinds_help(void);
 typedef struct emu_stats {
     uint64_t requests, by_status[6];  /* 1xx..5xx buckets by status/100 */
     uint64_t faults_applied, sources_requests, tasks_requests, iam_requests;
+    /* what a console reads (GET): list pages, single servers, overview, tasks */
+    uint64_t list_requests, show_requests, overview_requests, task_requests, throttled;
 } emu_stats;
+
+/* ---- rate limit (ratelimit.c) ------------------------------------------------- */
+
+typedef struct emu_ratelimit emu_ratelimit;
+emu_ratelimit *emu_ratelimit_new(long per_min);     /* NULL when per_min <= 0 */
+void emu_ratelimit_free(emu_ratelimit *rl);         /* NULL-safe */
+/* 0 when caller may go on, else the seconds to wait (Retry-After). NULL rl: 0. */
+long emu_ratelimit_take(emu_ratelimit *rl, const char *caller);
+/* "N/min" -> N (1-1000000). 0 ok, -1 malformed. */
+int emu_parse_rate(const char *s, long *per_min);
 
 typedef struct emu_ctx {
     emu_store *store;
@@ -225,6 +240,7 @@ typedef struct emu_ctx {
     char url[64];                    /* "http://127.0.0.1:PORT" */
     _Atomic int64_t clock_offset_ms; /* /emulator/clock: emulated time = wall + offset */
     _Atomic int64_t connect_window_ms; /* emu_connect_window_ms(), set once the fleet runs */
+    emu_ratelimit *ratelimit;        /* --rate-limit, NULL = none */
 } emu_ctx;
 
 int64_t emu_now(const emu_ctx *c);   /* the emulator's clock (ms since the epoch) */
@@ -277,6 +293,8 @@ void emu_h_ctl_revoke(emu_ctx *, emu_req *, emu_resp *);
 void emu_h_ctl_commands(emu_ctx *, emu_req *, emu_resp *);
 void emu_h_ctl_stats(emu_ctx *, emu_req *, emu_resp *);
 void emu_h_ctl_clock(emu_ctx *, emu_req *, emu_resp *);
+void emu_h_ctl_server(emu_ctx *, emu_req *, emu_resp *);
+void emu_h_ctl_move(emu_ctx *, emu_req *, emu_resp *);
 void emu_h_version(emu_ctx *, emu_req *, emu_resp *);
 
 /* statemachine.c: the rules of reference §4.5. Called with the store locked.

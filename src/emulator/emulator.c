@@ -72,6 +72,8 @@ static const route routes[] = {
     {"GET", "/emulator/commands", emu_h_ctl_commands, EMU_ROLE_VIEWER, NULL, true},
     {"GET", "/emulator/stats", emu_h_ctl_stats, EMU_ROLE_VIEWER, NULL, true},
     {"POST", "/emulator/clock", emu_h_ctl_clock, EMU_ROLE_VIEWER, NULL, true},
+    {"POST", "/emulator/server", emu_h_ctl_server, EMU_ROLE_VIEWER, NULL, true},
+    {"POST", "/emulator/move", emu_h_ctl_move, EMU_ROLE_VIEWER, NULL, true},
 };
 
 /* Matches path against pattern; fills r->params with the "{}" segments. */
@@ -198,6 +200,19 @@ static void append_body(conn_state *cs, const char *data, size_t n)
 
 /* ---- the pipeline ------------------------------------------------------------------- */
 
+/* The reads a console makes, by kind (stats lock held). */
+static void count_read(emu_stats *st, const char *path)
+{
+    if (strcmp(path, "/v3/sources") == 0)
+        st->list_requests++;
+    else if (strcmp(path, "/v3/sources/overview") == 0)
+        st->overview_requests++;
+    else if (strncmp(path, "/v3/sources/", 12) == 0 && !strchr(path + 12, '/'))
+        st->show_requests++;
+    else if (strncmp(path, "/v3/tasks/", 10) == 0 && !strchr(path + 10, '/'))
+        st->task_requests++;
+}
+
 static void count_request(emu_ctx *c, const emu_req *r, int status, bool faulted)
 {
     pthread_mutex_lock(&c->stats_mu);
@@ -206,6 +221,10 @@ static void count_request(emu_ctx *c, const emu_req *r, int status, bool faulted
         c->stats.by_status[status / 100]++;
     if (faulted)
         c->stats.faults_applied++;
+    if (status == 429)
+        c->stats.throttled++;
+    if (strcmp(r->method, "GET") == 0)
+        count_read(&c->stats, r->path);
     if (strncmp(r->path, "/v3/sources", 11) == 0)
         c->stats.sources_requests++;
     else if (strncmp(r->path, "/v3/tasks", 9) == 0)
@@ -225,6 +244,47 @@ static void fault_status_body(emu_resp *o, int status)
         emu_resp_error(o, status, "SMS.0002", "injected fault, HTTP %d", status);
 }
 
+/* The caller a rate limit counts: its token, or the AK of its signature. */
+static const char *caller_of(const emu_req *r, char *buf, size_t len)
+{
+    const char *token = emu_req_header(r, "X-Auth-Token");
+    if (token)
+        return token;
+    const char *authz = emu_req_header(r, "Authorization");
+    const char *ak = authz ? strstr(authz, "Access=") : NULL;
+    if (!ak)
+        return NULL;
+    ak += 7;
+    snprintf(buf, len, "%.*s", (int)strcspn(ak, ", "), ak);
+    return buf;
+}
+
+static bool operator_change(const emu_req *r);
+static bool ends_with(const char *s, const char *suffix);
+
+/* What only agents call (registration, command channel, progress): the simulated fleet
+ * is not what --rate-limit is about. */
+static bool agent_call(const emu_req *r)
+{
+    return ends_with(r->path, "/command") ||
+           (strcmp(r->method, "GET") != 0 && !operator_change(r));
+}
+
+/* --rate-limit: 429 with the gateway's body and Retry-After once the caller's budget is
+ * spent. */
+static bool throttled(emu_ctx *c, const emu_req *r, emu_resp *o)
+{
+    char buf[128];
+    if (!c->ratelimit || agent_call(r))
+        return false;
+    long wait_s = emu_ratelimit_take(c->ratelimit, caller_of(r, buf, sizeof buf));
+    if (wait_s <= 0)
+        return false;
+    emu_resp_gateway_error(o, 429, "APIGW.0308", "The throttling threshold has been reached");
+    o->retry_after_s = wait_s;
+    return true;
+}
+
 static void dispatch(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     if (strcmp(r->method, "POST") == 0 && strcmp(r->path, "/v3/auth/tokens") == 0) {
@@ -242,6 +302,8 @@ static void dispatch(emu_ctx *c, emu_req *r, emu_resp *o)
     }
     if (!rt->public) {
         if (emu_authenticate(c, r, o) < 0)
+            return;
+        if (throttled(c, r, o))
             return;
         if (r->who->role < rt->least) {
             char resource[128];
@@ -411,6 +473,11 @@ static enum MHD_Result queue(struct MHD_Connection *conn, const struct smsemu *e
     MHD_add_response_header(resp, "X-Request-Id", o->request_id);
     if (o->subject_token)
         MHD_add_response_header(resp, "X-Subject-Token", o->subject_token);
+    if (o->retry_after_s > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%ld", o->retry_after_s);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)o->status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -425,7 +492,8 @@ static enum MHD_Result handle(struct smsemu *e, struct MHD_Connection *conn, emu
     if (!control)
         emu_faults_plan(c->faults, r->path, &plan);
     bool faulted = plan.delay_ms || plan.status || plan.malformed || plan.truncate || plan.reset ||
-                   plan.revoke || plan.trickle_bps || plan.oversize_bytes;
+                   plan.revoke || plan.trickle_bps || plan.oversize_bytes || plan.count_claim;
+    r->count_claim = plan.count_claim;
     if (plan.revoke)
         emu_tokens_revoke_all(c->tokens);
     sleep_ms_interruptible(e, plan.delay_ms);
@@ -515,6 +583,7 @@ static int ctx_init(emu_ctx *c, const smsemu_opts *o, char *err, size_t errlen)
     c->store = emu_store_new();
     c->faults = emu_faults_new(c->seed);
     c->tokens = emu_tokens_new();
+    c->ratelimit = emu_ratelimit_new(o->rate_limit_per_min);
     if (!c->store || !c->faults || !c->tokens) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -527,6 +596,7 @@ static void ctx_free(emu_ctx *c)
     emu_store_free(c->store);
     emu_faults_free(c->faults);
     emu_tokens_free(c->tokens);
+    emu_ratelimit_free(c->ratelimit);
     pthread_mutex_destroy(&c->stats_mu);
 }
 

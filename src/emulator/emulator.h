@@ -32,6 +32,7 @@ typedef struct smsemu_opts {
     const char *scenario_path;  /* optional scenario file (faults, one per line, '#' comments) */
     bool no_agents;             /* serve the API only: no simulated fleet activity */
     bool quiet;                 /* no log lines on stderr */
+    long rate_limit_per_min;    /* requests a minute per caller (token or AK); 0 = none */
 } smsemu_opts;
 
 typedef struct smsemu smsemu;

@@ -30,6 +30,7 @@ static const fault_kind_info kinds[] = {
     {"trickle", EMU_FAULT_TRICKLE, true, 1, 100000000, "trickle:BPS     send the body at BPS bytes per second"},
     {"oversize", EMU_FAULT_OVERSIZE, true, 1, 2000000000, "oversize:BYTES  answer a valid JSON body of BYTES bytes"},
     {"revoke", EMU_FAULT_REVOKE, false, 0, 0, "revoke          revoke every token, then answer normally"},
+    {"count", EMU_FAULT_COUNT, true, 1, 2000000000, "count:N         list answers: a broken pager, every page the first, count N"},
 };
 
 typedef struct fault_rule {
@@ -118,7 +119,7 @@ static int parse_rule(const char *spec, fault_rule *r, char *err, size_t errlen)
     const fault_kind_info *ki = kind_by_name(kind, (size_t)((colon ? colon : kind_end) - kind));
     if (!ki) {
         snprintf(err, errlen, "fault '%s': unknown kind (latency, jitter, status, malformed, "
-                 "truncate, reset, trickle, oversize, revoke)", spec);
+                 "truncate, reset, trickle, oversize, revoke, count)", spec);
         return -1;
     }
     if (ki->needs_arg != (colon != NULL)) {
@@ -272,6 +273,7 @@ static void apply_rule(const fault_rule *r, double u2, emu_fault_plan *out)
     case EMU_FAULT_RESET: out->reset = true; break;
     case EMU_FAULT_TRICKLE: out->trickle_bps = r->arg; break;
     case EMU_FAULT_OVERSIZE: out->oversize_bytes = r->arg; break;
+    case EMU_FAULT_COUNT: out->count_claim = r->arg; break;
     case EMU_FAULT_REVOKE: out->revoke = true; break;
     case EMU_FAULT_NONE: break;
     }

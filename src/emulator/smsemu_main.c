@@ -17,7 +17,8 @@ static void usage(FILE *to)
 {
     fprintf(to,
 "usage: smsemu [--listen HOST:PORT] [--servers N] [--seed S] [--speed X]\n"
-"              [--token-ttl SECONDS] [--fault SPEC]... [--scenario FILE] [--no-agents] [--quiet]\n"
+"              [--token-ttl SECONDS] [--fault SPEC]... [--scenario FILE] [--no-agents]\n"
+"              [--rate-limit N/min] [--quiet]\n"
 "\n"
 "A local Huawei Cloud SMS v3 + IAM emulator. The first line on stdout is\n"
 "'listening on http://HOST:PORT'. SIGINT/SIGTERM stop it.\n"
@@ -30,6 +31,8 @@ static void usage(FILE *to)
 "  --fault SPEC         'GLOB=KIND[:ARG][,p=PROBABILITY]', repeatable; GLOB matches the path\n"
 "  --scenario FILE      fault specs, one per line, '#' comments\n"
 "  --no-agents          register the fleet, then keep it idle\n"
+"  --rate-limit N/min   per caller (token or AK): 429 APIGW.0308 with Retry-After\n"
+"                       beyond N requests a minute (agents' own calls are exempt)\n"
 "  --quiet              no log lines on stderr\n"
 "\n"
 "Identities (domain '" SMSEMU_DOMAIN "', project '" SMSEMU_PROJECT "' = " SMSEMU_PROJECT_ID "):\n"
@@ -44,18 +47,20 @@ static void usage(FILE *to)
 "\n"
 "Emulator-only endpoints (no auth, never faulted): GET|PUT|DELETE /emulator/faults,\n"
 "POST /emulator/revoke-tokens, GET /emulator/commands?server_id=ID, GET /emulator/stats,\n"
-"POST /emulator/clock?advance_s=N.\n", emu_fault_kinds_help());
+"POST /emulator/clock?advance_s=N, POST /emulator/server?id=ID&state=S...,\n"
+"POST /emulator/move?servers=N.\n", emu_fault_kinds_help());
 }
 
 static int parse_options(int argc, char **argv, smsemu_opts *o, const char **faults)
 {
-    enum { O_LISTEN = 1, O_SERVERS, O_SEED, O_SPEED, O_TTL, O_FAULT, O_SCENARIO, O_NOAGENTS, O_QUIET, O_HELP };
+    enum { O_LISTEN = 1, O_SERVERS, O_SEED, O_SPEED, O_TTL, O_FAULT, O_SCENARIO, O_NOAGENTS, O_QUIET, O_HELP, O_RATE };
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"servers", required_argument, NULL, O_SERVERS},
         {"seed", required_argument, NULL, O_SEED}, {"speed", required_argument, NULL, O_SPEED},
         {"token-ttl", required_argument, NULL, O_TTL}, {"fault", required_argument, NULL, O_FAULT},
         {"scenario", required_argument, NULL, O_SCENARIO}, {"no-agents", no_argument, NULL, O_NOAGENTS},
-        {"quiet", no_argument, NULL, O_QUIET}, {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+        {"quiet", no_argument, NULL, O_QUIET}, {"help", no_argument, NULL, O_HELP},
+        {"rate-limit", required_argument, NULL, O_RATE}, {NULL, 0, NULL, 0},
     };
     char err[256];
     long v;
@@ -96,6 +101,9 @@ static int parse_options(int argc, char **argv, smsemu_opts *o, const char **fau
         case O_SCENARIO: o->scenario_path = optarg; break;
         case O_NOAGENTS: o->no_agents = true; break;
         case O_QUIET: o->quiet = true; break;
+        case O_RATE:
+            if (emu_parse_rate(optarg, &o->rate_limit_per_min) < 0) goto bad;
+            break;
         case O_HELP: case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
         }

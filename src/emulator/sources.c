@@ -81,6 +81,8 @@ void emu_h_sources_list(emu_ctx *c, emu_req *r, emu_resp *o)
     server_filter f;
     if (emu_query_page(r, o, &limit, &offset) < 0 || read_server_filter(r, o, &f) < 0)
         return;
+    if (r->count_claim)
+        offset = 0;                                 /* fault count:N, a broken pager */
     sms_buf b = {0};
     sms_buf_add(&b, "{\"source_servers\":[");
     long count = 0, shown = 0;
@@ -99,7 +101,7 @@ void emu_h_sources_list(emu_ctx *c, emu_req *r, emu_resp *o)
         sms_buf_add(&b, item ? item : "{}");
     }
     emu_store_unlock(c->store);
-    sms_buf_addf(&b, "],\"count\":%ld}", count);
+    sms_buf_addf(&b, "],\"count\":%ld}", r->count_claim ? r->count_claim : count);
     emu_resp_ok_or_oom(o, sms_buf_take(&b));
 }
 

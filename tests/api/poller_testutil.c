@@ -179,6 +179,47 @@ long pt_fault_matches(const smsemu *e, const char *spec)
     return n;
 }
 
+/* Control endpoints need no login: a raw client request without auth would do, but
+ * sms_request logs in first, which the emulator allows. */
+void pt_emu_post(const smsemu *e, const char *path)
+{
+    sms_client *c = pt_client(e, "viewer");
+    sms_response r = {0};
+    sms_call_error err = {0};
+    if (sms_request(c, "POST", path, NULL, false, NULL, NULL, &r, &err) != 0)
+        fail_msg("POST %s: %s", path, err.message ? err.message : "failed");
+    sms_response_free(&r);
+    sms_call_error_free(&err);
+    sms_client_free(c);
+}
+
+long pt_emu_stat(const smsemu *e, const char *key)
+{
+    sms_client *c = pt_client(e, "viewer");
+    sms_response r = {0};
+    sms_call_error err = {0};
+    long n = -1;
+    if (sms_request(c, "GET", "/emulator/stats", NULL, false, NULL, NULL, &r, &err) == 0) {
+        cJSON *j = cJSON_ParseWithLength(r.body, r.body_len);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+        if (cJSON_IsNumber(v))
+            n = (long)v->valuedouble;
+        cJSON_Delete(j);
+    }
+    sms_response_free(&r);
+    sms_call_error_free(&err);
+    sms_client_free(c);
+    return n;
+}
+
+long pt_fleet_index(const sms_fleet *f, const char *id)
+{
+    for (size_t i = 0; f && i < f->n_servers; i++)
+        if (f->servers[i].id && strcmp(f->servers[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
 void pt_tmpdir(char *buf, size_t len)
 {
     snprintf(buf, len, "/tmp/sms-poller-test-XXXXXX");

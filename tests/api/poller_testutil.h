@@ -36,6 +36,13 @@ char *pt_create_task(const smsemu *e, const char *server_id);
 const sms_history_entry *pt_entry(const sms_snapshot *s, uint64_t id);
 /* How many requests matched a fault rule with this spec (GET /emulator/faults); -1 unknown. */
 long pt_fault_matches(const smsemu *e, const char *spec);
+/* POST an emulator control path ("/emulator/server?id=...&state=replicate"); fails the
+ * test unless it answers 2xx. */
+void pt_emu_post(const smsemu *e, const char *path);
+/* A number of GET /emulator/stats ("list_requests", ...); -1 when unreadable. */
+long pt_emu_stat(const smsemu *e, const char *key);
+/* Index of the server with this id in a fleet, or -1. */
+long pt_fleet_index(const sms_fleet *f, const char *id);
 /* A fresh private folder under /tmp, and removing it. */
 void pt_tmpdir(char *buf, size_t len);
 void pt_rmtree(const char *path);
