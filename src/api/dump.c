@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include "api/poller.h"
 #include "api/snapshot.h"
+#include "model/agents.h"
 #include "model/codec.h"
 #include "model/text.h"
 
@@ -84,6 +85,18 @@ static cJSON *list_items(const sms_type *t, const void *list, const char *key)
     return items ? items : cJSON_CreateArray();
 }
 
+/* Print and free o. */
+static int print_json(cJSON *o, FILE *out)
+{
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!text)
+        return -1;
+    int rc = fputs(text, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
+    free(text);
+    return rc;
+}
+
 static int write_json(const dump_data *d, FILE *out)
 {
     char when[32];
@@ -98,13 +111,7 @@ static int write_json(const dump_data *d, FILE *out)
                           list_items(&SMS_T_MIG_ERROR_LIST, &d->errors, "migration_errors"));
     cJSON_AddItemToObject(o, "tasks", list_items(&SMS_T_TASK_LIST, &d->tasks, "tasks"));
     cJSON_AddStringToObject(o, "fetched_at", when);
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    if (!text)
-        return -1;
-    int rc = fputs(text, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
-    free(text);
-    return rc;
+    return print_json(o, out);
 }
 
 /* ---- text ----------------------------------------------------------------- */
@@ -146,10 +153,13 @@ static void cut_to_cell(char *cell)
     sms_sanitize_inplace(cell);
 }
 
-static int write_row(FILE *out, char cells[N_COLS][128], const size_t width[N_COLS])
+#define MAX_COLS 12
+typedef char dump_row[MAX_COLS][128];
+
+static int write_row(FILE *out, dump_row cells, const size_t *width, int ncols)
 {
-    for (int c = 0; c < N_COLS; c++) {
-        bool last = c == N_COLS - 1;
+    for (int c = 0; c < ncols; c++) {
+        bool last = c == ncols - 1;
         size_t pad = last ? 0 : width[c] - text_width(cells[c]) + 2;
         if (fprintf(out, "%s%*s", cells[c], (int)pad, "") < 0)
             return -1;
@@ -157,20 +167,21 @@ static int write_row(FILE *out, char cells[N_COLS][128], const size_t width[N_CO
     return fputc('\n', out) == EOF ? -1 : 0;
 }
 
-static int write_text(const dump_data *d, FILE *out)
+/* An aligned table: titles, then n rows whose cells fill() writes. */
+static int write_table(FILE *out, const char *const *titles, int ncols, size_t n,
+                       void (*fill)(const void *ctx, size_t i, dump_row cells), const void *ctx)
 {
-    size_t n = d->servers.n_source_servers;
-    char (*rows)[N_COLS][128] = calloc(n + 1, sizeof *rows);
+    dump_row *rows = calloc(n + 1, sizeof *rows);
     if (!rows)
         return -1;
-    size_t width[N_COLS] = {0};
-    for (int c = 0; c < N_COLS; c++) {
-        snprintf(rows[0][c], 128, "%s", col_titles[c]);
-        width[c] = text_width(col_titles[c]);
+    size_t width[MAX_COLS] = {0};
+    for (int c = 0; c < ncols; c++) {
+        snprintf(rows[0][c], 128, "%s", titles[c]);
+        width[c] = text_width(titles[c]);
     }
     for (size_t i = 0; i < n; i++) {
-        server_cells(&d->servers.source_servers[i], rows[i + 1]);
-        for (int c = 0; c < N_COLS; c++) {
+        fill(ctx, i, rows[i + 1]);
+        for (int c = 0; c < ncols; c++) {
             cut_to_cell(rows[i + 1][c]);
             size_t w = text_width(rows[i + 1][c]);
             if (w > width[c])
@@ -179,14 +190,151 @@ static int write_text(const dump_data *d, FILE *out)
     }
     int rc = 0;
     for (size_t i = 0; i <= n && rc == 0; i++)
-        rc = write_row(out, rows[i], width);
+        rc = write_row(out, rows[i], width, ncols);
     free(rows);
     return rc;
 }
 
-/* ---- entry point ---------------------------------------------------------- */
+static void fill_server(const void *ctx, size_t i, dump_row cells)
+{
+    server_cells(&((const dump_data *)ctx)->servers.source_servers[i], cells);
+}
 
-int sms_dump(const sms_client_opts *o, sms_dump_format fmt, FILE *out, sms_call_error *e)
+static int write_text(const dump_data *d, FILE *out)
+{
+    return write_table(out, col_titles, N_COLS, d->servers.n_source_servers, fill_server, d);
+}
+
+/* ---- agents (--dump agents) ------------------------------------------------ */
+
+enum { AG_NAME, AG_IP, AG_STATE, AG_REASON, AG_VERSION, AG_OS, AG_HEARTBEAT, AG_CONNECTED,
+       AG_REGISTERED, AG_N_COLS };
+static const char *const agent_titles[AG_N_COLS] = {
+    "NAME", "IP", "STATE", "REASON", "AGENT", "OS", "HEARTBEAT", "CONNECTED", "REGISTERED",
+};
+
+typedef struct agents_dump { sms_agent_rows rows; int64_t now_ms; } agents_dump;
+
+static const char *agent_name(const sms_agent_row *r)
+{
+    return r->server && r->server->name ? r->server->name : r->host && r->host->name ? r->host->name
+         : r->server && r->server->id ? r->server->id : "-";
+}
+
+static const char *agent_ip(const sms_agent_row *r)
+{
+    return r->server && r->server->ip ? r->server->ip : r->host && r->host->ip ? r->host->ip : "-";
+}
+
+static int64_t heartbeat_age_s(const sms_agent_row *r, int64_t now_ms)
+{
+    return !r->server || r->server->connected || !r->st.silent_since_ms ? -1 : (now_ms - r->st.silent_since_ms) / 1000;
+}
+
+static void fill_agent(const void *ctx, size_t i, dump_row cells)
+{
+    const agents_dump *d = ctx;
+    const sms_agent_row *r = &d->rows.rows[i];
+    const sms_server *s = r->server;
+    const sms_agent_reason_info *why = sms_agent_reason_lookup(r->st.reason);
+    const char *os = s ? (s->os_version ? s->os_version : s->os_type) : NULL;
+    int64_t age = heartbeat_age_s(r, d->now_ms);
+    snprintf(cells[AG_NAME], 128, "%s", agent_name(r));
+    snprintf(cells[AG_IP], 128, "%s", agent_ip(r));
+    snprintf(cells[AG_STATE], 128, "%s", sms_agent_state_info_of(r->st.state)->label);
+    snprintf(cells[AG_REASON], 128, "%d %s", r->st.reason, why ? why->message : "");
+    snprintf(cells[AG_VERSION], 128, "%s%s", r->agent_version ? r->agent_version : s ? "?" : "-",
+             r->st.old_version ? " (old)" : "");
+    snprintf(cells[AG_OS], 128, "%s", os ? os : "-");
+    if (age >= 0)
+        sms_fmt_duration(cells[AG_HEARTBEAT], 128, age);
+    else
+        snprintf(cells[AG_HEARTBEAT], 128, "%s", s && s->connected ? "live" : "-");
+    snprintf(cells[AG_CONNECTED], 128, "%s", !s ? "-" : s->connected ? "yes" : "no");
+    if (s && s->add_date > 0)
+        iso_time(cells[AG_REGISTERED], 128, s->add_date);
+    else
+        snprintf(cells[AG_REGISTERED], 128, "-");
+}
+
+static cJSON *agent_json(const sms_agent_row *r, int64_t now_ms)
+{
+    cJSON *h = cJSON_CreateObject();
+    const sms_server *s = r->server;
+    const sms_agent_reason_info *why = sms_agent_reason_lookup(r->st.reason);
+    char when[32];
+    cJSON_AddStringToObject(h, "name", agent_name(r));
+    cJSON_AddStringToObject(h, "ip", agent_ip(r));
+    if (s && s->id)
+        cJSON_AddStringToObject(h, "server_id", s->id);
+    if (r->host)
+        cJSON_AddNumberToObject(h, "inventory_line", r->host->line);
+    cJSON_AddNumberToObject(h, "result", r->st.state);
+    cJSON_AddStringToObject(h, "state", sms_agent_state_info_of(r->st.state)->label);
+    cJSON_AddNumberToObject(h, "reason_code", r->st.reason);
+    cJSON_AddStringToObject(h, "reason", why ? why->message : "");
+    cJSON_AddStringToObject(h, "hint", why ? why->hint : "");
+    if (r->agent_version)
+        cJSON_AddStringToObject(h, "agent_version", r->agent_version);
+    cJSON_AddBoolToObject(h, "old_version", r->st.old_version);
+    if (s) {
+        if (s->os_version || s->os_type)
+            cJSON_AddStringToObject(h, "os", s->os_version ? s->os_version : s->os_type);
+        cJSON_AddBoolToObject(h, "connected", s->connected);
+        int64_t age = heartbeat_age_s(r, now_ms);
+        if (age >= 0)
+            cJSON_AddNumberToObject(h, "heartbeat_age_s", (double)age);
+        iso_time(when, sizeof when, s->add_date);
+        cJSON_AddStringToObject(h, "registered_at", when);
+    }
+    return h;
+}
+
+static int write_agents_json(const agents_dump *d, FILE *out)
+{
+    static const char *const keys[SMS_AGENT_N_STATES] = {
+        "not_installed", "installing", "installed", "failed", "unexpected" };
+    char when[32];
+    iso_time(when, sizeof when, d->now_ms);
+    cJSON *o = cJSON_CreateObject(), *counts = cJSON_AddObjectToObject(o, "counts");
+    cJSON *hosts = cJSON_AddArrayToObject(o, "hosts");
+    for (int i = 0; i < SMS_AGENT_N_STATES; i++)
+        cJSON_AddNumberToObject(counts, keys[i], (double)d->rows.counts[i]);
+    cJSON_AddNumberToObject(counts, "old_version", (double)d->rows.n_old);
+    for (size_t i = 0; i < d->rows.n_rows; i++)
+        cJSON_AddItemToArray(hosts, agent_json(&d->rows.rows[i], d->now_ms));
+    cJSON_AddStringToObject(o, "fetched_at", when);
+    return print_json(o, out);
+}
+
+/* ---- entry points ---------------------------------------------------------- */
+
+/* rc of writing the dump, flushed; a failure becomes the error. */
+static int finish(int rc, FILE *out, sms_call_error *e)
+{
+    if (rc == 0 && fflush(out))
+        rc = -1;
+    if (rc && e->kind == SMS_E_NONE) {
+        e->kind = SMS_E_INVALID;
+        e->message = strdup("cannot write the dump");
+    }
+    return rc;
+}
+
+static int done(int rc, sms_call_error *e, sms_call_error *local)
+{
+    if (rc == 0)
+        sms_call_error_free(e);
+    sms_call_error_sanitize(e);
+    sms_call_error_free(local);
+    return rc;
+}
+
+/* One client, one body of work, the error tidied for printing. */
+typedef int (*dump_work)(sms_client *c, sms_dump_format fmt, FILE *out, const void *ctx, sms_call_error *e);
+
+static int run(const sms_client_opts *o, sms_dump_format fmt, FILE *out, sms_call_error *e,
+               dump_work work, const void *ctx)
 {
     sms_call_error local = {0};
     if (!e)
@@ -195,22 +343,59 @@ int sms_dump(const sms_client_opts *o, sms_dump_format fmt, FILE *out, sms_call_
     sms_client *c = sms_client_new(o, e);
     if (!c)
         return -1;
+    int rc = work(c, fmt, out, ctx, e);
+    sms_client_free(c);
+    return done(rc, e, &local);
+}
+
+static int dump_fleet(sms_client *c, sms_dump_format fmt, FILE *out, const void *ctx, sms_call_error *e)
+{
+    (void)ctx;
     dump_data d = {0};
     int rc = fetch_all(c, &d, e);
-    sms_client_free(c);
-    if (rc == 0) {
-        rc = fmt == SMS_DUMP_JSON ? write_json(&d, out) : write_text(&d, out);
-        if (rc == 0 && fflush(out))
-            rc = -1;
-        if (rc) {
-            e->kind = SMS_E_INVALID;
-            e->message = strdup("cannot write the dump");
-        }
-    }
-    dump_data_free(&d);
     if (rc == 0)
-        sms_call_error_free(e);
-    sms_call_error_sanitize(e);
-    sms_call_error_free(&local);
+        rc = finish(fmt == SMS_DUMP_JSON ? write_json(&d, out) : write_text(&d, out), out, e);
+    dump_data_free(&d);
     return rc;
+}
+
+int sms_dump(const sms_client_opts *o, sms_dump_format fmt, FILE *out, sms_call_error *e)
+{
+    return run(o, fmt, out, e, dump_fleet, NULL);
+}
+
+typedef struct agents_args { const sms_inventory *inv; int64_t install_window_ms; } agents_args;
+
+/* The list has no agent_version and a one-shot dump must not fetch every detail: the
+ * versions are left unknown ("?") and nothing is flagged old (docs/agents.md). */
+static int dump_agents(sms_client *c, sms_dump_format fmt, FILE *out, const void *ctx, sms_call_error *e)
+{
+    const agents_args *args = ctx;
+    sms_server_list raw = {0}, clean = {0};
+    int rc = sms_list_servers(c, NULL, &raw, e);
+    if (rc == 0 && clean_list(&SMS_T_SERVER, raw.count, raw.source_servers, raw.n_source_servers,
+                              &clean.count, (void **)&clean.source_servers, &clean.n_source_servers))
+        rc = finish(-1, out, e);
+    if (rc == 0) {
+        agents_dump d = { .now_ms = sms_clock_wall_ms() };
+        sms_agent_policy p = { .install_window_ms = args->install_window_ms > 0 ? args->install_window_ms
+                                                                                : SMS_AGENT_INSTALL_WINDOW_MS };
+        rc = sms_agent_rows_build(&d.rows, clean.source_servers, clean.n_source_servers, args->inv, NULL, NULL,
+                                  &p, d.now_ms);
+        if (rc == 0)
+            rc = fmt == SMS_DUMP_JSON ? write_agents_json(&d, out)
+                                      : write_table(out, agent_titles, AG_N_COLS, d.rows.n_rows, fill_agent, &d);
+        rc = finish(rc, out, e);
+        sms_agent_rows_free(&d.rows);
+    }
+    sms_free(&SMS_T_SERVER_LIST, &raw);
+    sms_free(&SMS_T_SERVER_LIST, &clean);
+    return rc;
+}
+
+int sms_dump_agents(const sms_client_opts *o, const sms_inventory *inv, int64_t install_window_ms,
+                    sms_dump_format fmt, FILE *out, sms_call_error *e)
+{
+    agents_args args = { inv, install_window_ms };
+    return run(o, fmt, out, e, dump_agents, &args);
 }

@@ -17,6 +17,7 @@
 /* The selected server's detail is read again when its list item changes (a refresh saw
  * it move) and otherwise once a minute: detail-only data (disks, NICs) rarely changes. */
 #define DEFAULT_DETAIL_MS 60000
+#define DEFAULT_VERSION_MS 1000      /* one ShowServer a second for agent versions */
 #define DEFAULT_MAX_BACKOFF_MS 60000
 
 /* ---- publishing ----------------------------------------------------------- */
@@ -64,6 +65,7 @@ void sms_poller_publish_locked(sms_poller *p)
     s->fleet = sms_fleet_ref(p->fleet);
     s->detail = sms_detail_ref(p->detail);
     s->history = sms_history_ref(current_history_locked(p));
+    s->versions = sms_agent_versions_ref(sms_versions_publish_locked(p, sms_clock_mono_ms(), false));
     for (int i = 0; i < SMS_CALL__COUNT; i++) {
         s->health[i] = p->health[i];
         if (sms_call_error_copy(&s->health[i].error, &p->health[i].error))
@@ -339,6 +341,8 @@ static void poll_detail(sms_poller *p, const char *id)
         record_health_locked(p, SMS_CALL_TASK, rc_task, &e_task, started);
     bool publish = health_shown_differs(srv_before, &p->health[SMS_CALL_DETAIL]) ||
                    health_shown_differs(task_before, &p->health[SMS_CALL_TASK]);
+    if (d)
+        sms_versions_record_locked(p, &d->server);      /* the version comes for free */
     if (d && p->selected && strcmp(p->selected, id) == 0) {   /* still the one wanted */
         /* the same data as the UI has: a snapshot would only make it redraw */
         if (!unchanged || p->detail != prev) {
@@ -378,6 +382,11 @@ static void *poll_main(void *arg)
         int64_t detail_due = !p->selected ? INT64_MAX : p->detail_requested ? now :
             p->last_detail_try + backoff_ms(p->detail_ms, p->max_backoff_ms,
                                             p->health[SMS_CALL_DETAIL].failures);
+        /* agent versions only in idle time, and slower while the API fails */
+        int64_t version_due = p->version_ms < 0 ? INT64_MAX :
+            p->last_version_try + backoff_ms(p->version_ms, p->max_backoff_ms,
+                                             p->health[SMS_CALL_SERVERS].failures);
+        char *version_id = NULL;
         if (now >= fleet_due) {
             bool full = p->refresh_requested;
             p->refresh_requested = false;
@@ -396,8 +405,19 @@ static void *poll_main(void *arg)
                 poll_detail(p, id);
             free(id);
             pthread_mutex_lock(&p->mu);
+        } else if (now >= version_due && (version_id = sms_versions_next_locked(p))) {
+            p->last_version_try = now;
+            pthread_mutex_unlock(&p->mu);
+            sms_versions_fetch(p, version_id);
+            free(version_id);
+            version_id = NULL;
+            pthread_mutex_lock(&p->mu);
         } else {
-            wait_until_locked(p, fleet_due < detail_due ? fleet_due : detail_due);
+            if (now >= version_due)             /* nothing unknown: look again later */
+                p->last_version_try = now;
+            int64_t due = fleet_due < detail_due ? fleet_due : detail_due;
+            int64_t next_version = p->version_ms < 0 ? INT64_MAX : p->last_version_try + p->version_ms;
+            wait_until_locked(p, due < next_version ? due : next_version);
         }
     }
     pthread_mutex_unlock(&p->mu);
@@ -468,6 +488,7 @@ static void free_poller(sms_poller *p)
     sms_detail_unref(p->detail);
     sms_poller_fleet_free(p);
     sms_history_unref(p->hist_pub);
+    sms_versions_free_locked(p);
     sms_history_log_close(&p->hist);
     for (int i = 0; i < SMS_CALL__COUNT; i++)
         sms_call_error_free(&p->health[i].error);
@@ -495,6 +516,7 @@ sms_poller *sms_poller_start(const sms_poller_opts *o, sms_call_error *err)
     p->refresh_ms = o->refresh_ms > 0 ? o->refresh_ms : DEFAULT_REFRESH_MS;
     p->detail_ms = o->detail_ms > 0 ? o->detail_ms : DEFAULT_DETAIL_MS;
     p->max_backoff_ms = o->max_backoff_ms > 0 ? o->max_backoff_ms : DEFAULT_MAX_BACKOFF_MS;
+    p->version_ms = o->version_ms ? o->version_ms : DEFAULT_VERSION_MS;
     p->readonly = o->client.readonly;
     p->user = who_am_i(&o->client);
     p->context = o->client.context ? strdup(o->client.context) : NULL;

@@ -43,6 +43,21 @@ typedef struct sms_detail {         /* one fetch of the selected server */
     bool has_task; sms_task task;   /* ShowTask of current_task.id */
 } sms_detail;
 
+/* Agent versions by server id: the list lacks agent_version, ShowServer has it. The
+ * poller fills this slowly in the background (docs/agents.md), one detail at a time. */
+typedef struct sms_agent_version_entry {
+    char *id, *version;             /* sanitised */
+    int64_t add_date;               /* of the registration the version was read for */
+} sms_agent_version_entry;
+
+typedef struct sms_agent_versions {
+    int refs;
+    sms_agent_version_entry *entries; size_t n_entries;   /* sorted by id */
+} sms_agent_versions;
+
+/* The version recorded for id, NULL when not fetched yet. NULL-safe. */
+const char *sms_agent_versions_find(const sms_agent_versions *v, const char *id);
+
 typedef enum sms_call_id {          /* per-call health, in the snapshot */
     SMS_CALL_OVERVIEW, SMS_CALL_SERVERS, SMS_CALL_DETAIL, SMS_CALL_TASK, SMS_CALL__COUNT
 } sms_call_id;
@@ -123,6 +138,7 @@ typedef struct sms_snapshot {
     const sms_fleet *fleet;         /* NULL until the first successful fetch */
     const sms_detail *detail;       /* NULL if nothing selected or not fetched yet */
     const sms_history *history;
+    const sms_agent_versions *versions; /* NULL until the first version is known */
     sms_health health[SMS_CALL__COUNT];
     bool stale;                     /* the last fleet fetch failed: data is fleet->fetched_ms old */
     int64_t next_poll_ms;           /* when the poller will try again */
@@ -140,6 +156,8 @@ typedef struct sms_poller_opts {
     int refresh_ms;                 /* fleet refresh, default 5000 */
     int detail_ms;                  /* selected server refresh when nothing moved, default 60000 */
     int max_backoff_ms;             /* default 60000 */
+    int version_ms;                 /* one ShowServer for an unknown agent version this often;
+                                       default 1000, < 0 = never */
     const char *history_path;       /* NULL = $XDG_STATE_HOME/smsconsole/history.jsonl, "" = memory only */
 } sms_poller_opts;
 
@@ -164,5 +182,10 @@ typedef enum sms_dump_format { SMS_DUMP_JSON, SMS_DUMP_TEXT } sms_dump_format;
 /* Fetches overview, servers, errors and tasks once and writes them to out.
  * 0 on success; -1 with *e filled. */
 int sms_dump(const sms_client_opts *o, sms_dump_format fmt, FILE *out, sms_call_error *e);
+/* Every host's agent state (docs/agents.md), the servers joined with inv (NULL = none),
+ * as JSON or a text table. 0 ok; -1 with *e filled. */
+struct sms_inventory;
+int sms_dump_agents(const sms_client_opts *o, const struct sms_inventory *inv, int64_t install_window_ms,
+                    sms_dump_format fmt, FILE *out, sms_call_error *e);
 
 #endif

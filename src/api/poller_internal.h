@@ -60,6 +60,16 @@ struct sms_poller {
     struct sms_awaiting { uint64_t id, after_gen; } *awaiting;
     size_t n_awaiting, alloc_awaiting;
 
+    /* agent versions (poller_versions.c) */
+    int version_ms;
+    int64_t last_version_try;           /* monotonic ms */
+    size_t version_cursor;              /* where the next scan of the fleet starts */
+    sms_agent_version_entry *ver; size_t n_ver, cap_ver;   /* sorted by id, owned */
+    const sms_agent_versions *ver_pub;  /* published copy; rebuilt when dirty */
+    bool ver_dirty;
+    bool ver_idle; uint64_t ver_idle_seq;   /* all known for this fleet_seq: no scan */
+    int64_t ver_published_mono;
+
     /* action queue */
     sms_job *jobs_head, *jobs_tail;
 
@@ -94,6 +104,16 @@ void sms_poller_publish_locked(sms_poller *p);
 void sms_poller_history_changed_locked(sms_poller *p, const sms_history_entry *e);
 /* With mu held: remember that entry id wants the next observed state of its server. */
 void sms_poller_await_state_locked(sms_poller *p, uint64_t id);
+
+/* Agent versions (poller_versions.c). With mu held: the id of the next server whose
+ * version is unknown or stale (malloc'd; NULL = none); record a version; the copy to
+ * publish (rebuilt at most every few seconds); free everything. */
+char *sms_versions_next_locked(sms_poller *p);
+void sms_versions_record_locked(sms_poller *p, const sms_server *s);
+const sms_agent_versions *sms_versions_publish_locked(sms_poller *p, int64_t now_mono, bool force);
+void sms_versions_free_locked(sms_poller *p);
+/* Fetch one server's detail for its version (poller thread, mu not held). */
+void sms_versions_fetch(sms_poller *p, const char *id);
 
 /* The action worker thread (poller_actions.c). */
 void *sms_poller_action_main(void *arg);

@@ -222,6 +222,7 @@ void sms_snapshot_release(sms_snapshot *s)
     sms_fleet_unref(s->fleet);
     sms_detail_unref(s->detail);
     sms_history_unref(s->history);
+    sms_agent_versions_unref(s->versions);
     for (int i = 0; i < SMS_CALL__COUNT; i++)
         sms_call_error_free(&s->health[i].error);
     free(s->user);

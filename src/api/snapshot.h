@@ -15,6 +15,8 @@ void sms_fleet_unref(const sms_fleet *f);                  /* NULL-safe */
 sms_detail *sms_detail_new(void);
 const sms_detail *sms_detail_ref(const sms_detail *d);
 void sms_detail_unref(const sms_detail *d);
+const sms_agent_versions *sms_agent_versions_ref(const sms_agent_versions *v);   /* poller_versions.c */
+void sms_agent_versions_unref(const sms_agent_versions *v);
 
 /* Deep copy of src into *dst (zeroed first) with every string sanitised (model/text.h),
  * whatever its depth: sms_copy then sms_sanitize_strings walk the codec's field tables,

@@ -24,6 +24,7 @@ char *emu_server_list_item(emu_ctx *c, emu_server *sv, int64_t now)
     item.volume_groups = NULL; item.n_volume_groups = 0;
     item.btrfs_list = NULL; item.n_btrfs_list = 0;
     item.networks = NULL; item.n_networks = 0;
+    item.agent_version = NULL;          /* ShowServer only (SDK: SourceServersResponseBody lacks it) */
     free(sv->list_json);
     sv->list_json = sms_to_json(&SMS_T_SERVER, &item);
     sv->list_connected = connected;
