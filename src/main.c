@@ -22,6 +22,8 @@
 #include "api/poller.h"
 #include "api/wipe.h"
 #include "emulator/emulator.h"
+#include "model/agents.h"
+#include "model/inventory.h"
 #include "ui/config.h"
 #include "ui/ui.h"
 
@@ -30,7 +32,7 @@
 
 typedef struct cli {
     const char *config_path, *context, *theme, *dump, *cacert;
-    const char *endpoint, *iam_endpoint, *user, *domain, *project;
+    const char *endpoint, *iam_endpoint, *user, *domain, *project, *inventory;
     int refresh_s;
     bool readonly, dashboard, demo, insecure, ascii, mouse, bell;
 } cli;
@@ -41,6 +43,8 @@ typedef struct session {
     const char *context, *region;
     char password[SECRET_MAX];
     smsemu *emu;
+    sms_inventory inventory; bool has_inventory;   /* --inventory or the context's */
+    int64_t install_window_ms;
 } session;
 
 static void usage(FILE *f)
@@ -55,6 +59,8 @@ static void usage(FILE *f)
           "  -d, --dashboard         read-only fleet summary for a wall screen\n"
           "      --demo              run the built-in emulator with a demo fleet, as admin\n"
           "      --dump json|text    print the fleet once and exit\n"
+          "      --dump agents|agents-json  print every host's agent state once and exit\n"
+          "      --inventory FILE    hosts to migrate, CSV: name and/or IP per line (Agents pane)\n"
           "      --endpoint URL      SMS endpoint          (env SMS_ENDPOINT)\n"
           "      --iam-endpoint URL  IAM endpoint          (env SMS_IAM_ENDPOINT)\n"
           "      --user NAME         IAM user              (env SMS_USER)\n"
@@ -74,7 +80,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_DEMO = 256, OPT_DUMP, OPT_ENDPOINT, OPT_IAM, OPT_USER, OPT_DOMAIN, OPT_PROJECT, OPT_INSECURE,
-       OPT_ASCII, OPT_MOUSE, OPT_BELL, OPT_CACERT };
+       OPT_ASCII, OPT_MOUSE, OPT_BELL, OPT_CACERT, OPT_INVENTORY };
 
 static int parse_refresh(const char *s)
 {
@@ -93,7 +99,8 @@ static int parse_args(int argc, char **argv, cli *c)
         { "dump", 1, NULL, OPT_DUMP }, { "endpoint", 1, NULL, OPT_ENDPOINT }, { "iam-endpoint", 1, NULL, OPT_IAM },
         { "user", 1, NULL, OPT_USER }, { "domain", 1, NULL, OPT_DOMAIN }, { "project", 1, NULL, OPT_PROJECT },
         { "insecure", 0, NULL, OPT_INSECURE }, { "ascii", 0, NULL, OPT_ASCII }, { "mouse", 0, NULL, OPT_MOUSE },
-        { "bell", 0, NULL, OPT_BELL }, { "cacert", 1, NULL, OPT_CACERT }, { NULL, 0, NULL, 0 },
+        { "bell", 0, NULL, OPT_BELL }, { "cacert", 1, NULL, OPT_CACERT }, { "inventory", 1, NULL, OPT_INVENTORY },
+        { NULL, 0, NULL, 0 },
     };
     int o;
     while ((o = getopt_long(argc, argv, "c:C:t:r:RdhV", opts, NULL)) != -1) {
@@ -113,8 +120,10 @@ static int parse_args(int argc, char **argv, cli *c)
         case 'V': printf("smsconsole %s\n", SMS_VERSION); return 1;
         case OPT_DEMO: c->demo = true; break;
         case OPT_DUMP:
-            if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
-                fprintf(stderr, "smsconsole: --dump: expected json or text, not \"%s\"\n", optarg);
+            if (strcmp(optarg, "json") && strcmp(optarg, "text") && strcmp(optarg, "agents") &&
+                strcmp(optarg, "agents-json")) {
+                fprintf(stderr, "smsconsole: --dump: expected json, text, agents or agents-json, not \"%s\"\n",
+                        optarg);
                 return -1;
             }
             c->dump = optarg;
@@ -129,6 +138,7 @@ static int parse_args(int argc, char **argv, cli *c)
         case OPT_ASCII: c->ascii = true; break;
         case OPT_MOUSE: c->mouse = true; break;
         case OPT_BELL: c->bell = true; break;
+        case OPT_INVENTORY: c->inventory = optarg; break;
         default: usage(stderr); return -1;
         }
     }
@@ -382,12 +392,49 @@ static int start_demo(session *s, const char *user)
     return 0;
 }
 
+/* The inventory file, parsed before the terminal is taken: a bad line stops the
+ * program with FILE:LINE. 0 ok (or no file), -1 reported. */
+static int load_inventory(session *s, const char *path)
+{
+    if (!path || !*path)
+        return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "smsconsole: --inventory: cannot read %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[65536];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n > cap) {
+            char *b = realloc(buf, cap = (len + n) * 2);
+            if (!b)
+                break;
+            buf = b;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    bool failed = ferror(f) || n > 0;
+    fclose(f);
+    char err[512];
+    int rc = failed ? -1 : sms_inventory_parse(buf ? buf : "", len, path, &s->inventory, err, sizeof err);
+    free(buf);
+    if (rc < 0) {
+        fprintf(stderr, "smsconsole: %s\n", failed ? "--inventory: read error" : err);
+        return -1;
+    }
+    s->has_inventory = true;
+    return 0;
+}
+
 static int prepare_session(session *s, const cli *c, const sms_config *cfg, const char *context)
 {
     memset(s, 0, sizeof *s);
     if (c->demo) {
         const char *user = env("SMSCONSOLE_DEMO_USER") ? env("SMSCONSOLE_DEMO_USER") : "admin";
-        if (start_demo(s, user) < 0)
+        if (load_inventory(s, c->inventory) < 0 || start_demo(s, user) < 0)
             return -1;
         s->client.readonly = c->readonly || cfg->readonly;
         return 0;
@@ -397,6 +444,9 @@ static int prepare_session(session *s, const cli *c, const sms_config *cfg, cons
         fprintf(stderr, "smsconsole: context \"%s\" is not in %s\n", context, cfg->path ? cfg->path : "the config");
         return -1;
     }
+    if (load_inventory(s, c->inventory ? c->inventory : ctx ? ctx->inventory : NULL) < 0)
+        return -1;
+    s->install_window_ms = ctx ? (int64_t)ctx->agent_install_window_s * 1000 : 0;
     sms_client_opts *o = &s->client;
     o->endpoint = pick(c->endpoint, "SMS_ENDPOINT", ctx ? ctx->endpoint : NULL);
     o->iam_endpoint = pick(c->iam_endpoint, "SMS_IAM_ENDPOINT", ctx ? ctx->iam_endpoint : NULL);
@@ -424,6 +474,7 @@ static int prepare_session(session *s, const cli *c, const sms_config *cfg, cons
 static void end_session(session *s)
 {
     explicit_bzero(s->password, sizeof s->password);
+    sms_inventory_free(&s->inventory);
     smsemu_stop(s->emu);
     s->emu = NULL;
 }
@@ -431,7 +482,11 @@ static void end_session(session *s)
 static int run_dump(session *s, const char *fmt)
 {
     sms_call_error e = { 0 };
-    int rc = sms_dump(&s->client, strcmp(fmt, "json") == 0 ? SMS_DUMP_JSON : SMS_DUMP_TEXT, stdout, &e);
+    bool agents = strncmp(fmt, "agents", 6) == 0;
+    sms_dump_format f = strstr(fmt, "json") ? SMS_DUMP_JSON : SMS_DUMP_TEXT;
+    int rc = agents ? sms_dump_agents(&s->client, s->has_inventory ? &s->inventory : NULL, s->install_window_ms,
+                                      f, stdout, &e)
+                    : sms_dump(&s->client, f, stdout, &e);
     explicit_bzero(s->password, sizeof s->password);
     if (rc < 0) {
         char msg[512];
@@ -480,7 +535,9 @@ static int run_console(session *s, const cli *c, const sms_config *cfg, char *ne
                        .theme = c->theme, .refresh_ms = refresh_s * 1000, .readonly = s->client.readonly,
                        .dashboard = c->dashboard, .insecure = s->client.insecure,
                        .mouse = c->mouse || cfg->mouse, .bell = c->bell || cfg->bell, .ascii = c->ascii,
-                       .frame_fd = frame_fd_from_env() };
+                       .frame_fd = frame_fd_from_env(),
+                       .inventory = s->has_inventory ? &s->inventory : NULL,
+                       .agent_install_window_ms = s->install_window_ms };
     sms_ui_result r = sms_ui_run(p, &uo, next, len);
     sms_poller_stop(p);
     return r;

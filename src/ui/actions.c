@@ -174,3 +174,15 @@ bool sms_move_target(sms_action_id act, size_t pos, size_t last, size_t page, si
     }
     return true;
 }
+
+void sms_scroll_to(size_t cursor, size_t n, size_t height, size_t *top)
+{
+    if (!height)
+        return;
+    if (cursor < *top)
+        *top = cursor;
+    if (cursor >= *top + height)
+        *top = cursor - height + 1;
+    if (*top + height > n)
+        *top = n > height ? n - height : 0;
+}

@@ -32,6 +32,7 @@ typedef enum sms_action_group { SMS_GRP_MOVE, SMS_GRP_VIEW, SMS_GRP_SERVER, SMS_
     X(DISKS,       "disks",         "3",           VIEW,   false, NONE,  "Disks pane (selected server)") \
     X(HISTORY,     "history",       "4",           VIEW,   false, NONE,  "Commands pane (action history)") \
     X(DASHBOARD,   "dashboard",     "5",           VIEW,   false, NONE,  "Fleet summary") \
+    X(AGENTS,      "agents",        "6",           VIEW,   false, NONE,  "Agents pane: rollout and health of every host's agent") \
     X(ERRORS,      "error",         "e",           VIEW,   false, NONE,  "Show the last error in full") \
     X(MARK,        "mark",          "Space",       VIEW,   false, NONE,  "Mark / unmark the server") \
     X(MARK_ALL,    "mark-all",      "a",           VIEW,   false, NONE,  "Mark every shown server") \
@@ -86,6 +87,9 @@ sms_action_id sms_action_by_name(const char *name);        /* exact `:` name, or
  * 0..last, `page` rows at a time; false (and *to untouched) for any other action.
  * Every list and scrolled pane moves through this. */
 bool sms_move_target(sms_action_id act, size_t pos, size_t last, size_t page, size_t *to);
+/* The first row to show so that `cursor` is visible in `height` rows of n (no blank
+ * rows after the last when it can be helped). */
+void sms_scroll_to(size_t cursor, size_t n, size_t height, size_t *top);
 
 /* Key names <-> curses key codes: "j", "^D", "Up", "PgDn", "Enter", "Esc", "Space", "F1"...
  * Returns -1 for an unknown name. */

@@ -19,7 +19,7 @@
 const sms_view_ops *const sms_views[SMS_VIEW__COUNT] = {
     [SMS_VIEW_SERVERS] = &sms_view_servers, [SMS_VIEW_MIGRATION] = &sms_view_migration,
     [SMS_VIEW_DISKS] = &sms_view_disks,     [SMS_VIEW_HISTORY] = &sms_view_history,
-    [SMS_VIEW_DASHBOARD] = &sms_view_dashboard,
+    [SMS_VIEW_DASHBOARD] = &sms_view_dashboard, [SMS_VIEW_AGENTS] = &sms_view_agents,
 };
 
 int64_t sms_now_ms(void)
@@ -84,9 +84,19 @@ const sms_history_entry *sms_app_last_failure(const sms_app *a, const char *serv
     return NULL;
 }
 
+/* The server the current pane's cursor is on when it has its own, else NULL. */
+static const sms_server *pane_selected(sms_app *a, bool *has_own)
+{
+    const sms_view_ops *v = sms_views[a->view];
+    *has_own = v->selected != NULL;
+    return v->selected ? v->selected(a, a->view_state[a->view]) : NULL;
+}
+
 void sms_app_select_changed(sms_app *a)
 {
-    const char *id = a->table.sel_id;
+    bool own;
+    const sms_server *s = pane_selected(a, &own);
+    const char *id = own ? (s ? s->id : NULL) : a->table.sel_id;
     if ((!id && !a->detail_for) || (id && a->detail_for && strcmp(id, a->detail_for) == 0))
         return;
     free(a->detail_for);
@@ -329,6 +339,7 @@ static bool global_action(sms_app *a, sms_action_id act, const char *arg)
     case SMS_A_DISKS:      set_view(a, SMS_VIEW_DISKS); return true;
     case SMS_A_HISTORY:    set_view(a, SMS_VIEW_HISTORY); return true;
     case SMS_A_DASHBOARD:  set_view(a, SMS_VIEW_DASHBOARD); return true;
+    case SMS_A_AGENTS:     set_view(a, SMS_VIEW_AGENTS); return true;
     case SMS_A_ERRORS:     open_last_error(a); return true;
     case SMS_A_MARK: case SMS_A_MARK_ALL: case SMS_A_UNMARK_ALL: return handle_marks(a, act);
     case SMS_A_FILTER:
@@ -388,6 +399,21 @@ static bool needs_argument(sms_app *a, sms_action_id act, const char *arg)
     return false;
 }
 
+/* The marked servers, else the one under the pane's cursor (a malloc'd array, *n set;
+ * NULL when none: a host that never registered has no server to act on). */
+static const sms_server **action_targets(sms_app *a, size_t *n)
+{
+    bool own;
+    const sms_server *sel = pane_selected(a, &own);
+    if (a->table.n_marks || !own)
+        return sms_fleet_table_targets(&a->table, n);
+    const sms_server **one = sel ? malloc(sizeof *one) : NULL;
+    *n = one ? 1 : 0;
+    if (one)
+        one[0] = sel;
+    return one;
+}
+
 /* A mutating action: refused in read-only mode, else confirmed, then submitted. */
 static void request_mutating(sms_app *a, sms_action_id act, const char *arg)
 {
@@ -398,7 +424,7 @@ static void request_mutating(sms_app *a, sms_action_id act, const char *arg)
     if (needs_argument(a, act, arg))
         return;
     size_t n = 0;
-    const sms_server **targets = sms_fleet_table_targets(&a->table, &n);
+    const sms_server **targets = action_targets(a, &n);
     if (!targets) {
         sms_app_message(a, true, "%s: no server selected", sms_actions[act].name);
         return;
@@ -430,9 +456,11 @@ void sms_app_do(sms_app *a, sms_action_id act, const char *arg)
         request_mutating(a, act, arg);
         return;
     }
+    const sms_view_ops *v = sms_views[a->view];
+    if (v->own_action && v->own_action(a, a->view_state[a->view], act, arg))
+        return;
     if (global_action(a, act, arg))
         return;
-    const sms_view_ops *v = sms_views[a->view];
     if (v->action && v->action(a, a->view_state[a->view], act)) {
         sms_app_select_changed(a);
         return;

@@ -25,15 +25,27 @@ typedef struct sms_view_ops {
     bool (*action)(sms_app *a, void *st, sms_action_id act);
     void (*on_snapshot)(sms_app *a, void *st);          /* may be NULL */
     void (*click)(sms_app *a, void *st, int row, int col); /* may be NULL */
+    /* A pane with its own table (sort, mark) sees those actions before the app's
+     * handling of them; false = let the app handle it. May be NULL. */
+    bool (*own_action)(sms_app *a, void *st, sms_action_id act, const char *arg);
+    /* The server under the pane's own cursor, for actions and the detail fetch when
+     * nothing is marked; NULL = the fleet table's selection. May be NULL. */
+    const sms_server *(*selected)(sms_app *a, void *st);
+    /* When the pane's content changes by time alone (ms since epoch), 0 = never. */
+    int64_t (*next_change)(sms_app *a, void *st);
 } sms_view_ops;
 
 typedef enum sms_view_id {
     SMS_VIEW_SERVERS, SMS_VIEW_MIGRATION, SMS_VIEW_DISKS, SMS_VIEW_HISTORY, SMS_VIEW_DASHBOARD,
-    SMS_VIEW__COUNT
+    SMS_VIEW_AGENTS, SMS_VIEW__COUNT
 } sms_view_id;
 
 extern const sms_view_ops sms_view_servers, sms_view_migration, sms_view_disks,
-    sms_view_history, sms_view_dashboard;
+    sms_view_history, sms_view_dashboard, sms_view_agents;
+
+/* view_agents.c: agent state counts by sms_agent_state_slot (SMS_AGENT_N_STATES of
+ * them) and the number of old agents, for the dashboard. */
+const size_t *sms_agents_counts(sms_app *a, size_t *n_old);
 
 /* ---- overlays ------------------------------------------------------------- */
 

@@ -67,8 +67,23 @@ static int get_bool(const sms_config *c, const config_setting_t *s, bool *dst, c
     return 0;
 }
 
+/* Seconds a registered agent may take to connect before it counts as failed. */
+static int get_window(const sms_config *c, const config_setting_t *s, int *dst, char *err, size_t errlen)
+{
+    if (config_setting_type(s) != CONFIG_TYPE_INT)
+        return type_error(c, s, "whole seconds", err, errlen);
+    int v = config_setting_get_int(s);
+    if (v < 1 || v > 86400) {
+        snprintf(err, errlen, "%s:%u: agent_install_window must be 1-86400 seconds", c->path ? c->path : "config",
+                 config_setting_source_line(s));
+        return -1;
+    }
+    *dst = v;
+    return 0;
+}
+
 #define CTX_STRINGS(X) X(name) X(region) X(endpoint) X(iam_endpoint) X(project) X(project_id) \
-    X(auth) X(user) X(domain) X(password_command) X(cacert)
+    X(auth) X(user) X(domain) X(password_command) X(cacert) X(inventory)
 
 static int load_context(sms_config *c, const config_setting_t *g, sms_context_cfg *ctx,
                         char *err, size_t errlen)
@@ -84,6 +99,7 @@ static int load_context(sms_config *c, const config_setting_t *g, sms_context_cf
 #undef CTX_MATCH
         if (strcmp(k, "readonly") == 0) rc = get_bool(c, s, &ctx->readonly, err, errlen);
         else if (strcmp(k, "insecure") == 0) rc = get_bool(c, s, &ctx->insecure, err, errlen);
+        else if (strcmp(k, "agent_install_window") == 0) rc = get_window(c, s, &ctx->agent_install_window_s, err, errlen);
         else if (strcmp(k, "password") == 0 || strcmp(k, "sk") == 0)
             warn(c, s, "\"%s\" is not read from the config: use password_command or the environment", k);
         else

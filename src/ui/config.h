@@ -8,7 +8,8 @@
  *                  iam_endpoint = "https://iam.ap-southeast-1.myhuaweicloud.com";
  *                  project = "ap-southeast-1"; auth = "password";   # password|aksk|token
  *                  user = "ops"; domain = "acme"; password_command = "pass show sms";
- *                  readonly = true; } );
+ *                  readonly = true; inventory = "~/wave1.csv";
+ *                  agent_install_window = 600; } );     # seconds an agent may take to connect
  *   keys = { start = "S"; delete = "^D"; };   # action = "key [key...]"
  *
  * Errors name the file and line; unknown keys are collected in `warnings`, never
@@ -25,6 +26,8 @@
 typedef struct sms_context_cfg {
     char *name, *region, *endpoint, *iam_endpoint, *project, *project_id, *auth, *user,
          *domain, *password_command, *cacert;
+    char *inventory;                    /* hosts to migrate (Agents pane), a CSV file */
+    int agent_install_window_s;         /* 0 = default (600) */
     bool readonly, insecure;
 } sms_context_cfg;
 

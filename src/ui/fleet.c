@@ -2,6 +2,7 @@
  * fleet_sort.c; the id index and change tracking are fleet_index.c. */
 #include "ui/fleet.h"
 #include "ui/fleet_index.h"
+#include "ui/actions.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -158,14 +159,7 @@ void sms_fleet_table_move(sms_fleet_table *t, long delta)
 
 void sms_fleet_table_scroll(sms_fleet_table *t, size_t height)
 {
-    if (!height)
-        return;
-    if (t->cursor < t->top)
-        t->top = t->cursor;
-    if (t->cursor >= t->top + height)
-        t->top = t->cursor - height + 1;
-    if (t->top + height > t->n_rows)
-        t->top = t->n_rows > height ? t->n_rows - height : 0;
+    sms_scroll_to(t->cursor, t->n_rows, height, &t->top);
 }
 
 /* ---- marks --------------------------------------------------------------- */

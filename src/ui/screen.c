@@ -228,6 +228,9 @@ static int wait_ms(const sms_app *a)
     if (a->message[0])
         next = earliest(next, a->message_until_ms);
     next = earliest(next, sms_fleet_table_next_expiry(&a->table, a->now_ms));
+    const sms_view_ops *v = sms_views[a->view];
+    if (v->next_change)
+        next = earliest(next, v->next_change((sms_app *)a, a->view_state[a->view]));
     if (next <= 0)
         return -1;
     int64_t ms = next - sms_now_ms();

@@ -4,6 +4,7 @@
  * stale data (shown with its age, never hidden). */
 #include "ui/app.h"
 #include "ui/panes.h"
+#include "model/agents.h"
 #include "model/enums.h"
 #include "model/text.h"
 
@@ -264,6 +265,28 @@ static int draw_compact_counts(sms_app *a, dashboard_view *v, WINDOW *w, int y, 
     return used;
 }
 
+/* The four agent states of the Agents pane (and unexpected/old when there are any). */
+static int draw_agent_counts(sms_app *a, WINDOW *w, int y, int cols)
+{
+    size_t n_old = 0;
+    const size_t *k = sms_agents_counts(a, &n_old);
+    static const struct { sms_agent_state st; int sev; } shown[] = {
+        { SMS_AGENT_NOT_INSTALLED, SMS_SEV_IDLE }, { SMS_AGENT_INSTALLING, SMS_SEV_ACTIVE },
+        { SMS_AGENT_INSTALLED, SMS_SEV_OK }, { SMS_AGENT_FAILED, SMS_SEV_ERROR },
+        { SMS_AGENT_UNEXPECTED, SMS_SEV_WARN },
+    };
+    chip chips[6];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        size_t count = k[sms_agent_state_slot(shown[i].st)];
+        if (count || shown[i].st != SMS_AGENT_UNEXPECTED)
+            chips[n++] = (chip){ sms_agent_state_info_of(shown[i].st)->label, count, sms_severity_attr(shown[i].sev) };
+    }
+    if (n_old)
+        chips[n++] = (chip){ "old version", n_old, sms_severity_attr(SMS_SEV_WARN) };
+    return draw_chips(a, w, y, cols, 2, "Agents:", chips, n);
+}
+
 /* One server: name, state, cycle, progress, and the task state for those in error. */
 static void draw_server_row(sms_app *a, WINDOW *w, int y, int cols, const sms_server *s)
 {
@@ -341,6 +364,8 @@ static void dashboard_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
         draw_totals(a, v, w, y, cols);
         y += 3;
     }
+    if (y + 2 < rows)
+        y += draw_agent_counts(a, w, y, cols) + 1;
     if (y + 1 < rows)
         draw_servers(a, v, w, y, rows - y, cols);
 }

@@ -175,20 +175,22 @@ static int cell_bg(tui *t, int row, int col)
 static void tab_walks_through_every_pane(void **state)
 {
     (void)state;
-    static const char *const tabs[] = { "1 Servers", "2 Migration", "3 Disks", "4 Commands", "5 Dashboard" };
-    int col[5], r;
+    static const char *const tabs[] = { "1 Servers", "2 Migration", "3 Disks", "4 Commands", "5 Dashboard",
+                                         "6 Agents" };
+    enum { N_TABS = sizeof tabs / sizeof tabs[0] };
+    int col[N_TABS], r;
     tui *t = start_console(40, 160);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < N_TABS; i++) {
         assert_true(tui_find(t, tabs[i], &r, &col[i]));
         assert_int_equal(r, 0);
     }
-    for (int step = 1; step <= 5; step++) {
+    for (int step = 1; step <= N_TABS; step++) {
         uint64_t frames = tui_frames(t);
         tui_type(t, "\t");
         assert_true(tui_wait_frames(t, 1, TUI_DEADLINE_MS) || tui_frames(t) > frames);
         tui_settle(t);
-        int active = step % 5;
-        for (int i = 0; i < 5; i++)
+        int active = step % N_TABS;
+        for (int i = 0; i < N_TABS; i++)
             if (i != active)
                 assert_int_not_equal(cell_bg(t, 0, col[i]), cell_bg(t, 0, col[active]));
     }
