@@ -382,8 +382,10 @@ static void *poll_main(void *arg)
         int64_t detail_due = !p->selected ? INT64_MAX : p->detail_requested ? now :
             p->last_detail_try + backoff_ms(p->detail_ms, p->max_backoff_ms,
                                             p->health[SMS_CALL_DETAIL].failures);
-        /* agent versions only in idle time, and slower while the API fails */
-        int64_t version_due = p->version_ms < 0 ? INT64_MAX :
+        /* agent versions only in idle time, slower while the API fails, none while it
+         * throttles us (429) */
+        bool throttled = p->throttled_until_ms > sms_clock_wall_ms();
+        int64_t version_due = p->version_ms < 0 || throttled ? INT64_MAX :
             p->last_version_try + backoff_ms(p->version_ms, p->max_backoff_ms,
                                              p->health[SMS_CALL_SERVERS].failures);
         char *version_id = NULL;
@@ -416,7 +418,8 @@ static void *poll_main(void *arg)
             if (now >= version_due)             /* nothing unknown: look again later */
                 p->last_version_try = now;
             int64_t due = fleet_due < detail_due ? fleet_due : detail_due;
-            int64_t next_version = p->version_ms < 0 ? INT64_MAX : p->last_version_try + p->version_ms;
+            int64_t next_version = p->version_ms < 0 ? INT64_MAX :
+                                   throttled ? now + p->version_ms : p->last_version_try + p->version_ms;
             wait_until_locked(p, due < next_version ? due : next_version);
         }
     }
