@@ -184,7 +184,7 @@ void emu_set_str(char **field, const char *value);                    /* strdup,
 typedef enum emu_fault_kind {
     EMU_FAULT_NONE = 0, EMU_FAULT_LATENCY, EMU_FAULT_JITTER, EMU_FAULT_STATUS,
     EMU_FAULT_MALFORMED, EMU_FAULT_TRUNCATE, EMU_FAULT_RESET, EMU_FAULT_TRICKLE,
-    EMU_FAULT_OVERSIZE, EMU_FAULT_REVOKE, EMU_FAULT_COUNT,
+    EMU_FAULT_OVERSIZE, EMU_FAULT_REVOKE, EMU_FAULT_COUNT, EMU_FAULT_CHUNKED,
 } emu_fault_kind;
 
 typedef struct emu_fault_plan {      /* what the faults decided for one request */
@@ -194,6 +194,7 @@ typedef struct emu_fault_plan {      /* what the faults decided for one request 
     long trickle_bps;                /* 0 = off */
     long oversize_bytes;             /* 0 = off */
     long count_claim;                /* list answers: a broken pager (0 = off) */
+    bool chunked;                    /* no Content-Length: chunked transfer encoding */
 } emu_fault_plan;
 
 typedef struct emu_faults emu_faults;

@@ -414,7 +414,7 @@ static struct MHD_Response *make_response(const struct smsemu *e, emu_resp *o, c
         o->body = strdup(garbage);
         o->len = o->body ? strlen(o->body) : 0;
     }
-    bool shaped = p->truncate || p->trickle_bps > 0 || p->oversize_bytes > 0;
+    bool shaped = p->truncate || p->trickle_bps > 0 || p->oversize_bytes > 0 || p->chunked;
     if (!shaped)
         return MHD_create_response_from_buffer(o->len, o->body ? o->body : (char *)"",
                                                MHD_RESPMEM_MUST_COPY);
@@ -457,7 +457,9 @@ static struct MHD_Response *make_response(const struct smsemu *e, emu_resp *o, c
     }
     g->total = g->head_len + g->pad_len + g->tail_len;
     g->send_limit = p->truncate ? g->total / 2 : g->total;
-    struct MHD_Response *resp = MHD_create_response_from_callback(g->total, 4096, body_gen_read, g, body_gen_free);
+    /* an unknown size makes MHD send the body chunked (HTTP/1.1), with no Content-Length */
+    uint64_t size = p->chunked ? MHD_SIZE_UNKNOWN : g->total;
+    struct MHD_Response *resp = MHD_create_response_from_callback(size, 4096, body_gen_read, g, body_gen_free);
     if (!resp)
         body_gen_free(g);
     return resp;
@@ -492,7 +494,7 @@ static enum MHD_Result handle(struct smsemu *e, struct MHD_Connection *conn, emu
     if (!control)
         emu_faults_plan(c->faults, r->path, &plan);
     bool faulted = plan.delay_ms || plan.status || plan.malformed || plan.truncate || plan.reset ||
-                   plan.revoke || plan.trickle_bps || plan.oversize_bytes || plan.count_claim;
+                   plan.revoke || plan.trickle_bps || plan.oversize_bytes || plan.count_claim || plan.chunked;
     r->count_claim = plan.count_claim;
     if (plan.revoke)
         emu_tokens_revoke_all(c->tokens);

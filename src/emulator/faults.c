@@ -31,6 +31,7 @@ static const fault_kind_info kinds[] = {
     {"oversize", EMU_FAULT_OVERSIZE, true, 1, 2000000000, "oversize:BYTES  answer a valid JSON body of BYTES bytes"},
     {"revoke", EMU_FAULT_REVOKE, false, 0, 0, "revoke          revoke every token, then answer normally"},
     {"count", EMU_FAULT_COUNT, true, 1, 2000000000, "count:N         list answers: a broken pager, every page the first, count N"},
+    {"chunked", EMU_FAULT_CHUNKED, false, 0, 0, "chunked         send the answer chunked, without a Content-Length"},
 };
 
 typedef struct fault_rule {
@@ -77,7 +78,7 @@ void emu_faults_free(emu_faults *f)
     free(f);
 }
 
-static char help_text[1024];
+static char help_text[2048];
 
 static void build_help(void)
 {
@@ -119,7 +120,7 @@ static int parse_rule(const char *spec, fault_rule *r, char *err, size_t errlen)
     const fault_kind_info *ki = kind_by_name(kind, (size_t)((colon ? colon : kind_end) - kind));
     if (!ki) {
         snprintf(err, errlen, "fault '%s': unknown kind (latency, jitter, status, malformed, "
-                 "truncate, reset, trickle, oversize, revoke, count)", spec);
+                 "truncate, reset, trickle, oversize, revoke, count, chunked)", spec);
         return -1;
     }
     if (ki->needs_arg != (colon != NULL)) {
@@ -275,6 +276,7 @@ static void apply_rule(const fault_rule *r, double u2, emu_fault_plan *out)
     case EMU_FAULT_OVERSIZE: out->oversize_bytes = r->arg; break;
     case EMU_FAULT_COUNT: out->count_claim = r->arg; break;
     case EMU_FAULT_REVOKE: out->revoke = true; break;
+    case EMU_FAULT_CHUNKED: out->chunked = true; break;
     case EMU_FAULT_NONE: break;
     }
 }

@@ -228,17 +228,18 @@ static void test_ready_token(void **state)
 
 /* ---- reads ------------------------------------------------------------------- */
 
-static void test_paging_over_1200_servers(void **state)
+static void test_paging_over_1201_servers(void **state)
 {
     (void)state;
-    smsemu *big = start_emulator(1200, 0);
+    /* 1,201: six full pages of 200 and a last page of one, which must not be dropped */
+    smsemu *big = start_emulator(1201, 0);
     assert_non_null(big);
     sms_client *c = client_as(big, "viewer", "viewer-pass");
     sms_server_list l;
     sms_call_error e;
     assert_int_equal(sms_list_servers(c, NULL, &l, &e), 0);
-    assert_int_equal(l.count, 1200);
-    assert_int_equal(l.n_source_servers, 1200);
+    assert_int_equal(l.count, 1201);
+    assert_int_equal(l.n_source_servers, 1201);
     /* every server once: compare sorted ids */
     char **ids = calloc(l.n_source_servers, sizeof *ids);
     for (size_t i = 0; i < l.n_source_servers; i++)
@@ -248,7 +249,7 @@ static void test_paging_over_1200_servers(void **state)
         assert_true(strcmp(ids[i - 1], ids[i]) != 0);
     free(ids);
     sms_client_stats st = sms_client_get_stats(c);
-    assert_int_equal(st.requests, 1 + 6);     /* login + 6 pages of 200 */
+    assert_int_equal(st.requests, 1 + 7);     /* login + 6 pages of 200 + 1 of 1 */
     sms_free(&SMS_T_SERVER_LIST, &l);
     sms_client_free(c);
     smsemu_stop(big);
@@ -292,17 +293,36 @@ static void test_request_id_captured(void **state)
 
 /* ---- errors from mutating calls ------------------------------------------------ */
 
+/* A client as user that audits to a new temporary file (audit: "/tmp/sms_client_audit.XXXXXX"). */
+static sms_client *audited_client(char *audit, const char *user, const char *password)
+{
+    int fd = mkstemp(audit);
+    assert_true(fd >= 0);
+    close(fd);
+    sms_client_opts o = user_opts(emu, user, password);
+    o.audit_path = audit;
+    o.context = "test";
+    sms_client *c = sms_client_new(&o, NULL);
+    assert_non_null(c);
+    return c;
+}
+
+/* One line of an audit file, read and removed. */
+static void take_audit_line(char *path, char *line, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    line[0] = '\0';
+    assert_non_null(fgets(line, (int)len, f));
+    fclose(f);
+    unlink(path);
+}
+
 static void test_viewer_403_decoded_with_all_fields(void **state)
 {
     (void)state;
     char audit[] = "/tmp/sms_client_audit.XXXXXX";
-    int fd = mkstemp(audit);
-    assert_true(fd >= 0);
-    close(fd);
-    sms_client_opts o = user_opts(emu, "viewer", "viewer-pass");
-    o.audit_path = audit;
-    o.context = "test";
-    sms_client *c = sms_client_new(&o, NULL);
+    sms_client *c = audited_client(audit, "viewer", "viewer-pass");
     char *id = any_server_id(c);
     sms_call_error e;
     assert_int_equal(sms_delete_server(c, id, &e), -1);
@@ -318,11 +338,9 @@ static void test_viewer_403_decoded_with_all_fields(void **state)
     assert_false(e.outcome_unknown);
     sms_call_error_free(&e);
     /* audited with the status and code, without the password */
-    FILE *f = fopen(audit, "r");
-    char line[4096] = "";
-    assert_non_null(fgets(line, sizeof line, f));
-    fclose(f);
-    unlink(audit);
+    char line[4096];
+    take_audit_line(audit, line, sizeof line);
+    assert_non_null(strstr(line, "\"outcome\":\"error\""));       /* the API answered: not "unknown" */
     assert_non_null(strstr(line, "\"http_status\":403"));
     assert_non_null(strstr(line, "\"error_code\":\"SMS.9004\""));
     assert_non_null(strstr(line, id));
@@ -389,7 +407,8 @@ static void test_mutating_call_not_retried_on_500(void **state)
 static void test_mutating_call_without_answer_is_outcome_unknown(void **state)
 {
     (void)state;
-    sms_client *c = client_as(emu, "admin", "admin-pass");
+    char audit[] = "/tmp/sms_client_audit.XXXXXX";
+    sms_client *c = audited_client(audit, "admin", "admin-pass");
     char *id = any_server_id(c);
     char spec[128];
     snprintf(spec, sizeof spec, "/v3/sources/%s=reset", id);
@@ -403,6 +422,9 @@ static void test_mutating_call_without_answer_is_outcome_unknown(void **state)
     sms_call_error_summary(&e, sum, sizeof sum);
     assert_non_null(strstr(sum, "outcome unknown"));
     sms_call_error_free(&e);
+    char line[4096];
+    take_audit_line(audit, line, sizeof line);
+    assert_non_null(strstr(line, "\"outcome\":\"unknown\""));   /* the server may have deleted it */
     free(id);
     sms_client_free(c);
 }
@@ -509,15 +531,17 @@ static void test_cancel_interrupts_slow_request(void **state)
     sms_client_free(r.c);
 }
 
-static void test_response_size_cap(void **state)
+/* An answer larger than max_response_bytes is refused, whether its length is announced
+ * (libcurl's MAXFILESIZE) or not: a chunked body is only caught by counting what arrives. */
+static void size_cap_with(const char *const *faults, size_t n_faults)
 {
-    (void)state;
     sms_client_opts o = user_opts(emu, "viewer", "viewer-pass");
     o.max_response_bytes = 4096;
     sms_client *c = sms_client_new(&o, NULL);
     sms_call_error e;
     assert_int_equal(sms_client_login(c, &e), 0);
-    set_fault("/v3/sources/overview=oversize:100000");
+    char err[256];
+    assert_int_equal(smsemu_set_faults(emu, faults, n_faults, err, sizeof err), 0);
     sms_overview ov;
     assert_int_equal(sms_show_overview(c, &ov, &e), -1);
     assert_int_equal(e.kind, SMS_E_TRANSPORT);
@@ -525,6 +549,20 @@ static void test_response_size_cap(void **state)
     assert_int_equal(e.attempts, 1);
     sms_call_error_free(&e);
     sms_client_free(c);
+}
+
+static void test_response_size_cap(void **state)
+{
+    (void)state;
+    const char *faults[] = { "/v3/sources/overview=oversize:100000" };
+    size_cap_with(faults, 1);
+}
+
+static void test_response_size_cap_chunked(void **state)
+{
+    (void)state;
+    const char *faults[] = { "/v3/sources/overview=oversize:100000", "/v3/sources/overview=chunked" };
+    size_cap_with(faults, 2);
 }
 
 static void test_malformed_body_is_decode_error(void **state)
@@ -576,7 +614,7 @@ int main(void)
         cmocka_unit_test_teardown(test_revoked_token_relogs_once_on_401, clear_faults),
         cmocka_unit_test_teardown(test_aksk_signing, clear_faults),
         cmocka_unit_test_teardown(test_ready_token, clear_faults),
-        cmocka_unit_test_teardown(test_paging_over_1200_servers, clear_faults),
+        cmocka_unit_test_teardown(test_paging_over_1201_servers, clear_faults),
         cmocka_unit_test_teardown(test_show_server_and_404, clear_faults),
         cmocka_unit_test_teardown(test_request_id_captured, clear_faults),
         cmocka_unit_test_teardown(test_viewer_403_decoded_with_all_fields, clear_faults),
@@ -587,6 +625,7 @@ int main(void)
         cmocka_unit_test_teardown(test_timeouts_retried_for_reads_unknown_for_changes, clear_faults),
         cmocka_unit_test_teardown(test_cancel_interrupts_slow_request, clear_faults),
         cmocka_unit_test_teardown(test_response_size_cap, clear_faults),
+        cmocka_unit_test_teardown(test_response_size_cap_chunked, clear_faults),
         cmocka_unit_test_teardown(test_malformed_body_is_decode_error, clear_faults),
         cmocka_unit_test_teardown(test_agent_registers_and_polls, clear_faults),
     };

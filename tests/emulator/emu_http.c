@@ -69,6 +69,12 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
     } else if ((v = header_value(p, len, "X-Request-Id")) != NULL) {
         free(r->request_id);
         r->request_id = v;
+    } else if ((v = header_value(p, len, "Transfer-Encoding")) != NULL) {
+        r->chunked = strcasecmp(v, "chunked") == 0;
+        free(v);
+    } else if ((v = header_value(p, len, "Content-Length")) != NULL) {
+        r->has_length = true;
+        free(v);
     }
     return len;
 }

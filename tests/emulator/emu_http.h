@@ -14,6 +14,8 @@ typedef struct eh_resp {
     char *body; size_t len;     /* NUL-terminated */
     char *subject_token;        /* X-Subject-Token, if any */
     char *request_id;           /* X-Request-Id, if any */
+    bool chunked;               /* Transfer-Encoding: chunked */
+    bool has_length;            /* a Content-Length header came */
     cJSON *json;                /* parsed body or NULL */
 } eh_resp;
 

@@ -64,11 +64,11 @@ static void test_parse_specs(void **state)
     static const char *const good[] = {
         "/v3/sources*=status:503,p=0.3", "*=latency:3000", "*=jitter:500", "/v3/tasks*=truncate",
         "*=malformed,p=0.1", "*=reset,p=0.05", "*=trickle:200", "*=oversize:50000000", "*=status:429",
-        "*=revoke", "*=reset,p=0", "*=reset,p=1",
+        "*=revoke", "*=reset,p=0", "*=reset,p=1", "*=chunked",
     };
     static const char *const bad[] = {
         "", "*", "=reset", "*=explode", "*=latency", "*=latency:abc", "*=reset:5", "*=status:200",
-        "*=status:600", "*=reset,p=1.5", "*=reset,p=-0.1", "*=reset,q=0.5", "*=trickle:0", "*=latency:-1",
+        "*=status:600", "*=chunked:5", "*=reset,p=1.5", "*=reset,p=-0.1", "*=reset,q=0.5", "*=trickle:0", "*=latency:-1",
     };
     char err[256];
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
@@ -159,6 +159,26 @@ static void test_oversize(void **state)
     assert_int_equal(r.len, 200000);
     assert_non_null(r.json);                               /* still valid JSON */
     assert_int_equal((int)eh_num(r.json, "count"), 0);     /* with the real content */
+    eh_resp_free(&r);
+}
+
+/* chunked: the same body, but no length announced (what a proxy or a streaming server sends) */
+static void test_chunked(void **state)
+{
+    fx *f = *state;
+    eh_resp r;
+    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
+    assert_true(r.has_length);
+    assert_false(r.chunked);
+    eh_resp_free(&r);
+    set_faults(f, "/v3/sources=oversize:200000\n/v3/sources=chunked\n");
+    eh_call(f->url, f->tok, "GET", "/v3/sources", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(r.chunked);
+    assert_false(r.has_length);
+    assert_int_equal(r.len, 200000);
+    assert_non_null(r.json);
+    assert_int_equal((int)eh_num(r.json, "count"), 0);
     eh_resp_free(&r);
 }
 
@@ -295,6 +315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_runtime_spec_keeps_old_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_truncate_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversize, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chunked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_latency_jitter_trickle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revoke_fault, setup, teardown),
         cmocka_unit_test(test_probability_is_deterministic),

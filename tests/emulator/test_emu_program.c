@@ -86,7 +86,7 @@ static void test_help_lists_identities_and_faults(void **state)
     assert_int_equal(wait_status(&c), 0);
     static const char *const must[] = {"admin-pass", "operator-pass", "viewer-pass", SMSEMU_AK, SMSEMU_SK,
                                        "latency:MS", "jitter:MS", "status:CODE", "malformed", "truncate",
-                                       "reset", "trickle:BPS", "oversize:BYTES", "revoke", "--token-ttl"};
+                                       "reset", "trickle:BPS", "oversize:BYTES", "revoke", "chunked", "--token-ttl"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         if (!strstr(text, must[i]))
             fail_msg("--help does not mention %s", must[i]);

@@ -179,6 +179,9 @@ static void test_stop_and_resume(void **state)
     expect_action_400(f, "start", "SMS.1039");            /* already running */
     assert_int_equal(action(f, "stop", NULL), 200);
     expect_states(f, "ABORTING", "stopping", NULL);
+    expect_action_400(f, "start", "SMS.1039");            /* still stopping: not yet paused */
+    expect_action_400(f, "stop", "SMS.1038");             /* already stopping */
+    expect_states(f, "ABORTING", "stopping", NULL);
     agent_gets(f, "STOP");
     assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "STOP", "success"), 200);
     expect_states(f, "ABORT", "stopped", NULL);

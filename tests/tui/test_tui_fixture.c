@@ -86,7 +86,13 @@ static void dashboard_survives_the_api_going_away(void **state)
     const char *faults[] = { "/v3/sources*=status:503" };
     char err[200];
     assert_int_equal(smsemu_set_faults(fx.emu, faults, 1, err, sizeof err), 0);
-    tui_expect_text(t, "STALE");
+    /* in the frame that shows the dashboard's badge, the status line says STALE too (and
+     * not "live" until the data is older than the live window) */
+    tui_expect_text(t, "STALE: API not answering");
+    char status[512];
+    tui_row(t, 30 - 2, status, sizeof status);
+    if (!strstr(status, "STALE ") || strstr(status, "live"))
+        fail_msg("status line with stale data: %s", status);
     tui_expect_text(t, "9 servers,");                 /* the last good data stays */
     smsemu_clear_faults(fx.emu);
     assert_true(tui_wait_gone(t, "STALE", TUI_DEADLINE_MS * 3));

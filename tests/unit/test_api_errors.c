@@ -87,6 +87,36 @@ static void test_decode_nested_keystone_style(void **state)
     sms_api_error_clear(&a);
 }
 
+/* The code and message nested (keystone style), the 403 extras and request_id at the top
+ * level: both are read, and a nested value wins over a top-level one. */
+static void test_decode_nested_error_with_top_level_extras(void **state)
+{
+    (void)state;
+    const char *b = "{\"error\":{\"code\":\"SMS.9004\",\"message\":\"denied\"},"
+                    "\"encoded_authorization_message\":\"ENC-top\",\"request_id\":\"rq-top\","
+                    "\"error_param\":[\"sms:server:delete\"],"
+                    "\"details\":[{\"error_code\":\"SMS.9004\",\"error_msg\":\"policy denies\"}]}";
+    sms_api_error a;
+    assert_int_equal(sms_api_error_decode(b, strlen(b), &a), 0);
+    assert_string_equal(a.error_code, "SMS.9004");
+    assert_string_equal(a.error_msg, "denied");
+    assert_string_equal(a.encoded_authorization_message, "ENC-top");
+    assert_string_equal(a.request_id, "rq-top");
+    assert_int_equal(a.n_error_param, 1);
+    assert_string_equal(a.error_param[0], "sms:server:delete");
+    assert_int_equal(a.n_details, 1);
+    assert_string_equal(a.details[0].error_msg, "policy denies");
+    sms_api_error_clear(&a);
+
+    const char *both = "{\"error\":{\"code\":\"E\",\"message\":\"m\",\"request_id\":\"rq-inner\","
+                       "\"encoded_authorization_message\":\"ENC-inner\"},"
+                       "\"request_id\":\"rq-top\",\"encoded_authorization_message\":\"ENC-top\"}";
+    assert_int_equal(sms_api_error_decode(both, strlen(both), &a), 0);
+    assert_string_equal(a.request_id, "rq-inner");
+    assert_string_equal(a.encoded_authorization_message, "ENC-inner");
+    sms_api_error_clear(&a);
+}
+
 static void test_decode_garbage_fails_cleanly(void **state)
 {
     (void)state;
@@ -316,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_decode_apigw_style_with_request_id),
         cmocka_unit_test(test_decode_order_prefers_error_code_over_code),
         cmocka_unit_test(test_decode_nested_keystone_style),
+        cmocka_unit_test(test_decode_nested_error_with_top_level_extras),
         cmocka_unit_test(test_decode_garbage_fails_cleanly),
         cmocka_unit_test(test_decode_survives_mutated_bodies),
         cmocka_unit_test(test_decode_caps_long_message),

@@ -57,7 +57,6 @@ WEAK const sms_history_entry *sms_app_last_failure(const sms_app *a, const char 
     return NULL;
 }
 WEAK void sms_app_select_changed(sms_app *a) { (void)a; }     /* the servers pane calls it on clicks */
-WEAK void sms_status_age(const sms_app *a, char *buf, size_t len) { (void)a; snprintf(buf, len, "live"); }
 WEAK int sms_osc52_copy(int fd, const char *text) { (void)fd; (void)text; return 0; }
 WEAK const char *sms_action_name(sms_action_kind k) { return k == SMS_ACT_STOP ? "STOP" : "START"; }
 /* The panel copies the error; the tests own theirs, so a shallow copy and a no-op free do. */
@@ -837,6 +836,8 @@ static void dashboard_pane_survives_no_fleet(void **state)
     snap.fleet_seq = 1;
     redraw(&sms_view_dashboard, &a, st, w, 24, 80);
     assert_true(window_has(w, "STALE"));
+    assert_true(window_has(w, "data STALE 0s old"));        /* the age text says it too */
+    assert_false(window_has(w, "live"));
     assert_true(window_has(w, "2 servers"));
     assert_true(window_has(w, "100.0 Mbit/s"));
     char row[1024];
