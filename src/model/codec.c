@@ -4,7 +4,10 @@
  * Decisions the policy of codec.h leaves open:
  *  - Embedded NUL (\u0000, in values or keys) and nesting depth are found by a scan of the
  *    raw text in sms_parse, before cJSON runs; sms_decode on a tree parsed elsewhere cannot
- *    see a NUL (cJSON has already cut the string there).
+ *    see a NUL (cJSON has already cut the string there). So that a NUL fails only the
+ *    string holding it (and, in an itemwise list, only its item), sms_parse hands cJSON a
+ *    copy in which each \u0000 reads \uffff, and a string holding U+FFFF then fails as
+ *    "embedded NUL"; a text with a U+FFFF of its own fails as a whole, as before.
  *  - Error messages hold only our keys, indices and limits, never text from the input.
  *  - Documented ranges (progress 0-100, ...) are request-mode rules, like lengths; in
  *    response mode only the C type's range holds, so readers still clamp for display.
@@ -43,13 +46,18 @@ typedef struct decoder {
     sms_decode_mode mode;
     sms_jerr *err;
     size_t elements;            /* array elements so far, against SMS_MAX_ELEMENTS */
+    bool nul_marked;            /* U+FFFF in a string stands for a \u0000 of the text */
+    bool fatal;                 /* a document-wide limit: no item recovers from it */
 } decoder;
+
+#define NUL_MARK_UTF8 "\xef\xbf\xbf"      /* U+FFFF, what \uffff decodes to */
 
 static void jerr_reset(sms_jerr *e)
 {
     e->path[0] = '\0';
     e->msg[0] = '\0';
     e->truncated = 0;
+    e->bad_items = 0;
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -153,9 +161,13 @@ static bool utf8_measure(const char *s, size_t max_chars, size_t *chars, size_t 
 
 /* ---- pre-scan of raw text: depth and \u0000, before cJSON recurses ---------------- */
 
-static int prescan(decoder *d, const char *buf, size_t len)
+/* Checks the depth and counts the \u0000 escapes in strings (the first at *first_nul).
+ * With mark, each of them is rewritten there as \uffff (mark is a copy of buf).
+ * Returns the count, -1 when too deep. */
+static long prescan(decoder *d, const char *buf, size_t len, char *mark, size_t *first_nul)
 {
     size_t depth = 0;
+    long nuls = 0;
     bool in_string = false;
     for (size_t i = 0; i < len; i++) {
         char c = buf[i];
@@ -164,8 +176,12 @@ static int prescan(decoder *d, const char *buf, size_t len)
                 in_string = false;
             } else if (c == '\\' && i + 1 < len) {
                 i++;
-                if (buf[i] == 'u' && i + 4 < len && memcmp(buf + i + 1, "0000", 4) == 0)
-                    return fail(d, "embedded NUL (\\u0000) in a string at byte %zu", i - 1);
+                if (buf[i] == 'u' && i + 4 < len && memcmp(buf + i + 1, "0000", 4) == 0) {
+                    if (nuls++ == 0)
+                        *first_nul = i - 1;
+                    if (mark)
+                        memcpy(mark + i + 1, "ffff", 4);
+                }
             }
         } else if (c == '"') {
             in_string = true;
@@ -176,7 +192,18 @@ static int prescan(decoder *d, const char *buf, size_t len)
             depth--;
         }
     }
-    return 0;
+    return nuls;
+}
+
+/* Whether the text holds a U+FFFF of its own, raw or escaped (then NULs cannot be marked). */
+static bool has_nul_mark(const char *buf, size_t len)
+{
+    if (memmem(buf, len, NUL_MARK_UTF8, 3))
+        return true;
+    for (const char *p = buf; (p = memmem(p, len - (size_t)(p - buf), "\\u", 2)) != NULL; p += 2)
+        if ((size_t)(buf + len - p) >= 6 && strncasecmp(p + 2, "ffff", 4) == 0)
+            return true;
+    return false;
 }
 
 /* Depth of an already parsed value, for sms_decode callers that did not use sms_parse. */
@@ -339,6 +366,8 @@ static int decode_bool(decoder *d, const sms_field *f, const cJSON *item, void *
 static int store_text(decoder *d, const sms_field *f, const char *text, char **dst)
 {
     size_t max = f->max_len ? f->max_len : SMS_DEFAULT_STR_MAX, chars, cut;
+    if (d->nul_marked && strstr(text, NUL_MARK_UTF8))
+        return fail(d, "embedded NUL (\\u0000)");
     if (!utf8_measure(text, max, &chars, &cut))
         return fail(d, "invalid UTF-8");
     if (d->mode == SMS_DECODE_REQUEST && (f->flags & SMS_F_NONEMPTY) && chars == 0)
@@ -402,9 +431,48 @@ static long array_size(decoder *d, const sms_field *f, const cJSON *item)
     if (n == 0 && d->mode == SMS_DECODE_REQUEST && (f->flags & SMS_F_NONEMPTY))
         return fail(d, "must not be empty");
     d->elements += n;
-    if (d->elements > SMS_MAX_ELEMENTS)
+    if (d->elements > SMS_MAX_ELEMENTS) {
+        d->fatal = true;
         return fail(d, "more than %d array items in the document", SMS_MAX_ELEMENTS);
+    }
     return (long)n;
+}
+
+static void free_struct(const sms_type *t, void *base);
+
+/* The id of an item that failed, when it is a clean string (else NULL). */
+static const char *readable_id(const decoder *d, const cJSON *obj)
+{
+    const cJSON *id = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, "id") : NULL;
+    size_t chars, cut;
+    if (!cJSON_IsString(id) || (d->nul_marked && strstr(id->valuestring, NUL_MARK_UTF8)) ||
+        !utf8_measure(id->valuestring, SMS_DEFAULT_STR_MAX, &chars, &cut) || chars > SMS_DEFAULT_STR_MAX)
+        return NULL;
+    return id->valuestring;
+}
+
+/* SMS_F_ITEMWISE in response mode: the item that just failed (path at mark + "[i]...")
+ * becomes its type's placeholder and the list goes on. -1 when that does not apply. */
+static int recover_item(decoder *d, const sms_field *f, const cJSON *obj, void *elem, size_t mark)
+{
+    const sms_type *t = f->sub;
+    if (!(f->flags & SMS_F_ITEMWISE) || d->mode != SMS_DECODE_RESPONSE || !t->bad_item || d->fatal)
+        return -1;
+    const char *rel = strchr(d->err->path + mark, ']');      /* after "[i]" */
+    rel = rel ? rel + 1 : "";
+    if (*rel == '.')
+        rel++;
+    char why[sizeof d->err->path + sizeof d->err->msg + 2];
+    snprintf(why, sizeof why, "%s%s%s", rel, *rel ? ": " : "", d->err->msg);
+    free_struct(storage_of(t), elem);
+    memset(elem, 0, t->size);
+    if (t->bad_item(elem, readable_id(d, obj), why) != 0) {
+        free_struct(storage_of(t), elem);
+        return fail(d, "out of memory");
+    }
+    d->err->msg[0] = '\0';
+    d->err->bad_items++;
+    return 0;
 }
 
 static int decode_struct_array(decoder *d, const sms_field *f, const cJSON *item, void *base)
@@ -420,8 +488,10 @@ static int decode_struct_array(decoder *d, const sms_field *f, const cJSON *item
     size_t i = 0;
     for (const cJSON *c = item->child; c; c = c->next, i++) {
         size_t mark = path_push_index(d, i);
-        int rc = cJSON_IsObject(c) ? decode_struct(d, f->sub, c, elems + i * f->sub->size)
-                                   : fail(d, "expected object");
+        void *elem = elems + i * f->sub->size;
+        int rc = cJSON_IsObject(c) ? decode_struct(d, f->sub, c, elem) : fail(d, "expected object");
+        if (rc)
+            rc = recover_item(d, f, c, elem, mark);
         if (rc)
             return rc;
         path_pop(d, mark);
@@ -542,50 +612,77 @@ static const cJSON *unwrap(decoder *d, const sms_type *t, const cJSON *json)
     return inner;
 }
 
-int sms_decode(const sms_type *t, const cJSON *json, void *out, sms_decode_mode mode,
-               sms_jerr *err)
+static int decode_root(decoder *d, const sms_type *t, const cJSON *json, void *out)
 {
-    sms_jerr local;
-    decoder d = { mode, err ? err : &local, 0 };
-    jerr_reset(d.err);
-    if (!t || !out)
-        return fail(&d, "internal: no type or output");
-    memset(out, 0, t->size);
     if (!cJSON_IsObject(json))
-        return fail(&d, "expected object");
-    const cJSON *obj = unwrap(&d, t, json);
-    if (obj && decode_struct(&d, t, obj, out) == 0)
+        return fail(d, "expected object");
+    const cJSON *obj = unwrap(d, t, json);
+    if (obj && decode_struct(d, t, obj, out) == 0)
         return 0;
     sms_free(t, out);
     return -1;
 }
 
+int sms_decode(const sms_type *t, const cJSON *json, void *out, sms_decode_mode mode,
+               sms_jerr *err)
+{
+    sms_jerr local;
+    decoder d = { mode, err ? err : &local, 0, false, false };
+    jerr_reset(d.err);
+    if (!t || !out)
+        return fail(&d, "internal: no type or output");
+    memset(out, 0, t->size);
+    return decode_root(&d, t, json, out);
+}
+
+static int parse_and_decode(decoder *d, const sms_type *t, const char *buf, size_t len, void *out);
+
 int sms_parse(const sms_type *t, const char *buf, size_t len, void *out,
               sms_decode_mode mode, sms_jerr *err)
 {
     sms_jerr local;
-    decoder d = { mode, err ? err : &local, 0 };
+    decoder d = { mode, err ? err : &local, 0, false, false };
     jerr_reset(d.err);
     if (!t || !out)
         return fail(&d, "internal: no type or output");
     memset(out, 0, t->size);
     if (!buf)
         return fail(&d, "empty body");
-    if (prescan(&d, buf, len))
+    size_t first_nul = 0;
+    long nuls = prescan(&d, buf, len, NULL, &first_nul);
+    if (nuls < 0)
         return -1;
+    char *marked = NULL;
+    if (nuls > 0) {
+        if (has_nul_mark(buf, len))
+            return fail(&d, "embedded NUL (\\u0000) in a string at byte %zu", first_nul);
+        if (!(marked = malloc(len ? len : 1)))
+            return fail(&d, "out of memory");
+        memcpy(marked, buf, len);
+        prescan(&d, buf, len, marked, &first_nul);
+        buf = marked;
+        d.nul_marked = true;
+    }
+    int rc = parse_and_decode(&d, t, buf, len, out);
+    free(marked);
+    return rc;
+}
+
+static int parse_and_decode(decoder *d, const sms_type *t, const char *buf, size_t len, void *out)
+{
     const char *end = NULL;
     cJSON *json = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
     if (!json) {
         size_t at = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
-        return fail(&d, len ? "invalid JSON at byte %zu" : "empty body", at);
+        return fail(d, len ? "invalid JSON at byte %zu" : "empty body", at);
     }
     while (end < buf + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
         end++;
     int rc;
     if (end < buf + len)
-        rc = fail(&d, "unexpected text after the JSON value at byte %zu", (size_t)(end - buf));
+        rc = fail(d, "unexpected text after the JSON value at byte %zu", (size_t)(end - buf));
     else
-        rc = sms_decode(t, json, out, mode, d.err);
+        rc = decode_root(d, t, json, out);
     cJSON_Delete(json);
     return rc;
 }

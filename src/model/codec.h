@@ -11,6 +11,9 @@
  *  - String over its documented length: SMS_DECODE_REQUEST (what a server accepts)
  *    rejects it; SMS_DECODE_RESPONSE (what a client reads) truncates it at a character
  *    boundary and counts it in sms_jerr.truncated.
+ *  - One bad server in a list (invalid UTF-8, a NUL, a wrong type) does not fail the
+ *    list in response mode: that item becomes a placeholder holding its id (when
+ *    readable) and the reason in bad_record, counted in sms_jerr.bad_items.
  * On error the output struct is left zeroed (nothing leaks, nothing half-filled).
  */
 #ifndef SMS_CODEC_H
@@ -31,6 +34,7 @@ typedef struct sms_jerr {
     char path[192];                 /* "disks[1].physical_volumes[0].size" */
     char msg[160];                  /* "expected number" */
     unsigned truncated;             /* strings cut to their limit (response mode) */
+    unsigned bad_items;             /* list items kept as placeholders (response mode) */
 } sms_jerr;
 
 typedef struct sms_type sms_type;   /* opaque descriptor, one per struct */

@@ -24,6 +24,8 @@ typedef enum sms_kind {
 enum {
     SMS_F_REQ = 1u << 0,        /* request mode: key must be present                  */
     SMS_F_NONEMPTY = 1u << 1,   /* request mode: string or array must not be empty    */
+    SMS_F_ITEMWISE = 1u << 2,   /* response mode, array: a bad item becomes the item
+                                   type's placeholder (bad_item) instead of failing all */
 };
 
 typedef struct sms_field {
@@ -50,6 +52,9 @@ struct sms_type {
     /* Table of every member, for copy and free, when `fields` covers only some of them
      * (SMS_T_SERVER and SMS_T_REGISTER share struct sms_server); NULL = `fields`. */
     const sms_type *storage;
+    /* Fills a zeroed item that could not be decoded (SMS_F_ITEMWISE): the item's id when
+     * it was readable (else NULL) and why ("name: invalid UTF-8"). 0 ok, -1 OOM. */
+    int (*bad_item)(void *obj, const char *id, const char *why);
 };
 
 /* Array elements in one document, all arrays together. The per-array caps multiply

@@ -124,6 +124,9 @@ typedef struct sms_server {
          *platform, *domain_id, *raw_devices;
     bool has_rsync, paravirtualization, driver_files, system_services, account_rights;
     double io_read_wait;
+    /* Not an API key: set when this list item could not be decoded; then only id (when
+     * readable) and name ("[unreadable record] ...") are set. */
+    char *bad_record;
 } sms_server;
 
 typedef struct sms_server_list {   /* GET /v3/sources */

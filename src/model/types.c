@@ -189,10 +189,22 @@ static const sms_field server_all_fields[] = {
     FSTR(boot_loader), FSTR(system_dir), FSTR(platform), FSTR(domain_id), FSTR(raw_devices),
     FBOOL(has_rsync), FBOOL(paravirtualization), FBOOL(driver_files),
     FBOOL(system_services), FBOOL(account_rights), FDBL(io_read_wait),
+    FSTR(bad_record, .max_len = 1024),
 };
 PRIVATE_TYPE(T_SERVER_ALL, "server", sms_server, server_all_fields);
+
+/* A list item that could not be decoded: shown as such, with its id and the reason. */
+static int server_bad_item(void *obj, const char *id, const char *why)
+{
+    sms_server *s = obj;
+    s->id = id ? strdup(id) : NULL;
+    s->bad_record = strdup(why);
+    if (asprintf(&s->name, "[unreadable record] %s", why) < 0)
+        s->name = NULL;
+    return (id && !s->id) || !s->bad_record || !s->name ? -1 : 0;
+}
 const sms_type SMS_T_SERVER = { "server", sizeof(sms_server), server_fields, N(server_fields),
-                                NULL, NULL, &T_SERVER_ALL };
+                                NULL, NULL, &T_SERVER_ALL, server_bad_item };
 
 /* §3.9: the register body. Same struct; request-mode limits and required keys. */
 static const sms_field register_fields[] = {
@@ -225,7 +237,8 @@ const sms_type SMS_T_REGISTER = { "register", sizeof(sms_server), register_field
 
 #define ST sms_server_list
 static const sms_field server_list_fields[] = {
-    FI32(count, .lo = 0, .hi = INT32_MAX), FARR(source_servers, SMS_T_SERVER, CAP_LIST),
+    FI32(count, .lo = 0, .hi = INT32_MAX),
+    FARR(source_servers, SMS_T_SERVER, CAP_LIST, .flags = SMS_F_ITEMWISE),
 };
 #undef ST
 TYPE(SMS_T_SERVER_LIST, "server_list", sms_server_list, server_list_fields);

@@ -154,15 +154,77 @@ static void test_embedded_nul(void **state)
                            SMS_DECODE_RESPONSE, &err), -1);
     assert_non_null(strstr(err.msg, "embedded NUL"));
     assert_true(is_all_zero(out, sizeof out));
-    /* In a key too: "id\u0000x" would otherwise read as "id". */
-    assert_int_equal(parse(&SMS_T_SERVER, "{\"id\\u0000x\":\"a\"}", out,
+    /* In a key too: "id\u0000x" must not read as "id" (cJSON cuts at the NUL): it is
+     * an unknown key. */
+    sms_server k;
+    assert_int_equal(parse(&SMS_T_SERVER, "{\"id\\u0000x\":\"a\"}", &k,
+                           SMS_DECODE_RESPONSE, &err), 0);
+    assert_null(k.id);
+    sms_free(&SMS_T_SERVER, &k);
+    /* A text with a U+FFFF of its own cannot mark its NULs: it fails as a whole. */
+    assert_int_equal(parse(&SMS_T_SERVER, "{\"ip\":\"\\uFFFF\",\"name\":\"a\\u0000\"}", out,
                            SMS_DECODE_RESPONSE, &err), -1);
+    assert_non_null(strstr(err.msg, "embedded NUL"));
     /* An escaped backslash followed by the text u0000 is fine. */
     sms_server s;
     assert_int_equal(parse(&SMS_T_SERVER, "{\"name\":\"a\\\\u0000\"}", &s,
                            SMS_DECODE_RESPONSE, &err), 0);
     assert_string_equal(s.name, "a\\u0000");
     sms_free(&SMS_T_SERVER, &s);
+}
+
+/* One bad server does not fail the list: it becomes a placeholder with its id and the
+ * reason, and every other server stands. */
+static void test_bad_record_fails_alone(void **state)
+{
+    (void)state;
+    const char *text =
+        "{\"count\":6,\"source_servers\":["
+        "{\"id\":\"s1\",\"name\":\"good-1\",\"state\":\"waiting\"},"
+        "{\"id\":\"s2\",\"name\":\"bad\xff\",\"state\":\"waiting\"},"
+        "{\"id\":\"s3\",\"name\":\"nul\\u0000here\"},"
+        "{\"id\":\"s4\",\"memory\":\"lots\",\"disks\":[{\"name\":\"\\u0000\"}]},"
+        "17,"
+        "{\"id\":\"\xc0\xaf\",\"cpu_quantity\":true},"
+        "{\"id\":\"s7\",\"name\":\"good-7\"}]}";
+    sms_server_list l;
+    sms_jerr err;
+    assert_int_equal(parse(&SMS_T_SERVER_LIST, text, &l, SMS_DECODE_RESPONSE, &err), 0);
+    assert_int_equal(err.bad_items, 5);
+    assert_int_equal(l.n_source_servers, 7);
+    const sms_server *v = l.source_servers;
+    assert_string_equal(v[0].name, "good-1");
+    assert_null(v[0].bad_record);
+    assert_string_equal(v[6].name, "good-7");
+    assert_string_equal(v[1].id, "s2");
+    assert_string_equal(v[1].bad_record, "name: invalid UTF-8");
+    assert_string_equal(v[1].name, "[unreadable record] name: invalid UTF-8");
+    assert_null(v[1].state);                         /* nothing else of it is trusted */
+    assert_string_equal(v[2].id, "s3");
+    assert_string_equal(v[2].bad_record, "name: embedded NUL (\\u0000)");
+    assert_string_equal(v[3].id, "s4");
+    assert_string_equal(v[3].bad_record, "memory: expected size");
+    assert_null(v[4].id);                            /* not an object */
+    assert_string_equal(v[4].bad_record, "expected object");
+    assert_null(v[5].id);                            /* an id that is not clean text */
+    assert_string_equal(v[5].bad_record, "id: invalid UTF-8");   /* the first fault found */
+    /* the placeholders copy, encode and free like any server */
+    char *json = sms_to_json(&SMS_T_SERVER_LIST, &l);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "[unreadable record] name: invalid UTF-8"));
+    free(json);
+    sms_server_list copy;
+    assert_int_equal(sms_copy(&SMS_T_SERVER_LIST, &copy, &l), 0);
+    assert_string_equal(copy.source_servers[1].bad_record, "name: invalid UTF-8");
+    sms_free(&SMS_T_SERVER_LIST, &copy);
+    sms_free(&SMS_T_SERVER_LIST, &l);
+    /* a request (what the emulator reads) is still refused as a whole */
+    _Alignas(16) unsigned char out[sizeof(sms_server_list)];
+    assert_int_equal(parse(&SMS_T_SERVER_LIST, text, out, SMS_DECODE_REQUEST, &err), -1);
+    assert_true(is_all_zero(out, sizeof out));
+    /* and a bad single server (a detail) is an error, not a placeholder */
+    expect_error(&SMS_T_SERVER, "{\"id\":\"s2\",\"name\":\"bad\xff\"}", SMS_DECODE_RESPONSE,
+                 "name", "invalid UTF-8");
 }
 
 /* {"networks":[ {}, {}, ... n times ]} */
@@ -663,6 +725,7 @@ int main(void)
         cmocka_unit_test(test_non_finite),
         cmocka_unit_test(test_bad_utf8),
         cmocka_unit_test(test_embedded_nul),
+        cmocka_unit_test(test_bad_record_fails_alone),
         cmocka_unit_test(test_array_over_cap),
         cmocka_unit_test(test_total_items_budget),
         cmocka_unit_test(test_depth_limit),
