@@ -59,6 +59,10 @@ int sms_dashboard_compute(const sms_fleet *f, sms_dashboard *d);
 void sms_dashboard_free(sms_dashboard *d);
 /* "812.5 Mbit/s", "12.6 Gbit/s" (from 10 Gbit/s up). buf >= 24. */
 const char *sms_fmt_rate(char *buf, size_t len, double mbit);
+/* The same in at most 10 columns: "407.0 Mb/s", "4.2 Gb/s", ">1 Pb/s". */
+const char *sms_fmt_rate_short(char *buf, size_t len, double mbit);
+/* A compression rate or similar ratio, "1.35"; "-" outside 0-1000. */
+const char *sms_fmt_ratio(char *buf, size_t len, double x);
 /* True when the server needs attention: error state or a failed current task. */
 bool sms_server_in_error(const sms_server *s);
 

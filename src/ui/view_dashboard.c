@@ -104,12 +104,42 @@ int sms_dashboard_compute(const sms_fleet *f, sms_dashboard *d)
     return 0;
 }
 
+/* Any double the API sends reads sanely: no 300-digit figure for 1e300, no NaN. */
 const char *sms_fmt_rate(char *buf, size_t len, double mbit)
 {
-    if (mbit >= 10000)
+    if (!(mbit > 0))                     /* negative, zero or NaN */
+        snprintf(buf, len, "0.0 Mbit/s");
+    else if (mbit >= 1e9)                /* 1 Pbit/s and up: not a real link */
+        snprintf(buf, len, ">999 Tbit/s");
+    else if (mbit >= 1e7)
+        snprintf(buf, len, "%.1f Tbit/s", mbit / 1e6);
+    else if (mbit >= 10000)
         snprintf(buf, len, "%.1f Gbit/s", mbit / 1000);
     else
-        snprintf(buf, len, "%.1f Mbit/s", mbit > 0 ? mbit : 0);
+        snprintf(buf, len, "%.1f Mbit/s", mbit);
+    return buf;
+}
+
+const char *sms_fmt_rate_short(char *buf, size_t len, double mbit)
+{
+    static const char *const units[] = { "Mb/s", "Gb/s", "Tb/s" };
+    if (!(mbit > 0))
+        mbit = 0;
+    for (size_t u = 0; u < 3; u++, mbit /= 1000)
+        if (mbit < 999.95) {
+            snprintf(buf, len, "%.1f %s", mbit, units[u]);
+            return buf;
+        }
+    snprintf(buf, len, ">1 Pb/s");
+    return buf;
+}
+
+const char *sms_fmt_ratio(char *buf, size_t len, double x)
+{
+    if (x >= 0 && x < 1000)
+        snprintf(buf, len, "%.2f", x);
+    else
+        snprintf(buf, len, "-");
     return buf;
 }
 

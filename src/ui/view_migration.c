@@ -359,17 +359,19 @@ static void draw_task_target(canvas *c, const task_view *t)
 
 static void draw_task_figures(canvas *c, const task_view *t)
 {
-    char remain[16], eta[32], line[200];
+    char remain[16], eta[32], line[200], speed[24], ratio[16];
     const sms_enum_info *ti = sms_task_state_info(t->state);
+    sms_fmt_rate(speed, sizeof speed, t->speed);
+    sms_fmt_ratio(ratio, sizeof ratio, t->compress);
     if (ti && ti->severity != SMS_SEV_ACTIVE) {       /* not moving: no remaining time to promise */
-        snprintf(line, sizeof line, "last speed %.1f Mbit/s  compress rate %.2f", t->speed, t->compress);
+        snprintf(line, sizeof line, "last speed %s  compress rate %s", speed, ratio);
         canvas_text(c, 2, line, sms_role_attr(SMS_ROLE_DIM));
         return;
     }
     sms_fmt_duration(remain, sizeof remain, t->remain_s > 0 ? t->remain_s : -1);
     sms_fmt_clock(eta, sizeof eta, t->eta_ms, app_now(c->a), true);
-    snprintf(line, sizeof line, "speed %.1f Mbit/s  compress rate %.2f  remaining %s  ends %s",
-             t->speed, t->compress, remain, eta);
+    snprintf(line, sizeof line, "speed %s  compress rate %s  remaining %s  ends %s",
+             speed, ratio, remain, eta);
     canvas_text(c, 2, line, sms_role_attr(SMS_ROLE_NORMAL));
 }
 
@@ -410,7 +412,7 @@ static void draw_subtasks(canvas *c, const task_view *t)
         const sms_subtask *st = &t->subs[i];
         char extra[128] = "";
         if (st->migrate_speed > 0)
-            snprintf(extra, sizeof extra, "%.1f Mbit/s", st->migrate_speed);
+            sms_fmt_rate(extra, sizeof extra, st->migrate_speed);
         if (st->user_op && *st->user_op)
             snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "%s(%s)", *extra ? "  " : "", st->user_op);
         draw_progress_row(c, st->name ? st->name : "?", st->progress, extra);

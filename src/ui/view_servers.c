@@ -9,6 +9,7 @@
 #include <time.h>
 #include "model/enums.h"
 #include "model/text.h"
+#include "ui/panes.h"
 
 #define NAME_MIN 12
 #define PREFIX_W 2          /* mark + gap */
@@ -98,7 +99,7 @@ static void cell_text(const sms_server *s, sms_col c, char *buf, size_t len)
         break;
     case SMS_COL_SPEED:
         if (t && t->migrate_speed > 0)
-            snprintf(buf, len, "%.1f Mb/s", t->migrate_speed);
+            sms_fmt_rate_short(buf, len, t->migrate_speed);
         else
             snprintf(buf, len, "-");
         break;

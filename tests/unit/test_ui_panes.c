@@ -332,6 +332,18 @@ static void labels_and_units(void **state)
     assert_string_equal(sms_fmt_rate(buf, sizeof buf, 812.54), "812.5 Mbit/s");
     assert_string_equal(sms_fmt_rate(buf, sizeof buf, 12599.4), "12.6 Gbit/s");
     assert_string_equal(sms_fmt_rate(buf, sizeof buf, -3), "0.0 Mbit/s");
+    /* absurd figures from the API read sanely (once "-1e300" and 301 digits) */
+    assert_string_equal(sms_fmt_rate(buf, sizeof buf, -1e300), "0.0 Mbit/s");
+    assert_string_equal(sms_fmt_rate(buf, sizeof buf, 1e300), ">999 Tbit/s");
+    assert_string_equal(sms_fmt_rate(buf, sizeof buf, 0.0 / 0.0), "0.0 Mbit/s");
+    assert_string_equal(sms_fmt_rate(buf, sizeof buf, 25e6), "25.0 Tbit/s");
+    assert_string_equal(sms_fmt_rate_short(buf, sizeof buf, 407), "407.0 Mb/s");
+    assert_string_equal(sms_fmt_rate_short(buf, sizeof buf, 4200), "4.2 Gb/s");
+    assert_string_equal(sms_fmt_rate_short(buf, sizeof buf, 1e300), ">1 Pb/s");
+    assert_string_equal(sms_fmt_rate_short(buf, sizeof buf, -1e300), "0.0 Mb/s");
+    assert_string_equal(sms_fmt_ratio(buf, sizeof buf, 1.354), "1.35");
+    assert_string_equal(sms_fmt_ratio(buf, sizeof buf, -1e300), "-");
+    assert_string_equal(sms_fmt_ratio(buf, sizeof buf, 1e300), "-");
     assert_string_equal(sms_outcome_label(SMS_OUT_PENDING), "PENDING");
     assert_string_equal(sms_outcome_label(SMS_OUT_OK), "OK");
     assert_string_equal(sms_outcome_label(SMS_OUT_FAILED), "FAILED");
