@@ -105,6 +105,11 @@ static int agent_register(fleet_worker *w, fleet_agent *a, char *err, size_t err
         snprintf(err, errlen, "fleet: out of memory building agent %d", a->index);
         return -1;
     }
+    if (smsemu_rollout_apply(a->role, &body) != 0) {
+        sms_free(&SMS_T_REGISTER, &body);
+        snprintf(err, errlen, "fleet: out of memory building agent %d", a->index);
+        return -1;
+    }
     a->totalsize = body_used_bytes(&body);
     a->windows = body.os_type && strcmp(body.os_type, "WINDOWS") == 0;
     sms_call_error e = {0};
@@ -162,7 +167,7 @@ static void worker_schedule_first_turns(fleet_worker *w)
         fleet_agent *a = &w->fleet->agents[w->first + k];
         /* spread the first turns over one period so polls do not come in bursts */
         a->next_due_ms = now + w->fleet->tick_ms * k / (w->count ? w->count : 1);
-        a->gone = a->gone || a->plan.disconnected;
+        a->gone = a->gone || a->plan.disconnected || a->role == SMSEMU_ROLLOUT_SILENT;
     }
 }
 
@@ -237,6 +242,15 @@ static int fleet_alloc(struct smsemu_fleet *f, const smsemu_fleet_opts *o)
         smsemu_wave_plan_of(o->seed, i, &f->agents[i].plan);
         f->agents[i].next_start_pct = f->agents[i].plan.start_percent;
     }
+    if (o->inventory_extra > 0 || o->inventory_out) {
+        smsemu_rollout_role *roles = calloc((size_t)f->n + 1, sizeof *roles);
+        if (!roles)
+            return -1;
+        smsemu_rollout_roles(o->seed, f->n, roles);
+        for (int i = 0; i < f->n; i++)
+            f->agents[i].role = roles[i];
+        free(roles);
+    }
     f->tick_ms = fleet_tick_ms(o, f->n);
     atomic_init(&f->stop, false);
     f->sync_ready = true;
@@ -290,6 +304,21 @@ static int fleet_wait_registered(struct smsemu_fleet *f, char *errbuf, size_t er
     return failed ? -1 : 0;
 }
 
+static int write_inventory(struct smsemu_fleet *f, char *errbuf, size_t errlen)
+{
+    smsemu_rollout_role *roles = calloc((size_t)f->n + 1, sizeof *roles);
+    if (!roles) {
+        snprintf(errbuf, errlen, "fleet: out of memory");
+        return -1;
+    }
+    for (int i = 0; i < f->n; i++)
+        roles[i] = f->agents[i].role;
+    int rc = smsemu_rollout_write_inventory(f->opts.inventory_out, f->opts.seed, f->n, roles,
+                                            f->opts.inventory_extra, errbuf, errlen);
+    free(roles);
+    return rc;
+}
+
 smsemu_fleet *smsemu_fleet_start(const smsemu_fleet_opts *o, char *errbuf, size_t errlen)
 {
     char scratch[8];
@@ -305,6 +334,10 @@ smsemu_fleet *smsemu_fleet_start(const smsemu_fleet_opts *o, char *errbuf, size_
     struct smsemu_fleet *f = calloc(1, sizeof *f);
     if (!f || fleet_alloc(f, o) != 0) {
         snprintf(errbuf, errlen, "fleet: out of memory");
+        smsemu_fleet_stop(f);
+        return NULL;
+    }
+    if (o->inventory_out && write_inventory(f, errbuf, errlen) != 0) {
         smsemu_fleet_stop(f);
         return NULL;
     }

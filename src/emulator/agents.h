@@ -11,6 +11,7 @@
 #include "api/client.h"
 #include "emulator/fleet.h"
 #include "emulator/monoclock.h"
+#include "emulator/rollout.h"
 #include "emulator/wave.h"
 
 #define FLEET_WORKERS 4
@@ -42,6 +43,7 @@ typedef struct fleet_agent {
     char *task_id;              /* task of the running job */
     char *replicated_task;      /* task whose full replication this agent completed */
     smsemu_wave_plan plan;
+    smsemu_rollout_role role;   /* NORMAL unless a rollout is simulated */
     int64_t totalsize;          /* bytes to copy: the used bytes of the disks */
     bool windows;
     bool gone;                  /* deleted, or its agent is disconnected: never polls */

@@ -651,7 +651,8 @@ static int start_fleet(smsemu *e, const smsemu_opts *o, char *err, size_t errlen
 {
     if (o->servers <= 0)
         return 0;
-    smsemu_fleet_opts fo = {e->ctx.url, o->servers, e->ctx.seed, e->ctx.speed, o->no_agents, o->quiet};
+    smsemu_fleet_opts fo = {e->ctx.url, o->servers, e->ctx.seed, e->ctx.speed, o->no_agents, o->quiet,
+                            o->inventory_extra, o->inventory_out};
     e->fleet = smsemu_fleet_start(&fo, err, errlen);
     if (!e->fleet)
         return -1;

@@ -33,6 +33,11 @@ typedef struct smsemu_opts {
     bool no_agents;             /* serve the API only: no simulated fleet activity */
     bool quiet;                 /* no log lines on stderr */
     long rate_limit_per_min;    /* requests a minute per caller (token or AK); 0 = none */
+    /* A simulated agent rollout when either is set (docs/agents.md): some agents go
+     * silent after registering, some run an unsupported OS, some are left out of the
+     * inventory, and `inventory_extra` inventory hosts never register. */
+    int inventory_extra;
+    const char *inventory_out;  /* write the inventory CSV here, NULL = nowhere */
 } smsemu_opts;
 
 typedef struct smsemu smsemu;

@@ -31,6 +31,9 @@ typedef struct smsemu_fleet_opts {
     double speed;               /* time compression (1.0 = real time) */
     bool no_agents;             /* register the servers, then stay idle */
     bool quiet;
+    /* a simulated agent rollout (rollout.h) when either is set */
+    int inventory_extra;        /* inventory hosts that never register */
+    const char *inventory_out;  /* where to write the inventory, NULL = nowhere */
 } smsemu_fleet_opts;
 
 typedef struct smsemu_fleet smsemu_fleet;

@@ -18,7 +18,7 @@ static void usage(FILE *to)
     fprintf(to,
 "usage: smsemu [--listen HOST:PORT] [--servers N] [--seed S] [--speed X]\n"
 "              [--token-ttl SECONDS] [--fault SPEC]... [--scenario FILE] [--no-agents]\n"
-"              [--rate-limit N/min] [--quiet]\n"
+"              [--rate-limit N/min] [--inventory-out FILE] [--inventory-extra N] [--quiet]\n"
 "\n"
 "A local Huawei Cloud SMS v3 + IAM emulator. The first line on stdout is\n"
 "'listening on http://HOST:PORT'. SIGINT/SIGTERM stop it.\n"
@@ -33,6 +33,10 @@ static void usage(FILE *to)
 "  --no-agents          register the fleet, then keep it idle\n"
 "  --rate-limit N/min   per caller (token or AK): 429 APIGW.0308 with Retry-After\n"
 "                       beyond N requests a minute (agents' own calls are exempt)\n"
+"  --inventory-out FILE simulate an agent rollout and write its inventory (name,ip CSV):\n"
+"                       some agents go silent after registering, some run an OS SMS\n"
+"                       does not support, some are left out of the inventory\n"
+"  --inventory-extra N  the inventory also names N hosts that never register\n"
 "  --quiet              no log lines on stderr\n"
 "\n"
 "Identities (domain '" SMSEMU_DOMAIN "', project '" SMSEMU_PROJECT "' = " SMSEMU_PROJECT_ID "):\n"
@@ -53,14 +57,17 @@ static void usage(FILE *to)
 
 static int parse_options(int argc, char **argv, smsemu_opts *o, const char **faults)
 {
-    enum { O_LISTEN = 1, O_SERVERS, O_SEED, O_SPEED, O_TTL, O_FAULT, O_SCENARIO, O_NOAGENTS, O_QUIET, O_HELP, O_RATE };
+    enum { O_LISTEN = 1, O_SERVERS, O_SEED, O_SPEED, O_TTL, O_FAULT, O_SCENARIO, O_NOAGENTS, O_QUIET, O_HELP, O_RATE,
+           O_INV_OUT, O_INV_EXTRA };
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"servers", required_argument, NULL, O_SERVERS},
         {"seed", required_argument, NULL, O_SEED}, {"speed", required_argument, NULL, O_SPEED},
         {"token-ttl", required_argument, NULL, O_TTL}, {"fault", required_argument, NULL, O_FAULT},
         {"scenario", required_argument, NULL, O_SCENARIO}, {"no-agents", no_argument, NULL, O_NOAGENTS},
         {"quiet", no_argument, NULL, O_QUIET}, {"help", no_argument, NULL, O_HELP},
-        {"rate-limit", required_argument, NULL, O_RATE}, {NULL, 0, NULL, 0},
+        {"rate-limit", required_argument, NULL, O_RATE},
+        {"inventory-out", required_argument, NULL, O_INV_OUT},
+        {"inventory-extra", required_argument, NULL, O_INV_EXTRA}, {NULL, 0, NULL, 0},
     };
     char err[256];
     long v;
@@ -103,6 +110,11 @@ static int parse_options(int argc, char **argv, smsemu_opts *o, const char **fau
         case O_QUIET: o->quiet = true; break;
         case O_RATE:
             if (emu_parse_rate(optarg, &o->rate_limit_per_min) < 0) goto bad;
+            break;
+        case O_INV_OUT: o->inventory_out = optarg; break;
+        case O_INV_EXTRA:
+            if (emu_parse_long(optarg, 0, 1000000, &v) < 0) goto bad;
+            o->inventory_extra = (int)v;
             break;
         case O_HELP: case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
