@@ -33,7 +33,7 @@
 typedef struct cli {
     const char *config_path, *context, *theme, *dump, *cacert;
     const char *endpoint, *iam_endpoint, *user, *domain, *project, *inventory;
-    int refresh_s;
+    int refresh_s, install_window_s;
     bool readonly, dashboard, demo, insecure, ascii, mouse, bell;
 } cli;
 
@@ -61,6 +61,8 @@ static void usage(FILE *f)
           "      --dump json|text    print the fleet once and exit\n"
           "      --dump agents|agents-json  print every host's agent state once and exit\n"
           "      --inventory FILE    hosts to migrate, CSV: name and/or IP per line (Agents pane)\n"
+          "      --agent-install-window SEC  how long a registered agent may take to connect\n"
+          "                          before it counts as failed, 1-86400 (default 600)\n"
           "      --endpoint URL      SMS endpoint          (env SMS_ENDPOINT)\n"
           "      --iam-endpoint URL  IAM endpoint          (env SMS_IAM_ENDPOINT)\n"
           "      --user NAME         IAM user              (env SMS_USER)\n"
@@ -80,13 +82,15 @@ static void usage(FILE *f)
 }
 
 enum { OPT_DEMO = 256, OPT_DUMP, OPT_ENDPOINT, OPT_IAM, OPT_USER, OPT_DOMAIN, OPT_PROJECT, OPT_INSECURE,
-       OPT_ASCII, OPT_MOUSE, OPT_BELL, OPT_CACERT, OPT_INVENTORY };
+       OPT_ASCII, OPT_MOUSE, OPT_BELL, OPT_CACERT, OPT_INVENTORY,
+       OPT_INSTALL_WINDOW };
 
-static int parse_refresh(const char *s)
+/* Whole seconds, 1..max; -1 when not. */
+static int parse_seconds(const char *s, long max)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    return *s && !*end && v >= 1 && v <= 3600 ? (int)v : -1;
+    return *s && !*end && v >= 1 && v <= max ? (int)v : -1;
 }
 
 /* 0 ok, 1 exit successfully (help/version), -1 usage error. */
@@ -100,7 +104,7 @@ static int parse_args(int argc, char **argv, cli *c)
         { "user", 1, NULL, OPT_USER }, { "domain", 1, NULL, OPT_DOMAIN }, { "project", 1, NULL, OPT_PROJECT },
         { "insecure", 0, NULL, OPT_INSECURE }, { "ascii", 0, NULL, OPT_ASCII }, { "mouse", 0, NULL, OPT_MOUSE },
         { "bell", 0, NULL, OPT_BELL }, { "cacert", 1, NULL, OPT_CACERT }, { "inventory", 1, NULL, OPT_INVENTORY },
-        { NULL, 0, NULL, 0 },
+        { "agent-install-window", 1, NULL, OPT_INSTALL_WINDOW }, { NULL, 0, NULL, 0 },
     };
     int o;
     while ((o = getopt_long(argc, argv, "c:C:t:r:RdhV", opts, NULL)) != -1) {
@@ -109,7 +113,7 @@ static int parse_args(int argc, char **argv, cli *c)
         case 'C': c->context = optarg; break;
         case 't': c->theme = optarg; break;
         case 'r':
-            if ((c->refresh_s = parse_refresh(optarg)) < 0) {
+            if ((c->refresh_s = parse_seconds(optarg, 3600)) < 0) {
                 fprintf(stderr, "smsconsole: --refresh: expected 1-3600 seconds, not \"%s\"\n", optarg);
                 return -1;
             }
@@ -139,6 +143,12 @@ static int parse_args(int argc, char **argv, cli *c)
         case OPT_MOUSE: c->mouse = true; break;
         case OPT_BELL: c->bell = true; break;
         case OPT_INVENTORY: c->inventory = optarg; break;
+        case OPT_INSTALL_WINDOW:
+            if ((c->install_window_s = parse_seconds(optarg, 86400)) < 0) {
+                fprintf(stderr, "smsconsole: --agent-install-window: expected 1-86400 seconds, not \"%s\"\n", optarg);
+                return -1;
+            }
+            break;
         default: usage(stderr); return -1;
         }
     }
@@ -436,6 +446,7 @@ static int prepare_session(session *s, const cli *c, const sms_config *cfg, cons
         const char *user = env("SMSCONSOLE_DEMO_USER") ? env("SMSCONSOLE_DEMO_USER") : "admin";
         if (load_inventory(s, c->inventory) < 0 || start_demo(s, user) < 0)
             return -1;
+        s->install_window_ms = (int64_t)c->install_window_s * 1000;
         s->client.readonly = c->readonly || cfg->readonly;
         return 0;
     }
@@ -446,7 +457,8 @@ static int prepare_session(session *s, const cli *c, const sms_config *cfg, cons
     }
     if (load_inventory(s, c->inventory ? c->inventory : ctx ? ctx->inventory : NULL) < 0)
         return -1;
-    s->install_window_ms = ctx ? (int64_t)ctx->agent_install_window_s * 1000 : 0;
+    s->install_window_ms = (int64_t)(c->install_window_s ? c->install_window_s
+                                     : ctx ? ctx->agent_install_window_s : 0) * 1000;
     sms_client_opts *o = &s->client;
     o->endpoint = pick(c->endpoint, "SMS_ENDPOINT", ctx ? ctx->endpoint : NULL);
     o->iam_endpoint = pick(c->iam_endpoint, "SMS_IAM_ENDPOINT", ctx ? ctx->iam_endpoint : NULL);
