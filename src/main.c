@@ -525,7 +525,7 @@ static sms_poller *start_poller(const session *s, int refresh_ms, sms_call_error
 
 static int frame_fd_from_env(void)
 {
-    const char *v = env("SMSCONSOLE_FRAME_FD");      /* test hook: one byte per frame */
+    const char *v = env("SMSCONSOLE_FRAME_FD");      /* test hook: one byte per frame, F or f */
     return v ? atoi(v) : -1;
 }
 

@@ -159,6 +159,7 @@ static void install_snapshot(sms_app *a, sms_snapshot *s)
     a->snap = s;
     if (s->fleet && (!old || s->fleet_seq != a->fleet_seq)) {
         int new_errors = sms_fleet_table_update(&a->table, s->fleet, a->now_ms);
+        a->frame_new_fleet = true;
         if (new_errors && a->bell)
             beep();
     } else if (a->table.fleet != s->fleet) {
@@ -166,8 +167,10 @@ static void install_snapshot(sms_app *a, sms_snapshot *s)
          * poller had to copy it. */
         bool same_servers = a->table.fleet && a->table.fleet->servers == s->fleet->servers;
         a->table.fleet = s->fleet;
-        if (!same_servers)
+        if (!same_servers) {
             sms_fleet_table_rebuild(&a->table);
+            a->frame_new_fleet = true;
+        }
     }
     a->fleet_seq = s->fleet_seq;
     for (int v = 0; v < SMS_VIEW__COUNT; v++)

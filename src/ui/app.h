@@ -111,6 +111,7 @@ struct sms_app {
     char age_text[48];                  /* what the status line shows, to know when it changes */
     bool switch_context; char next_context[SMS_CONTEXT_NAME_MAX + 1];
     int frame_fd;
+    bool frame_new_fleet;               /* test hook: the next frame byte is 'F' (table from new data) */
 };
 
 extern const sms_view_ops *const sms_views[SMS_VIEW__COUNT];

@@ -128,9 +128,12 @@ static void draw_frame(sms_app *a, layout *l)
         sms_confirm_draw(a, l->rows, l->cols);
     }
     doupdate();
-    if (a->frame_fd >= 0 && write(a->frame_fd, "f", 1) < 0) {
+    /* 'F': this frame shows a table rebuilt from new fleet data, so a test can tell an idle
+     * refresh (the same fleet confirmed) from new data that happens to look the same */
+    if (a->frame_fd >= 0 && write(a->frame_fd, a->frame_new_fleet ? "F" : "f", 1) < 0) {
         /* the test harness went away; frames are only a test hook */
     }
+    a->frame_new_fleet = false;
     a->dirty = false;
 }
 

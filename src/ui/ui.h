@@ -17,7 +17,7 @@ typedef struct sms_ui_opts {
     bool insecure;                      /* permanent INSECURE badge */
     bool mouse, bell;
     bool ascii;                         /* force the ASCII symbol set */
-    int frame_fd;                       /* test hook: one byte per frame; -1 = off */
+    int frame_fd;                       /* test hook: one byte per frame (F: new fleet data); -1 = off */
     const struct sms_inventory *inventory;  /* hosts to migrate (Agents pane); NULL = none */
     int64_t agent_install_window_ms;    /* 0 = SMS_AGENT_INSTALL_WINDOW_MS */
 } sms_ui_opts;

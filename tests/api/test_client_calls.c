@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
+#include "api/agent.h"
 #include "api/client.h"
 #include "emulator/emulator.h"
 #include "model/codec.h"
@@ -109,16 +110,24 @@ static void test_overview_counts_fleet(void **state)
     assert_true(total <= FLEET);
 }
 
-static void test_create_and_show_task(void **state)
+/* A block migration task called name for server sid; returns its id (malloc'd). */
+static char *create_task(const char *sid, const char *name, const char *target)
 {
-    (void)state;
-    sms_create_task t = { .name = "client-test-task", .type = "MIGRATE_BLOCK", .os_type = "LINUX",
+    sms_create_task t = { .name = (char *)name, .type = "MIGRATE_BLOCK", .os_type = "LINUX",
                           .region_name = SMSEMU_PROJECT, .region_id = SMSEMU_PROJECT,
                           .project_name = SMSEMU_PROJECT, .project_id = SMSEMU_PROJECT_ID,
                           .priority = 1, .has_source_server = true, .has_target_server = true };
-    t.source_server.id = server_id;
-    t.target_server.name = "client-test-target";
-    CALL_OK("create task", sms_task_create(admin, &t, &task_id, &e_));
+    t.source_server.id = (char *)sid;
+    t.target_server.name = (char *)target;
+    char *id = NULL;
+    CALL_OK("create task", sms_task_create(admin, &t, &id, &e_));
+    return id;
+}
+
+static void test_create_and_show_task(void **state)
+{
+    (void)state;
+    task_id = create_task(server_id, "client-test-task", "client-test-target");
     assert_non_null(task_id);
     sms_task task;
     CALL_OK("show task", sms_show_task(admin, task_id, &task, &e_));
@@ -169,12 +178,39 @@ static void test_task_action_and_illegal_action(void **state)
     sms_call_error_free(&e);
 }
 
+/* The log request reaches the task (UPLOADING, the bucket on the server's current task),
+ * and the consistency results read back are the ones the agent posted. */
 static void test_upload_log_and_consistency(void **state)
 {
     (void)state;
     CALL_OK("upload log", sms_task_upload_log(admin, task_id, "my-log-bucket", &e_));
+    sms_task task;
+    CALL_OK("show task", sms_show_task(admin, task_id, &task, &e_));
+    assert_string_equal(task.log_collect_status, "UPLOADING");
+    sms_free(&SMS_T_TASK, &task);
+    sms_server s;
+    CALL_OK("show server", sms_show_server(admin, server_id, &s, &e_));
+    assert_string_equal(s.current_task.log_bucket, "my-log-bucket");
+    sms_free(&SMS_T_SERVER, &s);
+
     sms_consistency_results r;
     CALL_OK("consistency", sms_get_consistency(admin, task_id, &r, &e_));
+    assert_int_equal(r.n_result_list, 0);              /* nothing checked yet */
+    sms_free(&SMS_T_CONSISTENCY_RESULTS, &r);
+    sms_consistency_result items[2] = { { .dir_check = "/etc", .num_total_files = 120, .num_different_files = 2,
+                                          .num_target_miss_files = 1, .num_target_more_files = 0 },
+                                        { .dir_check = "/var/lib", .num_total_files = 5000 } };
+    sms_consistency_results posted = { .task_id = task_id, .result_list = items, .n_result_list = 2 };
+    CALL_OK("post consistency", sms_agent_post_consistency(admin, task_id, &posted, &e_));
+    CALL_OK("consistency", sms_get_consistency(admin, task_id, &r, &e_));
+    assert_int_equal(r.n_result_list, 2);
+    assert_string_equal(r.task_id, task_id);
+    assert_string_equal(r.result_list[0].dir_check, "/etc");
+    assert_int_equal(r.result_list[0].num_total_files, 120);
+    assert_int_equal(r.result_list[0].num_different_files, 2);
+    assert_int_equal(r.result_list[0].num_target_miss_files, 1);
+    assert_string_equal(r.result_list[1].dir_check, "/var/lib");
+    assert_int_equal(r.result_list[1].num_total_files, 5000);
     sms_free(&SMS_T_CONSISTENCY_RESULTS, &r);
 }
 
@@ -199,13 +235,46 @@ static void test_export_in_batches_of_200(void **state)
     free(items);
 }
 
+/* A server whose migration failed is listed with its identity; the others are not. */
 static void test_list_errors(void **state)
 {
     (void)state;
     sms_mig_error_list l;
     CALL_OK("list errors", sms_list_errors(admin, &l, &e_));
-    assert_int_equal((size_t)l.count, l.n_migration_errors);
+    size_t before = l.n_migration_errors;
     sms_free(&SMS_T_MIG_ERROR_LIST, &l);
+
+    sms_nic nic = { .name = "eth0", .ip = "10.9.8.7", .mac = "fa:16:3e:00:00:09" };
+    sms_server body = { .name = "errors-test", .ip = "10.9.8.7", .os_type = "LINUX", .os_version = "CENTOS7.6",
+                        .agent_version = "23.1.0", .networks = &nic, .n_networks = 1 };
+    char *id = NULL, *tid = NULL;
+    CALL_OK("register", sms_agent_register(admin, &body, &id, &e_));
+    tid = create_task(id, "errors-test-task", "errors-test-target");
+    CALL_OK("start", sms_task_do_action(admin, tid, "start", &e_));
+    sms_command cmd;
+    CALL_OK("agent poll", sms_agent_get_command(admin, id, &cmd, &e_));
+    assert_string_equal(cmd.command_name, "START");
+    sms_free(&SMS_T_COMMAND, &cmd);
+    sms_command_result fail = { .command_name = "START", .result = "fail",
+                                .result_detail = "{\"error_code\":\"SMS.0807\",\"error_msg\":\"network error\"}" };
+    CALL_OK("agent report", sms_agent_report_result(admin, id, &fail, &e_));
+
+    CALL_OK("list errors", sms_list_errors(admin, &l, &e_));
+    assert_int_equal(l.n_migration_errors, before + 1);
+    assert_int_equal((size_t)l.count, l.n_migration_errors);
+    size_t found = 0;
+    for (size_t i = 0; i < l.n_migration_errors; i++) {
+        const sms_mig_error *m = &l.migration_errors[i];
+        if (strcmp(m->source_id, id) != 0)
+            continue;
+        found++;
+        assert_string_equal(m->name, "errors-test");
+        assert_string_equal(m->source_ip, "10.9.8.7");
+    }
+    assert_int_equal(found, 1);
+    sms_free(&SMS_T_MIG_ERROR_LIST, &l);
+    free(id);
+    free(tid);
 }
 
 /* A server whose task runs cannot be deleted (SMS.2015, decoded); another one can. */

@@ -30,12 +30,24 @@ static int sms_fuzz_all_zero(const void *p, size_t n)
     return 1;
 }
 
-/* Checks one descriptor and mode; returns 0 or a description of the broken invariant:
+/* The codec under check: the real one, or (in the checker's own test) a broken one. */
+typedef struct sms_fuzz_codec {
+    int (*parse)(const sms_type *t, const char *buf, size_t len, void *out, sms_decode_mode mode,
+                 sms_jerr *err);
+    char *(*to_json)(const sms_type *t, const void *in);
+    int (*copy)(const sms_type *t, void *dst, const void *src);
+    void (*free)(const sms_type *t, void *obj);
+} sms_fuzz_codec;
+
+static const sms_fuzz_codec sms_fuzz_real_codec = { sms_parse, sms_to_json, sms_copy, sms_free };
+
+/* Checks one descriptor and mode through codec; returns 0 or a description of the broken
+ * invariant:
  *  - a failed parse leaves the output zeroed;
  *  - a successful one encodes, and the encoding parses again to the same encoding;
  *  - a deep copy encodes the same; free zeroes. (ASan/LSan catch the rest.) */
-static const char *sms_fuzz_one_type(const sms_type *t, sms_decode_mode mode,
-                                     const char *data, size_t size)
+static const char *sms_fuzz_check_codec(const sms_fuzz_codec *codec, const sms_type *t,
+                                        sms_decode_mode mode, const char *data, size_t size)
 {
     static _Alignas(16) unsigned char a[4096], b[4096];
     const char *broken = NULL;
@@ -43,28 +55,35 @@ static const char *sms_fuzz_one_type(const sms_type *t, sms_decode_mode mode,
     if (sz > sizeof a)
         return "descriptor larger than the fuzz buffer";
     sms_jerr err;
-    if (sms_parse(t, data, size, a, mode, &err) != 0)
+    if (codec->parse(t, data, size, a, mode, &err) != 0)
         return sms_fuzz_all_zero(a, sz) ? NULL : "failed parse left data behind";
-    char *first = sms_to_json(t, a), *second = NULL, *copied = NULL;
+    char *first = codec->to_json(t, a), *second = NULL, *copied = NULL;
     if (!first)
         broken = "encode failed";
-    else if (sms_parse(t, first, strlen(first), b, mode, &err) != 0)
+    else if (codec->parse(t, first, strlen(first), b, mode, &err) != 0)
         broken = "own encoding does not parse";
-    else if (!(second = sms_to_json(t, b)) || strcmp(first, second) != 0)
+    else if (!(second = codec->to_json(t, b)) || strcmp(first, second) != 0)
         broken = "encoding changed after a round trip";
     if (!broken) {
-        sms_free(t, b);
-        if (sms_copy(t, b, a) != 0 || !(copied = sms_to_json(t, b)) || strcmp(first, copied) != 0)
+        codec->free(t, b);
+        if (codec->copy(t, b, a) != 0 || !(copied = codec->to_json(t, b)) || strcmp(first, copied) != 0)
             broken = "copy differs";
     }
     free(first);
     free(second);
     free(copied);
-    sms_free(t, a);
-    sms_free(t, b);
+    codec->free(t, a);
+    codec->free(t, b);
     if (!broken && !(sms_fuzz_all_zero(a, sz) && sms_fuzz_all_zero(b, sz)))
         broken = "free did not zero";
     return broken;
+}
+
+/* The real codec. */
+static const char *sms_fuzz_one_type(const sms_type *t, sms_decode_mode mode,
+                                     const char *data, size_t size)
+{
+    return sms_fuzz_check_codec(&sms_fuzz_real_codec, t, mode, data, size);
 }
 
 /* Every descriptor in both modes; returns the number of broken invariants (each is

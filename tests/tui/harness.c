@@ -20,7 +20,7 @@ struct tui {
     int master, frames_fd;
     VTerm *vt;
     VTermScreen *screen;
-    uint64_t bytes, frames;
+    uint64_t bytes, frames, fleet_frames;
     bool eof;
     bool whole;                         /* the screen shows a complete frame */
     char *raw; size_t raw_len, raw_cap; /* every byte the program wrote (capped) */
@@ -161,8 +161,11 @@ static size_t pump(tui *t, int timeout_ms)
     uint64_t frames = t->frames;
     /* Frame bytes first: the program writes a frame's output before its frame byte, so
      * draining the terminal after reading the byte leaves the screen at a frame's end. */
-    while ((n = read(t->frames_fd, buf, sizeof buf)) > 0)
+    while ((n = read(t->frames_fd, buf, sizeof buf)) > 0) {
         t->frames += (uint64_t)n;
+        for (ssize_t i = 0; i < n; i++)
+            t->fleet_frames += buf[i] == 'F';
+    }
     while ((n = read(t->master, buf, sizeof buf)) > 0) {
         keep_raw(t, buf, (size_t)n);
         vterm_input_write(t->vt, buf, (size_t)n);
@@ -300,6 +303,7 @@ void tui_resize(tui *t, int rows, int cols)
 
 uint64_t tui_bytes(const tui *t) { return t->bytes; }
 uint64_t tui_frames(const tui *t) { return t->frames; }
+uint64_t tui_fleet_frames(const tui *t) { return t->fleet_frames; }
 
 void tui_dump(tui *t, const char *why)
 {

@@ -1,7 +1,8 @@
 /* harness.h - run the real smsconsole in a pseudo-terminal, read its screen through
  * libvterm, type keys, wait for the screen instead of sleeping.
  *
- * The program writes one byte to SMSCONSOLE_FRAME_FD after every doupdate(); the
+ * The program writes one byte to SMSCONSOLE_FRAME_FD after every doupdate() (F when the
+ * frame shows a table built from new fleet data, f otherwise); the
  * harness counts those "frames" and pumps the terminal output into libvterm until a
  * condition holds or a deadline passes. Nothing here asserts on time. */
 #ifndef SMS_TUI_HARNESS_H
@@ -41,6 +42,7 @@ void tui_resize(tui *t, int rows, int cols);
 void tui_size(tui *t, int *rows, int *cols);
 uint64_t tui_bytes(const tui *t);       /* bytes the program wrote to the terminal */
 uint64_t tui_frames(const tui *t);
+uint64_t tui_fleet_frames(const tui *t); /* frames that showed new fleet data (byte F) */
 /* Raw output: a mark (offset) now, and whether bytes were written since a mark; for what
  * the screen model does not keep (OSC 52, bells). */
 size_t tui_raw_mark(const tui *t);

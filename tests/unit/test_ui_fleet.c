@@ -120,27 +120,42 @@ static void selection_follows_the_server_not_the_row(void **state)
     assert_int_equal(table.cursor, N - 1);
 }
 
+/* The targets of an action, as "id-b,id-e" (fleet order); "" when there are none. */
+static void expect_targets(const char *want)
+{
+    size_t n = 0;
+    const sms_server **t = sms_fleet_table_targets(&table, &n);
+    char got[256] = "";
+    for (size_t i = 0; i < n; i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? "," : "", t[i]->id);
+    free(t);
+    assert_string_equal(got, want);
+}
+
 static void marks_decide_the_targets(void **state)
 {
     (void)state;
-    size_t n = 0;
-    const sms_server **t = sms_fleet_table_targets(&table, &n);
-    assert_int_equal(n, 1);                             /* nothing marked: the selection */
-    assert_string_equal(t[0]->name, "cache-01");
-    free(t);
+    expect_targets("id-d");                             /* nothing marked: the selection (cache-01) */
     sms_fleet_table_toggle_mark(&table, "id-b");
     sms_fleet_table_toggle_mark(&table, "id-e");
-    t = sms_fleet_table_targets(&table, &n);
-    assert_int_equal(n, 2);
-    free(t);
+    expect_targets("id-b,id-e");                        /* the marks, not the selection */
     sms_fleet_table_toggle_mark(&table, "id-b");
     assert_false(sms_fleet_table_marked(&table, "id-b"));
+    assert_true(sms_fleet_table_marked(&table, "id-e"));
+    expect_targets("id-e");
     snprintf(table.filter, sizeof table.filter, "web");
     sms_fleet_table_rebuild(&table);
-    sms_fleet_table_mark_shown(&table);
+    sms_fleet_table_mark_shown(&table);                 /* id-e was marked already: no double */
     assert_int_equal(table.n_marks, 3);
+    expect_targets("id-a,id-c,id-e");
+    snprintf(table.filter, sizeof table.filter, "db");  /* marks outlive the filter that made them */
+    sms_fleet_table_rebuild(&table);
+    expect_targets("id-a,id-c,id-e");
+    sms_fleet_table_toggle_mark(&table, "id-gone");     /* a mark on a server not in the fleet */
+    expect_targets("id-a,id-c,id-e");
     sms_fleet_table_clear_marks(&table);
     assert_int_equal(table.n_marks, 0);
+    expect_targets("id-b");                             /* the selection again: db-01, the one row shown */
 }
 
 static void state_changes_are_highlighted_and_errors_counted(void **state)
