@@ -98,37 +98,48 @@ static int64_t body_used_bytes(const sms_server *s)
     return used > 0 ? used : 1;
 }
 
-static int agent_register(fleet_worker *w, fleet_agent *a, char *err, size_t errlen)
+static void register_log(const fleet_worker *w, const fleet_agent *a, const char *name,
+                         const sms_call_error *e)
+{
+    if (w->fleet->opts.quiet)
+        return;
+    char why[200];
+    sms_call_error_summary(e, why, sizeof why);
+    fprintf(stderr, "smsemu: fleet: agent %d (%s) %s: %s\n", a->index, name ? name : "?",
+            a->refused ? "gives up registering" : "not registered yet, retrying on its turns", why);
+}
+
+/* Up to `attempts` tries. Like a real agent, one that fails for a lost or refused-for-now
+ * request (5xx, 429, no answer) tries again on its later turns; a refusal for good (the
+ * quota, a bad body) leaves it unregistered. Neither stops the fleet or the emulator.
+ * Returns 0, or -1 when the body cannot be built (out of memory). */
+static int agent_register(fleet_worker *w, fleet_agent *a, int attempts)
 {
     sms_server body;
-    if (smsemu_fleet_body(w->fleet->opts.seed, a->index, &body) != 0) {
-        snprintf(err, errlen, "fleet: out of memory building agent %d", a->index);
+    if (smsemu_fleet_body(w->fleet->opts.seed, a->index, &body) != 0)
         return -1;
-    }
     if (smsemu_rollout_apply(a->role, &body) != 0) {
         sms_free(&SMS_T_REGISTER, &body);
-        snprintf(err, errlen, "fleet: out of memory building agent %d", a->index);
         return -1;
     }
     a->totalsize = body_used_bytes(&body);
     a->windows = body.os_type && strcmp(body.os_type, "WINDOWS") == 0;
     sms_call_error e = {0};
     int rc = -1;
-    for (int attempt = 0; attempt < REGISTER_ATTEMPTS && smsemu_worker_throttle(w); attempt++) {
+    for (int attempt = 0; attempt < attempts && smsemu_worker_throttle(w); attempt++) {
         sms_call_error_free(&e);
         rc = sms_agent_register(w->client, &body, &a->id, &e);
         if (rc == 0 || !smsemu_worth_retrying(&e))
             break;
     }
-    if (rc != 0) {
-        char why[200];
-        sms_call_error_summary(&e, why, sizeof why);
-        snprintf(err, errlen, "fleet: agent %d (%s) cannot register: %s", a->index,
-                 body.name ? body.name : "?", why);
+    if (rc != 0 && !atomic_load(&w->fleet->stop)) {
+        a->refused = e.kind != SMS_E_NONE && !smsemu_worth_retrying(&e);
+        if (attempts > 1 || a->refused)          /* once per agent, not once per turn */
+            register_log(w, a, body.name, &e);
     }
     sms_call_error_free(&e);
     sms_free(&SMS_T_REGISTER, &body);
-    return rc;
+    return 0;
 }
 
 static void worker_register_done(fleet_worker *w, const char *err)
@@ -149,12 +160,13 @@ static bool worker_register_all(fleet_worker *w)
     char err[256];
     for (int k = 0; k < w->count; k++) {
         fleet_agent *a = &w->fleet->agents[w->first + k];
-        if (agent_register(w, a, err, sizeof err) != 0) {
-            worker_register_done(w, atomic_load(&w->fleet->stop) ? "fleet: stopped" : err);
+        if (agent_register(w, a, REGISTER_ATTEMPTS) != 0) {
+            snprintf(err, sizeof err, "fleet: out of memory building agent %d", a->index);
+            worker_register_done(w, err);
             return false;
         }
     }
-    worker_register_done(w, NULL);
+    worker_register_done(w, atomic_load(&w->fleet->stop) ? "fleet: stopped" : NULL);
     return true;
 }
 
@@ -179,10 +191,13 @@ static void worker_run(fleet_worker *w)
         int64_t now = smsemu_mono_ms(), next = now + 1000;
         for (int k = 0; k < w->count && !atomic_load(&f->stop); k++) {
             fleet_agent *a = &f->agents[w->first + k];
-            if (a->gone)
+            if (a->gone || a->refused)
                 continue;
             if (a->next_due_ms <= now) {
-                smsemu_agent_turn(w, a, now);
+                if (a->id)
+                    smsemu_agent_turn(w, a, now);
+                else
+                    agent_register(w, a, 1);      /* still not registered: one try a turn */
                 now = smsemu_mono_ms();
                 a->next_due_ms += f->tick_ms;
                 if (a->next_due_ms <= now)        /* fell behind: no catching up in bursts */
@@ -349,10 +364,11 @@ smsemu_fleet *smsemu_fleet_start(const smsemu_fleet_opts *o, char *errbuf, size_
         smsemu_fleet_stop(f);
         return NULL;
     }
-    for (int i = 0; i < f->n; i++)
-        f->ids[i] = f->agents[i].id;
+    int registered = 0;
+    for (int i = 0; i < f->n; i++)      /* the wave plays the ones registered by now */
+        registered += (f->ids[i] = f->agents[i].id) != NULL;
     if (!o->quiet)
-        fprintf(stderr, "smsemu: %d agents registered in %.1f s\n", f->n,
+        fprintf(stderr, "smsemu: %d of %d agents registered in %.1f s\n", registered, f->n,
                 (double)(smsemu_mono_ms() - t0) / 1000.0);
     if (!o->no_agents) {
         f->wave = smsemu_wave_start(&f->opts, f->ids, f->n, errbuf, errlen);

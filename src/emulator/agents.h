@@ -47,6 +47,7 @@ typedef struct fleet_agent {
     int64_t totalsize;          /* bytes to copy: the used bytes of the disks */
     bool windows;
     bool gone;                  /* deleted, or its agent is disconnected: never polls */
+    bool refused;               /* the service refused its registration for good */
     int next_start_pct;         /* where the next START begins: plan, resume point, 0 */
     fleet_job_kind job;
     bool continuous;            /* JOB_SYNC rounds of a continuous-sync task */

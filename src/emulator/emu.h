@@ -242,6 +242,7 @@ typedef struct emu_ctx {
     _Atomic int64_t clock_offset_ms; /* /emulator/clock: emulated time = wall + offset */
     _Atomic int64_t connect_window_ms; /* emu_connect_window_ms(), set once the fleet runs */
     emu_ratelimit *ratelimit;        /* --rate-limit, NULL = none */
+    size_t max_servers;              /* registration quota (SMS.6526 beyond it) */
 } emu_ctx;
 
 int64_t emu_now(const emu_ctx *c);   /* the emulator's clock (ms since the epoch) */

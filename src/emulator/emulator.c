@@ -581,6 +581,11 @@ static int ctx_init(emu_ctx *c, const smsemu_opts *o, char *err, size_t errlen)
     c->speed = o->speed > 0 ? o->speed : 1.0;
     c->token_ttl_s = o->token_ttl_s > 0 ? o->token_ttl_s : 86400;
     c->quiet = o->quiet;
+    c->max_servers = o->max_servers > 0 ? (size_t)o->max_servers : SMSEMU_MAX_SERVERS;
+    if (o->servers > 0 && (size_t)o->servers > c->max_servers) {
+        snprintf(err, errlen, "%d servers asked for, the quota is %zu", o->servers, c->max_servers);
+        return -1;
+    }
     pthread_mutex_init(&c->stats_mu, NULL);
     c->store = emu_store_new();
     c->faults = emu_faults_new(c->seed);
@@ -622,8 +627,13 @@ static int bind_listener(const struct sockaddr_in *sa, int *port, char *err, siz
     return fd;
 }
 
-static int start_daemon(smsemu *e, const struct sockaddr_in *sa, char *err, size_t errlen)
+static int start_daemon(smsemu *e, const smsemu_opts *o, const struct sockaddr_in *sa, char *err,
+                        size_t errlen)
 {
+    /* one thread per connection: a limit keeps a flood of idle sockets from taking every
+     * thread for long, the idle timeout frees their slots */
+    unsigned max_conn = o->max_connections > 0 ? (unsigned)o->max_connections : SMSEMU_MAX_CONNECTIONS;
+    unsigned idle_s = o->idle_timeout_s > 0 ? (unsigned)o->idle_timeout_s : SMSEMU_IDLE_TIMEOUT_S;
     int fd = bind_listener(sa, &e->port, err, errlen);
     if (fd < 0)
         return -1;
@@ -635,8 +645,8 @@ static int start_daemon(smsemu *e, const struct sockaddr_in *sa, char *err, size
                                  MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
                                  MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)900,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                                 MHD_OPTION_CONNECTION_LIMIT, max_conn,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
                                  MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1u << 20),
                                  MHD_OPTION_END);
     if (!e->daemon) {
@@ -680,7 +690,7 @@ smsemu *smsemu_start(const smsemu_opts *o, char *errbuf, size_t errlen)
         snprintf(errbuf, errlen, "out of memory");
         return NULL;
     }
-    if (ctx_init(&e->ctx, o, errbuf, errlen) < 0 || start_daemon(e, &sa, errbuf, errlen) < 0 ||
+    if (ctx_init(&e->ctx, o, errbuf, errlen) < 0 || start_daemon(e, o, &sa, errbuf, errlen) < 0 ||
         start_fleet(e, o, errbuf, errlen) < 0) {
         smsemu_stop(e);
         return NULL;

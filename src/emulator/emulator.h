@@ -38,7 +38,15 @@ typedef struct smsemu_opts {
      * inventory, and `inventory_extra` inventory hosts never register. */
     int inventory_extra;
     const char *inventory_out;  /* write the inventory CSV here, NULL = nowhere */
+    long max_servers;           /* registered servers at most, then SMS.6526; 0 = 65535 */
+    int max_connections;        /* open connections at most; 0 = 900 */
+    int idle_timeout_s;         /* an idle connection is closed after; 0 = 15 */
 } smsemu_opts;
+
+/* Defaults of the abuse limits: the quota, connections (one thread each), idle time. */
+#define SMSEMU_MAX_SERVERS 65535
+#define SMSEMU_MAX_CONNECTIONS 900
+#define SMSEMU_IDLE_TIMEOUT_S 15
 
 typedef struct smsemu smsemu;
 

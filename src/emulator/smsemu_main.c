@@ -18,7 +18,8 @@ static void usage(FILE *to)
     fprintf(to,
 "usage: smsemu [--listen HOST:PORT] [--servers N] [--seed S] [--speed X]\n"
 "              [--token-ttl SECONDS] [--fault SPEC]... [--scenario FILE] [--no-agents]\n"
-"              [--rate-limit N/min] [--inventory-out FILE] [--inventory-extra N] [--quiet]\n"
+"              [--rate-limit N/min] [--inventory-out FILE] [--inventory-extra N]\n"
+"              [--max-servers N] [--max-connections N] [--idle-timeout SECONDS] [--quiet]\n"
 "\n"
 "A local Huawei Cloud SMS v3 + IAM emulator. The first line on stdout is\n"
 "'listening on http://HOST:PORT'. SIGINT/SIGTERM stop it.\n"
@@ -37,6 +38,9 @@ static void usage(FILE *to)
 "                       some agents go silent after registering, some run an OS SMS\n"
 "                       does not support, some are left out of the inventory\n"
 "  --inventory-extra N  the inventory also names N hosts that never register\n"
+"  --max-servers N      registration quota (default 65535): beyond it, 400 SMS.6526\n"
+"  --max-connections N  open connections at most (default 900)\n"
+"  --idle-timeout SECONDS  close a connection idle that long (default 15)\n"
 "  --quiet              no log lines on stderr\n"
 "\n"
 "Identities (domain '" SMSEMU_DOMAIN "', project '" SMSEMU_PROJECT "' = " SMSEMU_PROJECT_ID "):\n"
@@ -58,7 +62,7 @@ static void usage(FILE *to)
 static int parse_options(int argc, char **argv, smsemu_opts *o, const char **faults)
 {
     enum { O_LISTEN = 1, O_SERVERS, O_SEED, O_SPEED, O_TTL, O_FAULT, O_SCENARIO, O_NOAGENTS, O_QUIET, O_HELP, O_RATE,
-           O_INV_OUT, O_INV_EXTRA };
+           O_INV_OUT, O_INV_EXTRA, O_MAXSRV, O_MAXCONN, O_IDLE };
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"servers", required_argument, NULL, O_SERVERS},
         {"seed", required_argument, NULL, O_SEED}, {"speed", required_argument, NULL, O_SPEED},
@@ -67,7 +71,10 @@ static int parse_options(int argc, char **argv, smsemu_opts *o, const char **fau
         {"quiet", no_argument, NULL, O_QUIET}, {"help", no_argument, NULL, O_HELP},
         {"rate-limit", required_argument, NULL, O_RATE},
         {"inventory-out", required_argument, NULL, O_INV_OUT},
-        {"inventory-extra", required_argument, NULL, O_INV_EXTRA}, {NULL, 0, NULL, 0},
+        {"inventory-extra", required_argument, NULL, O_INV_EXTRA},
+        {"max-servers", required_argument, NULL, O_MAXSRV},
+        {"max-connections", required_argument, NULL, O_MAXCONN},
+        {"idle-timeout", required_argument, NULL, O_IDLE}, {NULL, 0, NULL, 0},
     };
     char err[256];
     long v;
@@ -115,6 +122,18 @@ static int parse_options(int argc, char **argv, smsemu_opts *o, const char **fau
         case O_INV_EXTRA:
             if (emu_parse_long(optarg, 0, 1000000, &v) < 0) goto bad;
             o->inventory_extra = (int)v;
+            break;
+        case O_MAXSRV:
+            if (emu_parse_long(optarg, 1, 1000000, &v) < 0) goto bad;
+            o->max_servers = v;
+            break;
+        case O_MAXCONN:
+            if (emu_parse_long(optarg, 1, 10000, &v) < 0) goto bad;
+            o->max_connections = (int)v;
+            break;
+        case O_IDLE:
+            if (emu_parse_long(optarg, 1, 86400, &v) < 0) goto bad;
+            o->idle_timeout_s = (int)v;
             break;
         case O_HELP: case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;

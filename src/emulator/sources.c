@@ -281,6 +281,15 @@ void emu_h_sources_register(emu_ctx *c, emu_req *r, emu_resp *o)
     char id[37];
     emu_store_lock(c->store);
     emu_server *sv = rec.id ? emu_store_server(c->store, rec.id, false) : NULL;
+    bool over_quota = !sv && emu_store_n_servers(c->store) >= c->max_servers;
+    if (over_quota) {
+        /* a registration flood: refused with the documented quota error, nothing stored */
+        emu_store_unlock(c->store);
+        sms_free(&SMS_T_REGISTER, &rec);
+        emu_resp_error(o, 400, "SMS.6526", "insufficient quota: at most %zu source servers",
+                       c->max_servers);
+        return;
+    }
     if (sv) {
         snprintf(id, sizeof id, "%s", sv->s.id);
         reregister(sv, &rec, now);
