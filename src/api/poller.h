@@ -91,6 +91,9 @@ typedef struct sms_action_req {
     char **server_ids; size_t n_server_ids;          /* copied by submit */
     const char *bucket;                               /* UPLOAD_LOG */
     const sms_speed_limits *limits;                   /* SPEED_LIMIT (copied) */
+    uint64_t *entry_ids;            /* optional out: each server's history id (n_server_ids
+                                       slots, 0 where none), so a caller can follow a bulk
+                                       action entry by entry */
 } sms_action_req;
 
 typedef enum sms_outcome {

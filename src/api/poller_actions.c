@@ -108,6 +108,8 @@ uint64_t sms_poller_submit(sms_poller *p, const sms_action_req *req)
     pthread_mutex_lock(&p->mu);
     for (size_t i = 0; i < j->n; i++) {
         j->entry_ids[i] = add_entry_locked(p, j->kind, j->server_ids[i]);
+        if (req->entry_ids)
+            req->entry_ids[i] = j->entry_ids[i];
         if (!first)
             first = j->entry_ids[i];
     }

@@ -117,42 +117,6 @@ static void open_failure(sms_app *a, const sms_history_entry *e)
     sms_error_panel_open(a, title, &e->error);
 }
 
-/* Tell the operator about actions that finished since the last look: failures open
- * the error panel where they happened; successes get a line. */
-static void check_history(sms_app *a, bool first)
-{
-    const sms_history *h = a->snap->history;
-    const sms_history_entry *failed = NULL;
-    size_t n_failed = 0, n_ok = 0;
-    uint64_t seen = a->history_seen;
-    for (size_t i = 0; h && i < h->n_entries; i++) {
-        const sms_history_entry *e = &h->entries[i];
-        if (e->id <= a->history_seen)
-            continue;
-        if (e->outcome == SMS_OUT_PENDING)
-            break;                      /* look again when it is done */
-        seen = e->id;
-        if (first)
-            continue;                   /* from an earlier session */
-        if (e->outcome == SMS_OUT_OK) {
-            n_ok++;
-        } else {
-            failed = e;
-            n_failed++;
-        }
-    }
-    a->history_seen = seen;
-    if (failed) {
-        open_failure(a, failed);
-        char summary[200];
-        sms_call_error_summary(&failed->error, summary, sizeof summary);
-        sms_app_message(a, true, "%zu action%s failed: %s (e: details)", n_failed, n_failed > 1 ? "s" : "",
-                        summary);
-    } else if (n_ok) {
-        sms_app_message(a, false, "%zu action%s accepted by the API", n_ok, n_ok > 1 ? "s" : "");
-    }
-}
-
 static void install_snapshot(sms_app *a, sms_snapshot *s)
 {
     sms_snapshot *old = a->snap;
@@ -176,7 +140,7 @@ static void install_snapshot(sms_app *a, sms_snapshot *s)
     for (int v = 0; v < SMS_VIEW__COUNT; v++)
         if (sms_views[v]->on_snapshot)
             sms_views[v]->on_snapshot(a, a->view_state[v]);
-    check_history(a, old == NULL);
+    sms_batch_check(a);
     sms_app_select_changed(a);
     sms_snapshot_release(old);
     a->dirty = true;
@@ -282,7 +246,7 @@ static void copy_to_clipboard(sms_app *a)
         sms_app_message(a, true, "nothing to copy");
         return;
     }
-    if (sms_osc52_copy(STDOUT_FILENO, text) < 0)
+    if (sms_app_copy(a, text) < 0)
         sms_app_message(a, true, "copy failed (text too long for OSC 52?)");
     else
         sms_app_message(a, false, "copied %s to the clipboard (OSC 52)",
@@ -402,19 +366,20 @@ static bool needs_argument(sms_app *a, sms_action_id act, const char *arg)
     return false;
 }
 
-/* The marked servers, else the one under the pane's cursor (a malloc'd array, *n set;
- * NULL when none: a host that never registered has no server to act on). */
-static const sms_server **action_targets(sms_app *a, size_t *n)
+/* The marked servers, else the one under the pane's cursor; false when none (a host
+ * that never registered has no server to act on). */
+static bool action_targets(sms_app *a, sms_targets *tg)
 {
     bool own;
     const sms_server *sel = pane_selected(a, &own);
     if (a->table.n_marks || !own)
-        return sms_fleet_table_targets(&a->table, n);
-    const sms_server **one = sel ? malloc(sizeof *one) : NULL;
-    *n = one ? 1 : 0;
-    if (one)
-        one[0] = sel;
-    return one;
+        return sms_fleet_table_targets(&a->table, tg);
+    memset(tg, 0, sizeof *tg);
+    tg->v = sel ? malloc(sizeof *tg->v) : NULL;
+    if (!tg->v)
+        return false;
+    tg->v[tg->n++] = sel;
+    return true;
 }
 
 /* A mutating action: refused in read-only mode, else confirmed, then submitted. */
@@ -426,24 +391,28 @@ static void request_mutating(sms_app *a, sms_action_id act, const char *arg)
     }
     if (needs_argument(a, act, arg))
         return;
-    size_t n = 0;
-    const sms_server **targets = action_targets(a, &n);
-    if (!targets) {
-        sms_app_message(a, true, "%s: no server selected", sms_actions[act].name);
+    sms_targets tg;
+    if (!action_targets(a, &tg)) {
+        if (a->table.n_marks)
+            sms_app_message(a, true, "%s: none of the %zu marked servers is listed any more (A clears the marks)",
+                            sms_actions[act].name, a->table.n_marks);
+        else
+            sms_app_message(a, true, "%s: no server selected", sms_actions[act].name);
         return;
     }
-    sms_pending_action pa = { .act = act, .ids = calloc(n, sizeof(char *)),
-                              .names = calloc(n, sizeof(char *)), .arg = arg ? strdup(arg) : NULL };
+    sms_pending_action pa = { .act = act, .ids = calloc(tg.n, sizeof(char *)),
+                              .names = calloc(tg.n, sizeof(char *)), .arg = arg ? strdup(arg) : NULL,
+                              .marked = a->table.n_marks > 0, .hidden = tg.hidden, .missing = tg.missing };
     if (pa.ids && pa.names) {
-        pa.n = n;
-        for (size_t i = 0; i < n; i++) {
-            pa.ids[i] = strdup(targets[i]->id ? targets[i]->id : "");
-            pa.names[i] = strdup(targets[i]->name ? targets[i]->name : pa.ids[i] ? pa.ids[i] : "");
+        pa.n = tg.n;
+        for (size_t i = 0; i < tg.n; i++) {
+            pa.ids[i] = strdup(tg.v[i]->id ? tg.v[i]->id : "");
+            pa.names[i] = strdup(tg.v[i]->name ? tg.v[i]->name : pa.ids[i] ? pa.ids[i] : "");
         }
         sms_confirm_open(a, &pa);
     }
     sms_pending_free(&pa);
-    free(targets);
+    free(tg.v);
 }
 
 void sms_app_do(sms_app *a, sms_action_id act, const char *arg)
@@ -544,6 +513,7 @@ void sms_app_free(sms_app *a)
     sms_pending_free(&a->confirm.pending);
     sms_snapshot_release(a->snap);
     sms_snapshot_release(a->held);
+    sms_batches_free(a);
     free(a->detail_for);
 }
 

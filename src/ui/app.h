@@ -56,19 +56,21 @@ typedef struct sms_prompt {
     char buf[256]; size_t len;          /* bytes; the cursor is at the end */
     char *history[SMS_PROMPT_HISTORY]; size_t n_history;
     long hist_pos;                      /* -1 = editing a new line */
-    char saved_filter[128];             /* restored when a filter prompt is cancelled */
 } sms_prompt;
 
 typedef struct sms_pending_action {     /* an action waiting for confirmation */
     sms_action_id act;
     char **ids, **names; size_t n;
     char *arg;                          /* bucket, speed, ... */
+    bool marked;                        /* the targets are the marks (cleared once sent) */
+    size_t hidden, missing;             /* marked targets hidden by the filter; marks gone */
 } sms_pending_action;
 
 typedef struct sms_confirm {
     bool active;
     sms_confirm_kind kind;
-    char question[256];
+    char question[400];
+    char note[160];                     /* targets out of sight (hidden, gone) */
     char expect[128];                   /* typed confirmation: what must be typed */
     char typed[128]; size_t len;
     sms_pending_action pending;
@@ -80,6 +82,7 @@ typedef struct sms_error_panel {
     char **lines; size_t n_lines;       /* wrapped to the width it was built for */
     int built_width;
     sms_call_error err;                 /* own copy */
+    char *text;                         /* shown instead of err when set (lists, JSON) */
     char *copy_text;                    /* what `y` copies */
     size_t scroll;
 } sms_error_panel;
@@ -105,7 +108,7 @@ struct sms_app {
     sms_prompt prompt;
     sms_confirm confirm;
     sms_error_panel errp;
-    uint64_t history_seen;              /* newest history id already looked at */
+    struct sms_batch *batches; size_t n_batches;   /* sent actions not yet reported (outcome.c) */
     char *detail_for;                   /* server id we asked the poller for */
     int64_t now_ms;
     char age_text[48];                  /* what the status line shows, to know when it changes */
@@ -157,8 +160,18 @@ void sms_app_submit(sms_app *a, sms_pending_action *pa);     /* after confirmati
 /* "MBIT [HH:MM-HH:MM]" is a valid :speed-limit argument (checked before asking). */
 bool sms_speed_arg_valid(const char *arg);
 
+/* outcome.c: every confirmed action is one batch, reported once all its servers have an
+ * answer: counts accepted / refused / failed / unknown, and the list of what was not
+ * accepted opens in the panel. */
+void sms_batch_track(sms_app *a, sms_action_id act, const uint64_t *ids, size_t n, const char *label);
+void sms_batch_check(sms_app *a);                   /* after each new snapshot */
+void sms_batches_free(sms_app *a);
+size_t sms_app_in_flight(const sms_app *a);         /* history entries still PENDING */
+
 /* view_error.c: the inline error / details panel */
 void sms_error_panel_open(sms_app *a, const char *title, const sms_call_error *e);
+/* The panel showing lines of text (a failure list, JSON); `y` copies all of it. */
+void sms_error_panel_open_text(sms_app *a, const char *title, const char *text);
 /* The panel for a failed action of the history, titled "STOP web-01: FAILED". */
 void sms_error_panel_open_entry(sms_app *a, const sms_history_entry *e);
 void sms_error_panel_close(sms_app *a);
@@ -177,7 +190,10 @@ void sms_status_age(const sms_app *a, char *buf, size_t len);     /* "live", "12
 int64_t sms_status_next_tick(const sms_app *a);                   /* when the age text may change */
 
 /* osc52.c */
-int sms_osc52_copy(int fd, const char *text);
+/* passthrough: wrap in tmux's DCS passthrough (only when configured). */
+int sms_osc52_copy(int fd, const char *text, bool passthrough);
+/* Copy for the operator with the configured framing; 0 ok. */
+int sms_app_copy(const sms_app *a, const char *text);
 size_t sms_osc52_encode(char *out, size_t len, const char *text, bool tmux);
 
 #endif

@@ -175,6 +175,7 @@ static int load_top(sms_config *c, const config_setting_t *root, char *err, size
         else if (strcmp(k, "readonly") == 0) rc = get_bool(c, s, &c->readonly, err, errlen);
         else if (strcmp(k, "mouse") == 0) rc = get_bool(c, s, &c->mouse, err, errlen);
         else if (strcmp(k, "bell") == 0) rc = get_bool(c, s, &c->bell, err, errlen);
+        else if (strcmp(k, "osc52_passthrough") == 0) rc = get_bool(c, s, &c->osc52_passthrough, err, errlen);
         else if (strcmp(k, "contexts") == 0) rc = load_contexts(c, s, err, errlen);
         else if (strcmp(k, "keys") == 0) rc = load_keys(c, s, err, errlen);
         else if (strcmp(k, "refresh") == 0) {

@@ -3,6 +3,7 @@
  *   context = "prod";                 # default context
  *   refresh = 5;                      # seconds (1-3600)
  *   theme = "default";  readonly = false;  mouse = false;  bell = false;
+ *   osc52_passthrough = false;        # y: wrap OSC 52 in tmux passthrough
  *   contexts = ( { name = "prod"; region = "ap-southeast-1";
  *                  endpoint = "https://sms.ap-southeast-1.myhuaweicloud.com";
  *                  iam_endpoint = "https://iam.ap-southeast-1.myhuaweicloud.com";
@@ -39,6 +40,7 @@ typedef struct sms_config {
     int refresh_s;                      /* 0 = not set */
     char *theme;
     bool readonly, mouse, bell;
+    bool osc52_passthrough;             /* wrap OSC 52 for tmux's allow-passthrough */
     sms_context_cfg *contexts; size_t n_contexts;
     sms_key_override *keys; size_t n_keys;
     char **warnings; size_t n_warnings; /* "config:12: unknown key \"colour\"" */

@@ -24,23 +24,32 @@ void sms_pending_free(sms_pending_action *pa)
     memset(pa, 0, sizeof *pa);
 }
 
-/* "web-01" or "3 servers (web-01, web-02, db-01)" */
+/* "web-01" or "3 servers (web-01, web-02, db-01, ...)" */
 static void describe_targets(const sms_pending_action *pa, char *buf, size_t len)
 {
-    if (pa->n == 1) {
-        snprintf(buf, len, "%s", pa->names[0]);
-        return;
-    }
-    size_t at = (size_t)snprintf(buf, len, "%zu servers (", pa->n);
-    for (size_t i = 0; i < pa->n && at < len; i++) {
+    size_t at = pa->n == 1 ? (size_t)snprintf(buf, len, "%s", pa->names[0])
+                           : (size_t)snprintf(buf, len, "%zu servers (", pa->n);
+    for (size_t i = 0; pa->n > 1 && i < pa->n && at < len; i++) {
         if (i == 3) {
             at += (size_t)snprintf(buf + at, len - at, ", ...");
             break;
         }
         at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? ", " : "", pa->names[i]);
     }
-    if (at < len)
+    if (pa->n > 1 && at < len)
         snprintf(buf + at, len - at, ")");
+}
+
+/* The line under the question about targets the operator cannot see: marked servers
+ * the filter hides, marks of servers no longer listed. "" when there are none. */
+static void describe_unseen(const sms_pending_action *pa, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    if (pa->hidden)
+        at = (size_t)snprintf(buf, len, "%zu of the %zu hidden by the filter.", pa->hidden, pa->n);
+    if (pa->missing && at < len)
+        snprintf(buf + at, len - at, "%s%zu marked no longer listed: skipped.", at ? " " : "", pa->missing);
 }
 
 static const char *action_verb(sms_action_id act)
@@ -62,7 +71,7 @@ static const char *action_verb(sms_action_id act)
 void sms_confirm_open(sms_app *a, sms_pending_action *pa)
 {
     sms_confirm *c = &a->confirm;
-    char targets[160];
+    char targets[300];
     sms_pending_free(&c->pending);
     memset(c, 0, sizeof *c);
     c->pending = *pa;
@@ -73,6 +82,7 @@ void sms_confirm_open(sms_app *a, sms_pending_action *pa)
         return;
     }
     describe_targets(&c->pending, targets, sizeof targets);
+    describe_unseen(&c->pending, c->note, sizeof c->note);
     snprintf(c->question, sizeof c->question, "%s %s%s%s?", action_verb(c->pending.act), targets,
              c->pending.arg ? ": " : "", c->pending.arg ? c->pending.arg : "");
     if (c->kind == SMS_CONFIRM_TYPED) {
@@ -165,7 +175,7 @@ void sms_confirm_draw(sms_app *a, int rows, int cols)
     const sms_confirm *c = &a->confirm;
     if (!c->active)
         return;
-    int width = cols - 4 < 70 ? cols - 4 : 70, height = 8;
+    int width = cols - 4 < 70 ? cols - 4 : 70, height = c->note[0] ? 10 : 8;
     if (width < 20 || rows < height)
         return;
     attr_t attr = sms_role_attr(SMS_ROLE_DIALOG);
@@ -174,6 +184,8 @@ void sms_confirm_draw(sms_app *a, int rows, int cols)
         return;
     sms_draw_fmt(w, 0, 2, width - 4, attr | A_BOLD, a->sym, " Confirm %s ", sms_actions[c->pending.act].name);
     int y = draw_wrapped(a, w, 2, 2, width - 4, c->question, attr);
+    if (c->note[0])
+        y = draw_wrapped(a, w, y, 2, width - 4, c->note, attr | A_BOLD);
     y = y < height - 3 ? y + 1 : y;
     if (c->kind == SMS_CONFIRM_TYPED) {
         sms_draw_fmt(w, y, 2, width - 4, attr, a->sym, "Type %s to confirm, Esc to cancel:",
@@ -241,13 +253,24 @@ void sms_app_submit(sms_app *a, sms_pending_action *pa)
         }
         req.limits = &limits;
     }
-    uint64_t id = a->poller ? sms_poller_submit(a->poller, &req) : 0;
-    if (!id)
+    uint64_t *ids = calloc(pa->n, sizeof *ids);
+    req.entry_ids = ids;
+    uint64_t id = a->poller && ids ? sms_poller_submit(a->poller, &req) : 0;
+    if (!id) {
         sms_app_message(a, true, "%s could not be queued", sms_actions[pa->act].name);
-    else if (pa->n == 1)
-        sms_app_message(a, false, "%s %s: sent, waiting for the API (4 = Commands pane)",
-                        sms_actions[pa->act].name, pa->names[0]);
+        free(ids);
+        return;
+    }
+    char label[128];
+    if (pa->n == 1)
+        snprintf(label, sizeof label, "%s", pa->names[0]);
     else
-        sms_app_message(a, false, "%s on %zu servers: sent, waiting for the API (4 = Commands pane)",
-                        sms_actions[pa->act].name, pa->n);
+        snprintf(label, sizeof label, "%zu servers", pa->n);
+    sms_batch_track(a, pa->act, ids, pa->n, label);
+    free(ids);
+    /* marks are spent by the action they chose (k9s): the next one starts from the cursor */
+    if (pa->marked)
+        sms_fleet_table_clear_marks(&a->table);
+    sms_app_message(a, false, "%s %s: sent, waiting for the API (4 = Commands pane)%s",
+                    sms_actions[pa->act].name, label, pa->marked ? "; marks cleared" : "");
 }

@@ -74,37 +74,42 @@ static bool find_selected_row(const sms_fleet_table *t, size_t *row)
     return false;
 }
 
-static void locate_selection(sms_fleet_table *t)
+/* The selected server keeps the cursor wherever it moved. When it is gone from the
+ * fleet (a refresh) the cursor stays at the same position; when the operator's filter
+ * hides it, the cursor goes to the first row: a position in another list means nothing,
+ * and the next action must not fall on whatever row happens to be there. */
+static void locate_selection(sms_fleet_table *t, bool keep_position)
 {
     size_t row;
     if (find_selected_row(t, &row)) {
         t->cursor = row;
         return;
     }
-    /* the selected server is gone or filtered out: stay at the same position */
+    if (!keep_position)
+        t->cursor = 0;
     if (t->cursor >= t->n_rows)
         t->cursor = t->n_rows ? t->n_rows - 1 : 0;
     sms_fleet_table_select_row(t, t->cursor);
 }
 
-static void rows_and_selection(sms_fleet_table *t)
+static void rows_and_selection(sms_fleet_table *t, bool keep_position)
 {
     sms_fleet_rows_build(t);
-    locate_selection(t);
+    locate_selection(t, keep_position);
 }
 
 void sms_fleet_table_rebuild(sms_fleet_table *t)
 {
     if (t->fleet)       /* cheap when nothing is new; the fleet may be another reference */
         sms_fleet_index_sync(t, t->fleet, false, 0);
-    rows_and_selection(t);
+    rows_and_selection(t, false);
 }
 
 int sms_fleet_table_update(sms_fleet_table *t, const sms_fleet *f, int64_t now_ms)
 {
     int new_errors = f ? sms_fleet_index_sync(t, f, true, now_ms) : 0;
     t->fleet = f;
-    rows_and_selection(t);
+    rows_and_selection(t, true);
     return new_errors > 0 ? new_errors : 0;
 }
 
@@ -248,23 +253,49 @@ void sms_fleet_table_clear_marks(sms_fleet_table *t)
     t->n_marks = 0;
 }
 
-const sms_server **sms_fleet_table_targets(const sms_fleet_table *t, size_t *n)
+/* Index of id among the (sorted, unique) marks, or -1. */
+static long mark_index(const sms_fleet_table *t, const char *id)
 {
-    size_t cap = t->n_marks ? t->n_marks : 1;
-    const sms_server **out = calloc(cap, sizeof *out);
-    *n = 0;
-    if (!out || !t->fleet)
-        goto none;
-    if (t->n_marks) {
-        for (size_t i = 0; i < t->fleet->n_servers && *n < cap; i++)
-            if (sms_fleet_table_marked(t, t->fleet->servers[i].id))
-                out[(*n)++] = &t->fleet->servers[i];
-    } else if (sms_fleet_table_selected(t)) {
-        out[(*n)++] = sms_fleet_table_selected(t);
+    char **hit = id && t->n_marks ? bsearch(&id, t->marks, t->n_marks, sizeof *t->marks, cmp_idp) : NULL;
+    return hit ? (long)(hit - t->marks) : -1;
+}
+
+/* One pass over the fleet: each marked id is taken once, by the first server that
+ * carries it, so a repeated id can neither double an action nor steal another's. */
+static void collect_marked(const sms_fleet_table *t, sms_targets *out)
+{
+    bool *taken = calloc(t->n_marks, sizeof *taken);
+    sms_fleet_filter m;
+    if (!taken)
+        return;
+    sms_fleet_filter_init(&m, t->filter);
+    for (size_t i = 0; i < t->fleet->n_servers && out->n < t->n_marks; i++) {
+        const sms_server *s = &t->fleet->servers[i];
+        long k = mark_index(t, s->id);
+        if (k < 0 || taken[k])
+            continue;
+        taken[k] = true;
+        out->v[out->n++] = s;
+        if (t->filter[0] && !sms_fleet_filter_matches(&m, s))
+            out->hidden++;
     }
-    if (*n)
-        return out;
-none:
-    free(out);
-    return NULL;
+    out->missing = t->n_marks - out->n;
+    free(taken);
+}
+
+bool sms_fleet_table_targets(const sms_fleet_table *t, sms_targets *out)
+{
+    memset(out, 0, sizeof *out);
+    out->v = t->fleet ? calloc(t->n_marks ? t->n_marks : 1, sizeof *out->v) : NULL;
+    if (!out->v)
+        return false;
+    if (t->n_marks)
+        collect_marked(t, out);
+    else if (sms_fleet_table_selected(t))
+        out->v[out->n++] = sms_fleet_table_selected(t);
+    if (out->n)
+        return true;
+    free(out->v);
+    out->v = NULL;
+    return false;
 }

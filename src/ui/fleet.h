@@ -51,7 +51,8 @@ void sms_fleet_table_free(sms_fleet_table *t);
 /* Take a new fleet (call once per new fleet_seq): rebuild rows, keep the selection on the same id, record state
  * changes. Returns how many servers entered the "error" state (for the bell). */
 int sms_fleet_table_update(sms_fleet_table *t, const sms_fleet *f, int64_t now_ms);
-/* Re-apply filter and sort (after changing them). */
+/* Re-apply filter and sort (after changing them). The selection stays on its server
+ * when still shown, else moves to the first row. */
 void sms_fleet_table_rebuild(sms_fleet_table *t);
 bool sms_fleet_matches(const sms_server *s, const char *filter);
 
@@ -66,9 +67,15 @@ bool sms_fleet_table_marked(const sms_fleet_table *t, const char *id);
 void sms_fleet_table_toggle_mark(sms_fleet_table *t, const char *id);
 void sms_fleet_table_mark_shown(sms_fleet_table *t);
 void sms_fleet_table_clear_marks(sms_fleet_table *t);
-/* Marked servers still in the fleet, or the selected one when nothing is marked.
- * Returns a malloc'd array of borrowed pointers (*n set), NULL when none. */
-const sms_server **sms_fleet_table_targets(const sms_fleet_table *t, size_t *n);
+/* What an action acts on, taken by server id, never by row position: each marked id
+ * once (the first server listed with it), or the selected server when nothing is marked.
+ * `hidden` counts targets the filter hides, `missing` marked ids no longer listed. */
+typedef struct sms_targets {
+    const sms_server **v; size_t n;     /* borrowed pointers, fleet order; free(v) */
+    size_t hidden, missing;
+} sms_targets;
+/* Fills *out; false (out->v NULL) when there is nothing to act on. */
+bool sms_fleet_table_targets(const sms_fleet_table *t, sms_targets *out);
 
 /* When the row's state changed recently: highlight until this time (0 = not). */
 int64_t sms_fleet_table_changed_until(const sms_fleet_table *t, const char *id);

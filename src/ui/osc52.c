@@ -1,8 +1,10 @@
 /* osc52.c - copy text to the operator's own clipboard through the terminal (OSC 52).
  *
  * Works over SSH because the terminal emulator on the operator's desk does the copy.
- * Inside tmux the sequence is wrapped in a DCS passthrough (tmux needs
- * `set -g allow-passthrough on` or `set-clipboard on`). Text longer than most terminals
+ * The sequence is plain OSC 52 by default: tmux (`set -g set-clipboard on`) and screen
+ * forward it to the outer terminal themselves. Wrapping it in tmux's DCS passthrough
+ * would need `allow-passthrough on`, which is off by default, so it is done only when
+ * the configuration asks (`osc52_passthrough = true`). Text longer than most terminals
  * accept is refused rather than cut. */
 #include "ui/app.h"
 
@@ -52,14 +54,13 @@ size_t sms_osc52_encode(char *out, size_t len, const char *text, bool tmux)
     return total;
 }
 
-int sms_osc52_copy(int fd, const char *text)
+int sms_osc52_copy(int fd, const char *text, bool passthrough)
 {
-    const char *tmux_env = getenv("TMUX");
     size_t cap = OSC52_MAX_B64 + 64;
     char *buf = malloc(cap);
     if (!buf)
         return -1;
-    size_t n = sms_osc52_encode(buf, cap, text, tmux_env && *tmux_env);
+    size_t n = sms_osc52_encode(buf, cap, text, passthrough);
     int rc = n ? 0 : -1;
     for (size_t off = 0; rc == 0 && off < n;) {
         ssize_t w = write(fd, buf + off, n - off);
@@ -72,4 +73,10 @@ int sms_osc52_copy(int fd, const char *text)
     }
     free(buf);
     return rc;
+}
+
+int sms_app_copy(const sms_app *a, const char *text)
+{
+    const sms_config *cf = a->o ? a->o->config : NULL;
+    return sms_osc52_copy(STDOUT_FILENO, text, cf && cf->osc52_passthrough);
 }

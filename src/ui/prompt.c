@@ -1,6 +1,6 @@
 /* prompt.c - the one-line editor behind `:` (commands) and `/` (filter).
  *
- * The filter applies while it is typed and Esc restores the previous one. The command
+ * The filter applies while it is typed; Esc clears it (k9s, less). The command
  * line completes with Tab (from the action table, see complete.c) and keeps a history
  * walked with Up/Down. Ctrl-C and Esc cancel; they never quit. */
 #include "ui/app.h"
@@ -31,8 +31,6 @@ void sms_prompt_open(sms_app *a, sms_prompt_kind kind, const char *initial)
     snprintf(p->buf, sizeof p->buf, "%s", initial ? initial : "");
     p->len = strlen(p->buf);
     p->hist_pos = -1;
-    if (kind == SMS_PROMPT_FILTER)
-        snprintf(p->saved_filter, sizeof p->saved_filter, "%s", a->table.filter);
     a->dirty = true;
 }
 
@@ -144,11 +142,13 @@ static void finish(sms_app *a, bool accept)
     p->kind = SMS_PROMPT_NONE;
     a->dirty = true;
     if (kind == SMS_PROMPT_FILTER) {
-        if (!accept)
-            apply_filter(a, p->saved_filter);
-        else if (line[0])
-            sms_app_message(a, false, "filter: %s (%zu of %zu shown; / then Enter on an empty line clears it)",
+        if (!accept) {
+            apply_filter(a, "");
+            sms_app_message(a, false, "filter cleared");
+        } else if (line[0]) {
+            sms_app_message(a, false, "filter: %s (%zu of %zu shown; / then Esc clears it)",
                             line, a->table.n_rows, a->table.fleet ? a->table.fleet->n_servers : 0);
+        }
         return;
     }
     if (accept) {

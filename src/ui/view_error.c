@@ -215,6 +215,8 @@ void sms_error_panel_close(sms_app *a)
     memset(&p->err, 0, sizeof p->err);
     free(p->copy_text);
     p->copy_text = NULL;
+    free(p->text);
+    p->text = NULL;
     p->open = false;
     p->scroll = 0;
     p->title[0] = '\0';
@@ -240,6 +242,24 @@ void sms_error_panel_open(sms_app *a, const char *title, const sms_call_error *e
     a->dirty = true;
 }
 
+void sms_error_panel_open_text(sms_app *a, const char *title, const char *text)
+{
+    sms_error_panel *p = &a->errp;
+    if (p->open)
+        sms_error_panel_close(a);
+    p->text = strdup(text ? text : "");
+    p->copy_text = strdup(text ? text : "");
+    if (!p->text || !p->copy_text) {
+        sms_error_panel_close(a);
+        sms_app_message(a, true, "out of memory showing the list");
+        return;
+    }
+    snprintf(p->title, sizeof p->title, "%s", title ? title : "");
+    p->open = true;
+    p->scroll = 0;
+    a->dirty = true;
+}
+
 void sms_error_panel_open_entry(sms_app *a, const sms_history_entry *e)
 {
     const char *server = e->server_name ? e->server_name : (e->server_id ? e->server_id : "");
@@ -255,7 +275,7 @@ static bool panel_layout(sms_app *a, int width)
     if (p->lines && p->built_width == width)
         return true;
     panel_clear_lines(p);
-    char *text = sms_error_text(&p->err);
+    char *text = p->text ? strdup(p->text) : sms_error_text(&p->err);
     if (!text)
         return false;
     char *save = NULL;
@@ -275,11 +295,12 @@ static void panel_copy(sms_app *a)
         return;
     }
     bool eam = p->err.api.encoded_authorization_message && *p->err.api.encoded_authorization_message;
-    if (sms_osc52_copy(STDOUT_FILENO, p->copy_text) < 0)
+    if (sms_app_copy(a, p->copy_text) < 0)
         sms_app_message(a, true, "copy failed: the terminal could not be written");
     else
         sms_app_message(a, false, "copied %s (%zu bytes) to the clipboard (OSC 52)",
-                        eam ? "encoded_authorization_message" : "the error", strlen(p->copy_text));
+                        eam ? "encoded_authorization_message" : p->text ? "the text" : "the error",
+                        strlen(p->copy_text));
 }
 
 /* Text rows of the panel as last drawn (there is one panel, on the UI thread only). */

@@ -201,7 +201,7 @@ static void draw_empty(sms_app *a, WINDOW *w, int y, int cols)
 {
     char msg[300];
     if (a->table.fleet && a->table.fleet->n_servers && a->table.filter[0])
-        snprintf(msg, sizeof msg, "No server matches \"%s\" (/ to change the filter, Esc in it to undo)",
+        snprintf(msg, sizeof msg, "No server matches \"%s\" (/ to change the filter, Esc in it clears it)",
                  a->table.filter);
     else if (a->table.fleet)
         snprintf(msg, sizeof msg, "No source servers registered in this project.");

@@ -55,7 +55,7 @@ static void start_round_trip_shows_the_task_running(void **state)
     tui_type(t, "S");
     tui_expect_text(t, "Confirm start");
     tui_type(t, "y");
-    tui_expect_text(t, "sent, waiting for the API");
+    tui_expect_text(t, "1 action accepted by the API (start ");
     tui_type(t, "\r");
     tui_expect_text(t, "Running");
     assert_int_equal(tui_quit(t, "q"), 0);
@@ -118,7 +118,7 @@ static void viewer_sees_the_403_inline_with_all_fields(void **state)
     tui_expect_text(t, "details[0]: SMS.9004");
     tui_expect_text(t, "request_id: ");
     tui_expect_text(t, "encoded_authorization_message: ");
-    tui_expect_text(t, "action failed");
+    tui_expect_text(t, "1 action refused (start ");
     tui_type(t, "\033");                        /* Esc closes the panel ... */
     assert_true(tui_wait_gone(t, "HTTP status: 403", TUI_DEADLINE_MS));
     tui_type(t, "e");                           /* ... and e brings the last failure back */

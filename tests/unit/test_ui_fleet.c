@@ -121,15 +121,17 @@ static void selection_follows_the_server_not_the_row(void **state)
 }
 
 /* The targets of an action, as "id-b,id-e" (fleet order); "" when there are none. */
-static void expect_targets(const char *want)
+static sms_targets expect_targets(const char *want)
 {
-    size_t n = 0;
-    const sms_server **t = sms_fleet_table_targets(&table, &n);
+    sms_targets t;
     char got[256] = "";
-    for (size_t i = 0; i < n; i++)
-        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? "," : "", t[i]->id);
-    free(t);
+    if (sms_fleet_table_targets(&table, &t))
+        for (size_t i = 0; i < t.n; i++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? "," : "", t.v[i]->id);
+    free(t.v);
+    t.v = NULL;
     assert_string_equal(got, want);
+    return t;
 }
 
 static void marks_decide_the_targets(void **state)
@@ -150,12 +152,38 @@ static void marks_decide_the_targets(void **state)
     expect_targets("id-a,id-c,id-e");
     snprintf(table.filter, sizeof table.filter, "db");  /* marks outlive the filter that made them */
     sms_fleet_table_rebuild(&table);
-    expect_targets("id-a,id-c,id-e");
+    assert_int_equal(expect_targets("id-a,id-c,id-e").hidden, 3);   /* ... and say so */
     sms_fleet_table_toggle_mark(&table, "id-gone");     /* a mark on a server not in the fleet */
-    expect_targets("id-a,id-c,id-e");
+    assert_int_equal(expect_targets("id-a,id-c,id-e").missing, 1);
     sms_fleet_table_clear_marks(&table);
     assert_int_equal(table.n_marks, 0);
     expect_targets("id-b");                             /* the selection again: db-01, the one row shown */
+}
+
+/* Issue 14: the same id listed twice must not send the action twice to it and never to
+ * another server: targets are the marked ids, each once. */
+static void a_repeated_id_is_targeted_once(void **state)
+{
+    (void)state;
+    sms_server dup[4];
+    sms_fleet f2 = { .servers = dup, .n_servers = 4, .count = 4 };
+    dup[0] = (sms_server){ .id = "AAA", .name = "alpha", .state = "replicate" };
+    dup[1] = (sms_server){ .id = "AAA", .name = "alpha", .state = "replicate" };
+    dup[2] = (sms_server){ .id = "BBB", .name = "bravo", .state = "replicate" };
+    dup[3] = (sms_server){ .id = "CCC", .name = "charlie", .state = "replicate" };
+    sms_fleet_table t;
+    sms_fleet_table_init(&t);
+    sms_fleet_table_update(&t, &f2, 1000);
+    sms_fleet_table_toggle_mark(&t, "AAA");
+    sms_fleet_table_toggle_mark(&t, "BBB");
+    sms_targets tg;
+    assert_true(sms_fleet_table_targets(&t, &tg));
+    assert_int_equal(tg.n, 2);
+    assert_string_equal(tg.v[0]->id, "AAA");
+    assert_string_equal(tg.v[1]->id, "BBB");
+    assert_int_equal(tg.missing, 0);
+    free(tg.v);
+    sms_fleet_table_free(&t);
 }
 
 static void state_changes_are_highlighted_and_errors_counted(void **state)
@@ -495,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(filters_by_name_ip_and_state, setup, teardown),
         cmocka_unit_test_setup_teardown(selection_follows_the_server_not_the_row, setup, teardown),
         cmocka_unit_test_setup_teardown(marks_decide_the_targets, setup, teardown),
+        cmocka_unit_test(a_repeated_id_is_targeted_once),
         cmocka_unit_test_setup_teardown(state_changes_are_highlighted_and_errors_counted, setup, teardown),
         cmocka_unit_test(sort_and_filter_match_the_reference_through_refreshes),
         cmocka_unit_test(a_duplicate_id_still_sorts_like_the_reference),

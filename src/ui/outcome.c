@@ -1,0 +1,190 @@
+/* outcome.c - what became of the actions the operator sent, told truthfully.
+ *
+ * Every confirmed action is tracked as one batch: the history ids of its servers,
+ * handed back by sms_poller_submit(). A batch is reported once, when the last of its
+ * servers has an answer, with every count (accepted / refused / failed / unknown), and
+ * when anything was not accepted the list of those servers opens in the panel. An
+ * action on one server that fails opens its full error instead. */
+#include "ui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sms_batch {
+    sms_action_id act;
+    uint64_t *ids; size_t n;            /* sorted */
+    char *label;                        /* "web-01" or "4 servers" */
+} sms_batch;
+
+typedef enum verdict { V_PENDING, V_ACCEPTED, V_REFUSED, V_FAILED, V_UNKNOWN, V__COUNT } verdict;
+
+/* Refused: the API (or the console, before sending) said no to this request; failed:
+ * it did not get an answer that means anything (5xx, transport, cancelled); unknown:
+ * it may have been applied. */
+static verdict verdict_of(const sms_history_entry *e)
+{
+    switch (e->outcome) {
+    case SMS_OUT_PENDING: return V_PENDING;
+    case SMS_OUT_OK:      return V_ACCEPTED;
+    case SMS_OUT_UNKNOWN: return V_UNKNOWN;
+    case SMS_OUT_FAILED:  break;
+    }
+    const sms_call_error *err = &e->error;
+    if (err->kind == SMS_E_READONLY || err->kind == SMS_E_INVALID)
+        return V_REFUSED;
+    if ((err->kind == SMS_E_HTTP || err->kind == SMS_E_AUTH) && err->http_status >= 400 && err->http_status < 500)
+        return V_REFUSED;
+    return V_FAILED;
+}
+
+static const char *verdict_label(verdict v)
+{
+    static const char *const labels[V__COUNT] = { "PENDING", "accepted", "REFUSED", "FAILED", "UNKNOWN" };
+    return labels[v];
+}
+
+static const char *verdict_word(verdict v)
+{
+    static const char *const words[V__COUNT] = { "pending", "accepted", "refused", "failed", "with an unknown outcome" };
+    return words[v];
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void batch_free(sms_batch *b)
+{
+    free(b->ids);
+    free(b->label);
+}
+
+void sms_batches_free(sms_app *a)
+{
+    for (size_t i = 0; i < a->n_batches; i++)
+        batch_free(&a->batches[i]);
+    free(a->batches);
+    a->batches = NULL;
+    a->n_batches = 0;
+}
+
+void sms_batch_track(sms_app *a, sms_action_id act, const uint64_t *ids, size_t n, const char *label)
+{
+    sms_batch b = { .act = act, .ids = malloc(n * sizeof *b.ids), .label = strdup(label) };
+    sms_batch *grown = b.ids && b.label ? realloc(a->batches, (a->n_batches + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        batch_free(&b);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (ids[i])
+            b.ids[b.n++] = ids[i];
+    qsort(b.ids, b.n, sizeof *b.ids, cmp_u64);
+    a->batches = grown;
+    a->batches[a->n_batches++] = b;
+}
+
+/* The batch's entries in the history: counts per verdict; entries[] gets the ones not
+ * accepted (when given). Entries the history no longer holds count as unknown. */
+static void batch_count(const sms_history *h, const sms_batch *b, size_t counts[V__COUNT],
+                        const sms_history_entry **bad, size_t *n_bad)
+{
+    size_t found = 0;
+    memset(counts, 0, V__COUNT * sizeof *counts);
+    if (n_bad)
+        *n_bad = 0;
+    for (size_t i = 0; h && i < h->n_entries; i++) {
+        const sms_history_entry *e = &h->entries[i];
+        if (!bsearch(&e->id, b->ids, b->n, sizeof *b->ids, cmp_u64))
+            continue;
+        verdict v = verdict_of(e);
+        counts[v]++;
+        found++;
+        if (bad && v != V_ACCEPTED && v != V_PENDING)
+            bad[(*n_bad)++] = e;
+    }
+    /* none yet: the snapshot predates the submission (all are added at once) */
+    counts[found ? V_UNKNOWN : V_PENDING] += b->n - found;
+}
+
+size_t sms_app_in_flight(const sms_app *a)
+{
+    size_t pending = 0;
+    const sms_history *h = a->snap ? a->snap->history : NULL;
+    for (size_t i = 0; h && i < h->n_entries; i++)
+        pending += h->entries[i].outcome == SMS_OUT_PENDING;
+    return pending;
+}
+
+/* One line per server that was not accepted, then the first one's full error. */
+static char *failure_list(const sms_history_entry *const *bad, size_t n)
+{
+    size_t cap = 256 + n * 320, at = 0;
+    char *text = malloc(cap);
+    if (!text)
+        return NULL;
+    text[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const sms_history_entry *e = bad[i];
+        char summary[240];
+        sms_call_error_summary(&e->error, summary, sizeof summary);
+        int w = snprintf(text + at, cap - at, "%s  %s  %s\n", e->server_name ? e->server_name :
+                         e->server_id ? e->server_id : "?", verdict_label(verdict_of(e)), summary);
+        if (w < 0 || (size_t)w >= cap - at)
+            break;
+        at += (size_t)w;
+    }
+    if (at)
+        text[at - 1] = '\0';
+    return text;
+}
+
+static void report(sms_app *a, const sms_batch *b)
+{
+    const sms_history *h = a->snap->history;
+    size_t c[V__COUNT], n_bad = 0;
+    const sms_history_entry **bad = calloc(b->n ? b->n : 1, sizeof *bad);
+    batch_count(h, b, c, bad, &n_bad);
+    const char *name = sms_actions[b->act].name;
+    if (b->n == 1 && c[V_ACCEPTED] == 1) {
+        sms_app_message(a, false, "1 action accepted by the API (%s %s)", name, b->label);
+    } else if (b->n == 1 && n_bad == 1) {
+        sms_error_panel_open_entry(a, bad[0]);
+        char summary[200];
+        sms_call_error_summary(&bad[0]->error, summary, sizeof summary);
+        sms_app_message(a, true, "1 action %s (%s %s): %s (e: details)", verdict_word(verdict_of(bad[0])), name,
+                        b->label, summary);
+    } else {
+        sms_app_message(a, n_bad > 0 || c[V_UNKNOWN] > 0, "%s on %s: %zu accepted, %zu refused, %zu failed, %zu unknown",
+                        name, b->label, c[V_ACCEPTED], c[V_REFUSED], c[V_FAILED], c[V_UNKNOWN]);
+        char *list = n_bad ? failure_list(bad, n_bad) : NULL;
+        if (list) {
+            char title[160];
+            snprintf(title, sizeof title, "%s on %s: %zu of %zu not accepted", name, b->label, n_bad, b->n);
+            sms_error_panel_open_text(a, title, list);
+        }
+        free(list);
+    }
+    free(bad);
+}
+
+void sms_batch_check(sms_app *a)
+{
+    const sms_history *h = a->snap ? a->snap->history : NULL;
+    size_t kept = 0;
+    for (size_t i = 0; i < a->n_batches; i++) {
+        sms_batch *b = &a->batches[i];
+        size_t c[V__COUNT];
+        batch_count(h, b, c, NULL, NULL);
+        if (!h || c[V_PENDING]) {
+            a->batches[kept++] = *b;
+            continue;
+        }
+        report(a, b);
+        batch_free(b);
+    }
+    a->n_batches = kept;
+}
