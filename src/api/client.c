@@ -155,6 +155,7 @@ static void apply_limits(sms_client *c, const sms_client_opts *o)
                           : o->max_read_retries < 0 ? 0 : o->max_read_retries;
     c->insecure = o->insecure;
     c->readonly = o->readonly;
+    c->fail_on_429 = o->fail_on_429;
     c->rng = (uint64_t)sms_clock_wall_ms() ^ ((uint64_t)(uintptr_t)c << 17);
 }
 
@@ -415,12 +416,63 @@ static void transport_failed(sms_client *c, const request *r, const sms_http_res
         e->outcome_unknown = sms_outcome_unknown(0, rs->code, rs->request_sent);
 }
 
+/* ---- throttling ------------------------------------------------------------- */
+
+#define PACE_WINDOW_MS 60000L       /* rates are per minute at API gateways */
+#define PACE_MIN_MS 50L
+#define PACE_MAX_MS 10000L
+#define RETRY_AFTER_MAX_S 600L      /* a longer Retry-After is taken as 10 minutes */
+
+int64_t sms_throttle_wait_ms(const sms_throttle *t, int64_t now)
+{
+    int64_t due = t->not_before;
+    if (now < t->pace_until && t->n_sent) {
+        int64_t last = t->sent[(t->n_sent - 1) % SMS_THROTTLE_SENDS];
+        if (last + t->pace_ms > due)
+            due = last + t->pace_ms;
+    }
+    return due > now ? due - now : 0;
+}
+
+void sms_throttle_sent(sms_throttle *t, int64_t now)
+{
+    t->sent[t->n_sent++ % SMS_THROTTLE_SENDS] = now;
+}
+
+void sms_throttle_hit(sms_throttle *t, int64_t now, int64_t now_wall, long retry_after_s)
+{
+    long ra = retry_after_s < 0 ? 1 : retry_after_s > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : retry_after_s;
+    t->not_before = now + ra * 1000;
+    unsigned recent = 0;             /* sends the API accepted in the last minute */
+    unsigned known = t->n_sent < SMS_THROTTLE_SENDS ? t->n_sent : SMS_THROTTLE_SENDS;
+    for (unsigned i = 0; i < known; i++)
+        recent += t->sent[i] > now - PACE_WINDOW_MS;
+    int64_t pace = PACE_WINDOW_MS / (recent ? recent : 1);
+    t->pace_ms = pace < PACE_MIN_MS ? PACE_MIN_MS : pace > PACE_MAX_MS ? PACE_MAX_MS : pace;
+    t->pace_until = t->not_before + PACE_WINDOW_MS;
+    atomic_store(&t->until_wall_ms, now_wall + ra * 1000 + PACE_WINDOW_MS);
+}
+
+int64_t sms_client_throttled_until_ms(const sms_client *c)
+{
+    return c ? atomic_load(&((sms_client *)c)->throttle.until_wall_ms) : 0;
+}
+
+/* Waits out a Retry-After and the pacing that follows it. false when cancelled. */
+static bool throttle_gate(sms_client *c)
+{
+    int64_t wait = sms_throttle_wait_ms(&c->throttle, sms_clock_mono_ms());
+    return wait <= 0 || sms_client_pause(c, (long)wait);
+}
+
 static bool may_retry(const sms_client *c, const request *r, int retries, int rc, const sms_http_resp *rs)
 {
     if (is_mutating(r) || (r->flags & SMS_REQ_ONCE) || retries >= c->max_read_retries)
         return false;
     if (rc != 0)
         return !rs->too_large && sms_curl_code_is_retryable(rs->code);
+    if (rs->status == 429 && c->fail_on_429)
+        return false;
     return sms_status_is_retryable(rs->status);
 }
 
@@ -435,9 +487,16 @@ static int run_request(sms_client *c, const request *r, sms_response *out, sms_c
         }
         if (sms_auth_ensure(c, false, e) != 0)
             return -1;
+        if (!throttle_gate(c)) {
+            sms_error_set(e, SMS_E_CANCELLED, "cancelled");
+            return -1;
+        }
         sms_http_resp rs;
+        sms_throttle_sent(&c->throttle, sms_clock_mono_ms());
         int rc = send_once(c, r, &rs);
         e->attempts++;
+        if (rc == 0 && rs.status == 429)    /* reads retry below; a mutating call never */
+            sms_throttle_hit(&c->throttle, sms_clock_mono_ms(), sms_clock_wall_ms(), rs.retry_after_s);
         if (rc == 0 && rs.status == 401 && sms_auth_can_refresh(c) && !reauthed) {
             /* a rejected token: nothing was applied, so even a mutating call may resend */
             reauthed = true;

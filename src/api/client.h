@@ -6,7 +6,9 @@
  * thread and makes an in-flight request fail with SMS_E_CANCELLED within ~100 ms.
  *
  * Safety: reads (GET) are retried on 5xx, 429, timeouts and resets with exponential
- * backoff and jitter; a mutating call is sent at most once, and if it may have reached
+ * backoff and jitter; after a 429 no request leaves before its Retry-After, and for a
+ * minute requests are spaced at the rate the API accepted; a mutating call is sent at most
+ * once (never again because of a 429), and if it may have reached
  * the server without an answer the error says so (outcome_unknown). With readonly set, a
  * mutating call fails with SMS_E_READONLY before any byte is sent. Every mutating call
  * (attempted or refused) is appended to the audit log. */
@@ -42,6 +44,9 @@ typedef struct sms_client_opts {
     const char *cacert;             /* CA bundle file, NULL = system */
     bool insecure;                  /* skip TLS verification (operator's explicit choice) */
     bool readonly;                  /* refuse every mutating call below the UI */
+    bool fail_on_429;               /* a read answered 429 fails at once instead of waiting to
+                                       retry (the poller tries again at its next refresh);
+                                       Retry-After still holds back the next request */
     const char *audit_path;         /* NULL = $XDG_STATE_HOME/smsconsole/audit.jsonl, "" = off */
     const char *context;            /* name of the config context, for the audit log */
     const char *user_agent;         /* default "smsconsole/VERSION" */
@@ -114,6 +119,10 @@ int sms_task_upload_log(sms_client *c, const char *task_id, const char *bucket, 
 /* Split into batches of at most 200; stops at the first failing batch. */
 int sms_export_consistency(sms_client *c, const sms_consistency_task *items, size_t n, sms_call_error *e);
 int sms_task_create(sms_client *c, const sms_create_task *t, char **id_out, sms_call_error *e);
+
+/* Wall-clock ms until which the client spaces its requests out because the API answered
+ * 429 (Retry-After honoured, then the rate it accepted); 0 when it never did. Any thread. */
+int64_t sms_client_throttled_until_ms(const sms_client *c);
 
 /* ---- low level, for the agent calls and tests ---------------------------- */
 

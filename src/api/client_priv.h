@@ -22,6 +22,21 @@ bool sms_client_pause(sms_client *c, long ms);
 
 /* ---- the client ----------------------------------------------------------- */
 
+#define SMS_THROTTLE_SENDS 256      /* send times remembered to estimate the rate allowed */
+
+typedef struct sms_throttle {
+    int64_t sent[SMS_THROTTLE_SENDS];   /* monotonic ms of the last sends, a ring */
+    unsigned n_sent;
+    int64_t not_before, pace_until, pace_ms;      /* monotonic ms */
+    _Atomic int64_t until_wall_ms;      /* for the status line: pacing ends then */
+} sms_throttle;
+
+/* Monotonic ms to wait before the next send (0: go). */
+int64_t sms_throttle_wait_ms(const sms_throttle *t, int64_t now);
+void sms_throttle_sent(sms_throttle *t, int64_t now);
+/* A 429 at now with Retry-After retry_after_s (-1 when absent). */
+void sms_throttle_hit(sms_throttle *t, int64_t now, int64_t now_wall, long retry_after_s);
+
 struct sms_client {
     char *endpoint_base;        /* "https://host[:port]" (no trailing slash) */
     char *endpoint_prefix;      /* path part of the endpoint, "" or "/prefix" */
@@ -34,7 +49,7 @@ struct sms_client {
     long connect_timeout_ms, timeout_ms;
     size_t max_response_bytes;
     int max_read_retries;
-    bool insecure, readonly;
+    bool insecure, readonly, fail_on_429;
 
     CURL *curl;                 /* one easy handle... */
     CURLM *multi;               /* ...driven by a multi handle: its connection cache keeps
@@ -47,6 +62,10 @@ struct sms_client {
 
     _Atomic uint64_t n_requests, n_retries, n_logins, n_bytes_in;
     uint64_t rng;               /* jitter */
+
+    /* throttling (a 429): no request before not_before; then, until pace_until, at most
+     * one request every pace_ms, the rate the API accepted in the minute before */
+    sms_throttle throttle;
 };
 
 /* ---- transport (transport.c) --------------------------------------------- */

@@ -74,6 +74,9 @@ void sms_poller_publish_locked(sms_poller *p)
     s->stale = p->stale;
     s->next_poll_ms = p->next_poll_ms;
     s->refresh = p->refresh_pub;
+    int64_t t1 = sms_client_throttled_until_ms(p->poll_client),
+            t2 = sms_client_throttled_until_ms(p->act_client);
+    p->throttled_until_ms = t1 > t2 ? t1 : t2;
     s->throttled_until_ms = p->throttled_until_ms;
     s->logged_in = p->logged_in;
     s->user = p->user ? strdup(p->user) : NULL;
@@ -225,7 +228,13 @@ static void poll_fleet(sms_poller *p, uint64_t gen, bool full)
         p->full_wanted = true;
     refetch_acted(p, gen);
     int rc_ov = sms_show_overview(p->poll_client, &ov, &e_ov);
-    int rc_list = sms_poller_refresh_fleet(p, gen, rc_ov == 0 ? &ov : NULL, &e_list);
+    int rc_list;
+    if (rc_ov != 0 && e_ov.http_status == 429) {     /* throttled: say so now, list later */
+        rc_list = -1;
+        sms_call_error_copy(&e_list, &e_ov);
+    } else {
+        rc_list = sms_poller_refresh_fleet(p, gen, rc_ov == 0 ? &ov : NULL, &e_list);
+    }
     bool changed = false;
     /* a failed refresh publishes nothing new: the last good fleet stays with its age,
      * what the book did learn is published by the next refresh that works */
@@ -527,7 +536,9 @@ sms_poller *sms_poller_start(const sms_poller_opts *o, sms_call_error *err)
     sms_history_log_open(&p->hist, o->history_path, SMS_HISTORY_MAX, msg, sizeof msg);
     /* a history that cannot be read or written leaves a console that works in memory */
 
-    if (!(p->poll_client = sms_client_new(&o->client, err)) ||
+    sms_client_opts poll_opts = o->client;
+    poll_opts.fail_on_429 = true;       /* a throttled refresh ends and says so at once */
+    if (!(p->poll_client = sms_client_new(&poll_opts, err)) ||
         !(p->act_client = sms_client_new(&o->client, err))) {
         free_poller(p);
         return NULL;

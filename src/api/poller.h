@@ -147,7 +147,8 @@ typedef struct sms_snapshot {
     int64_t next_poll_ms;           /* when the poller will try again */
     bool logged_in; char *user;     /* who we are, for the status line */
     sms_refresh_stats refresh;
-    int64_t throttled_until_ms;     /* wall clock: the API answered 429; 0 = not throttled */
+    int64_t throttled_until_ms;     /* wall clock: after a 429 the poller spaces its requests
+                                       out until then (sms_client_throttled_until_ms) */
 } sms_snapshot;
 
 void sms_snapshot_release(sms_snapshot *s);  /* NULL-safe */

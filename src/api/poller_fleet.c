@@ -210,6 +210,13 @@ static bool missed_by_sweep(const sms_poller *p, size_t i, uint64_t sweep_gen)
 
 /* ---- the parts of a refresh ----------------------------------------------------------- */
 
+/* After a 429 the rest of a refresh waits for the next one: each request would first wait
+ * out Retry-After, and the snapshot saying "throttled" would wait with them. */
+static bool throttled(const sms_call_error *e)
+{
+    return e->kind == SMS_E_HTTP && e->http_status == 429;
+}
+
 static int moving_queries(sms_poller *p, uint64_t gen, const sms_overview *ov, sms_call_error *e)
 {
     int rc = 0;
@@ -226,6 +233,8 @@ static int moving_queries(sms_poller *p, uint64_t gen, const sms_overview *ov, s
         if (list_into_book(p, filters, &p->moving_pages[k], gen, NULL, &one) != 0) {
             keep_first_error(e, &one);
             rc = -1;
+            if (throttled(e))
+                break;
         }
     }
     return rc;
@@ -325,7 +334,7 @@ int sms_poller_refresh_fleet(sms_poller *p, uint64_t gen, const sms_overview *ov
         if (rc == 0)                    /* leavers are only known when every query worked */
             rc = refetch_where(p, gen, left_moving, gen, e);
         sms_call_error one = { 0 };
-        if (sweep_step(p, gen, &one) != 0) {
+        if (!throttled(e) && sweep_step(p, gen, &one) != 0) {
             keep_first_error(e, &one);
             rc = -1;
         }

@@ -49,7 +49,7 @@ struct sms_poller {
     bool stale, logged_in;
     int64_t next_poll_ms;
     sms_refresh_stats refresh_pub;      /* copy of stats for snapshots */
-    int64_t throttled_until_ms;
+    int64_t throttled_until_ms;         /* the clients' pacing after a 429 (wall clock) */
     uint64_t seq;
     sms_snapshot *slot;                 /* newest snapshot not yet taken */
     bool wake_pending;                  /* a byte sits in the pipe */

@@ -236,9 +236,10 @@ static void count_request(emu_ctx *c, const emu_req *r, int status, bool faulted
 
 static void fault_status_body(emu_resp *o, int status)
 {
-    if (status == 429)
+    if (status == 429) {
         emu_resp_gateway_error(o, 429, "APIGW.0308", "The throttling threshold has been reached");
-    else if (status >= 500)
+        o->retry_after_s = 1;
+    } else if (status >= 500)
         emu_resp_error(o, status, "SMS.2007", "backend exception (injected fault, HTTP %d)", status);
     else
         emu_resp_error(o, status, "SMS.0002", "injected fault, HTTP %d", status);

@@ -65,7 +65,12 @@ void sms_status_age(const sms_app *a, char *buf, size_t len)
     snprintf(buf, len, "%s %s old", shown(a)->stale ? "STALE" : "data", t);
 }
 
-int64_t sms_status_next_tick(const sms_app *a)
+static bool throttled(const sms_app *a)
+{
+    return a->snap && a->snap->throttled_until_ms > a->now_ms;
+}
+
+static int64_t age_tick(const sms_app *a)
 {
     int64_t age = data_age_ms(a);
     if (age < 0)
@@ -76,6 +81,14 @@ int64_t sms_status_next_tick(const sms_app *a)
     int64_t s = age / 1000;
     int64_t step = s < 60 ? 1000 : s < 3600 ? 60000 : 3600000;
     return fetched + (age / step + 1) * step;
+}
+
+int64_t sms_status_next_tick(const sms_app *a)
+{
+    int64_t t = age_tick(a);
+    if (t > 0 && throttled(a) && a->snap->throttled_until_ms + 1 < t)
+        t = a->snap->throttled_until_ms + 1;    /* the badge goes when the pacing ends */
+    return t;
 }
 
 /* Draw one badge; returns the new x. */
@@ -131,6 +144,8 @@ void sms_status_draw(sms_app *a, WINDOW *w, int y, int cols)
     sms_status_age(a, age, sizeof age);
     bool bad = a->snap && (a->snap->stale || !a->snap->fleet);
     x = badge(a, w, y, x, cols, age, bad && a->snap->stale ? SMS_ROLE_STALE : SMS_ROLE_STATUS);
+    if (throttled(a))                   /* the API answered 429: requests are spaced out */
+        x = badge(a, w, y, x, cols, "throttled", SMS_ROLE_STALE);
     health_text(a, health, sizeof health);
     snprintf(right, sizeof right, " ?:help ");
     int rw = sms_text_width(right, a->sym->utf8);

@@ -63,7 +63,10 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
     eh_resp *r = ud;
     size_t len = sz * n;
     char *v;
-    if ((v = header_value(p, len, "X-Subject-Token")) != NULL) {
+    if ((v = header_value(p, len, "Retry-After")) != NULL) {
+        free(r->retry_after);
+        r->retry_after = v;
+    } else if ((v = header_value(p, len, "X-Subject-Token")) != NULL) {
         free(r->subject_token);
         r->subject_token = v;
     } else if ((v = header_value(p, len, "X-Request-Id")) != NULL) {
@@ -150,6 +153,7 @@ void eh_resp_free(eh_resp *r)
     free(r->body);
     free(r->subject_token);
     free(r->request_id);
+    free(r->retry_after);
     cJSON_Delete(r->json);
     memset(r, 0, sizeof *r);
 }

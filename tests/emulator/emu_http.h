@@ -16,6 +16,7 @@ typedef struct eh_resp {
     char *request_id;           /* X-Request-Id, if any */
     bool chunked;               /* Transfer-Encoding: chunked */
     bool has_length;            /* a Content-Length header came */
+    char *retry_after;          /* Retry-After, if any */
     cJSON *json;                /* parsed body or NULL */
 } eh_resp;
 
