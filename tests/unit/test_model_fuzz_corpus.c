@@ -36,10 +36,11 @@ static void test_replay_corpus(void **state)
     size_t files = 0;
     int failures = 0;
     for (struct dirent *e; (e = readdir(dir)) != NULL;) {
-        if (e->d_name[0] == '.')
-            continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", CORPUS_DIR, e->d_name);
+        struct stat st;
+        if (e->d_name[0] == '.' || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;                   /* sub-directories: the other targets' corpora */
         size_t len;
         char *data = read_file(path, &len);
         int broken = sms_fuzz_one_input(data, len);
