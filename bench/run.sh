@@ -4,13 +4,14 @@
 # (bench/ptyrun: libvterm screen, bytes, CPU, RSS, key latency), the in-process frame
 # benchmark (bench/bench_frame), and the curl+jq `watch` baseline. Prints figures only.
 #
-#   bench/run.sh [--sizes "100 1000 10000 50000"] [--window S]
+#   bench/run.sh [--sizes "100 1000 10000 50000 100000"] [--window S]
 #
 # Takes about 6 minutes on a 2-core machine. See bench/README.md for what each figure means.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-sizes="100 1000 10000 50000"
+sizes="100 1000 10000 50000 100000"
 window=20               # seconds of steady state per measurement (4 refreshes at 5 s)
+rwin=30                 # seconds over which requests are counted (6 refreshes)
 while [ $# -gt 0 ]; do
     case $1 in
         --sizes) sizes=$2; shift 2 ;;
@@ -55,6 +56,8 @@ start_emu() {
 }
 stop_emu() { kill "$emu_pid" 2>/dev/null; wait "$emu_pid" 2>/dev/null || true; emu_pid=""; }
 requests() { curl -s "$URL/emulator/stats" | jq -r .requests; }
+# reads a console makes (list pages, single servers, tasks) and overviews, from the stats
+reads() { jq -r '"\(.list_requests + .show_requests + .task_requests) \(.overview_requests)"' "$1"; }
 token() {
     curl -sS -D - -o /dev/null -H 'Content-Type: application/json' "$URL/v3/auth/tokens" -d \
         '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"admin-pass","domain":{"name":"demo"}}}},"scope":{"project":{"name":"ap-southeast-1"}}}}' |
@@ -70,6 +73,20 @@ for n in $sizes; do
     echo
     echo "## servers=$n"
     start_emu "$n" --no-agents
+    if [ "$n" -gt 65735 ]; then
+        # Past the API's offset range (0-65535, pages of 200): what the console reaches, in
+        # what time and memory, and the requests it takes (it splits listings by state)
+        r0=$(requests)
+        ptyrun --until "Servers " --settle 8000 --window "$window" --screen 1 --quit q \
+            -- $(console) >"$work/big.txt" 2>&1 || true
+        echo "title $(grep -o 'Servers [0-9]*/[0-9]*' "$work/big.txt" | head -1)"
+        echo "first_screen_ms $(fig until_ms "$work/big.txt")"
+        echo "requests_to_settle $(( $(requests) - r0 ))"
+        echo "idle_cpu_percent $(calc "100 * $(fig window_cpu_s "$work/big.txt") / $window")"
+        echo "rss_steady_mib $(( $(fig rss_kib "$work/big.txt") / 1024 ))"
+        stop_emu
+        continue
+    fi
     # 1. start to the full fleet on screen, and the requests it took
     r0=$(requests)
     ptyrun --until "$n/$n" --quit q -- $(console) >"$work/start.txt"
@@ -86,6 +103,35 @@ for n in $sizes; do
     echo "idle_bytes_per_refresh $(( $(fig window_bytes "$work/idle.txt") / (window / 5) ))"
     echo "rss_steady_mib $(( $(fig rss_kib "$work/idle.txt") / 1024 ))"
     echo "rss_peak_mib $(( $(fig peak_rss_kib "$work/idle.txt") / 1024 ))"
+    # 2b. API requests a minute in steady state with 1 % of the fleet moving: the emulator
+    # holds n/100 servers in moving states and advances them every 5 s (/emulator/move)
+    moving=$(( n / 100 > 0 ? n / 100 : 1 ))
+    printf 'while :; do curl -s -o /dev/null -X POST "%s/emulator/move?servers=%s"; sleep 5; done\n' \
+        "$URL" "$moving" >"$work/move.sh"
+    curl -s -o /dev/null -X POST "$URL/emulator/move?servers=$moving"
+    ptyrun --until "$n/$n" --settle 6000 --after-settle \
+        "bash $work/move.sh >/dev/null 2>&1 & echo \$! >$work/move.pid; curl -s $URL/emulator/stats >$work/stats0" \
+        --window "$rwin" --quit q -- $(console) >"$work/req.txt"
+    curl -s "$URL/emulator/stats" >"$work/stats1"
+    kill "$(cat "$work/move.pid")" 2>/dev/null || true
+    read -r r0 o0 < <(reads "$work/stats0"); read -r r1 o1 < <(reads "$work/stats1")
+    echo "moving_servers $moving"
+    echo "requests_per_min_list_detail $(calc "60 * ($r1 - $r0) / $rwin")"
+    echo "requests_per_min_overview $(calc "60 * ($o1 - $o0) / $rwin")"
+    echo "moving_cpu_percent $(calc "100 * $(fig window_cpu_s "$work/req.txt") / $rwin")"
+    # the baseline (watch -n 5 over bench/baseline.sh) reads every page every refresh:
+    # one refresh counted here; watch starts the next one 5 s after the last ended
+    if [ "$n" -le 10000 ]; then
+        curl -s "$URL/emulator/stats" >"$work/b0"
+        t0=$(date +%s%N)
+        bash "$here/bench/baseline.sh" "$URL" >/dev/null
+        bms=$(( ($(date +%s%N) - t0) / 1000000 ))
+        curl -s "$URL/emulator/stats" >"$work/b1"
+        read -r b0 _ < <(reads "$work/b0"); read -r b1 _ < <(reads "$work/b1")
+        echo "baseline_requests_per_refresh $((b1 - b0))"
+        echo "baseline_refresh_ms $bms"
+        echo "baseline_requests_per_min $(calc "60000 * ($b1 - $b0) / (5000 + $bms)")"
+    fi
     # 4. frame cost of the servers pane (in-process)
     "$B/bench/bench_frame" --servers "$n" --size 200x60 --frames 300 </dev/null | grep _ms
     "$B/bench/bench_frame" --servers "$n" --size 200x60 --frames 300 --filter web </dev/null |
