@@ -337,6 +337,7 @@ static void poll_detail(sms_poller *p, const char *id)
                       srv.current_task.id[0];
     if (wants_task)
         rc_task = sms_show_task(p->poll_client, srv.current_task.id, &task, &e_task);
+    sms_budget_spend(p, wants_task ? 2 : 1);
     sms_detail *d = rc_srv == 0 ? build_detail(id, &srv, rc_task == 0 ? &task : NULL) : NULL;
     sms_free(&SMS_T_SERVER, &srv);
     sms_free(&SMS_T_TASK, &task);
@@ -385,6 +386,7 @@ static void *poll_main(void *arg)
     pthread_mutex_lock(&p->mu);
     while (!p->stopping) {
         int64_t now = sms_clock_mono_ms();
+        p->budget_refresh_ms = p->refresh_ms;
         int64_t fleet_due = !p->fleet_tried || p->refresh_requested ? now :
             p->last_fleet_try + backoff_ms(p->refresh_ms, p->max_backoff_ms,
                                            p->health[SMS_CALL_SERVERS].failures);
@@ -416,7 +418,8 @@ static void *poll_main(void *arg)
                 poll_detail(p, id);
             free(id);
             pthread_mutex_lock(&p->mu);
-        } else if (now >= version_due && (version_id = sms_versions_next_locked(p))) {
+        } else if (now >= version_due && (version_id = sms_versions_next_locked(p)) &&
+                   sms_budget_try(p)) {     /* versions use only reads left over */
             p->last_version_try = now;
             pthread_mutex_unlock(&p->mu);
             sms_versions_fetch(p, version_id);
@@ -424,6 +427,8 @@ static void *poll_main(void *arg)
             version_id = NULL;
             pthread_mutex_lock(&p->mu);
         } else {
+            free(version_id);                   /* none left in this minute's reads */
+            version_id = NULL;
             if (now >= version_due)             /* nothing unknown: look again later */
                 p->last_version_try = now;
             int64_t due = fleet_due < detail_due ? fleet_due : detail_due;

@@ -30,6 +30,38 @@ static const char *const filter_states[] = {
 };
 #define N_FILTER_STATES (sizeof filter_states / sizeof filter_states[0])
 
+/* ---- the read budget -------------------------------------------------------------- */
+
+#define BUDGET_BURST 10.0           /* reads that may go at once after a quiet spell */
+
+static void refill(sms_poller *p)
+{
+    int64_t now = sms_clock_mono_ms();
+    if (p->budget_at == 0)
+        p->budget = BUDGET_BURST;
+    else
+        p->budget += (double)(now - p->budget_at) * SMS_READS_PER_REFRESH /
+                     (p->budget_refresh_ms > 0 ? p->budget_refresh_ms : 5000);
+    if (p->budget > BUDGET_BURST)
+        p->budget = BUDGET_BURST;
+    p->budget_at = now;
+}
+
+void sms_budget_spend(sms_poller *p, unsigned n)
+{
+    refill(p);
+    p->budget -= n;
+}
+
+bool sms_budget_try(sms_poller *p)
+{
+    refill(p);
+    if (p->budget < 1.0)
+        return false;
+    p->budget -= 1.0;
+    return true;
+}
+
 static void keep_first_error(sms_call_error *keep, sms_call_error *e)
 {
     if (keep->kind == SMS_E_NONE) {
@@ -58,6 +90,7 @@ static int list_into_book(sms_poller *p, const char *filters, sms_page_vec *prev
     sms_page_vec pages = { 0 };
     sms_pager pg;
     int rc = sms_fleet_query(p->poll_client, filters, prev, &pages, &pg, e);
+    sms_budget_spend(p, (unsigned)pg.requests);
     if (rc == 0)
         rc = apply_pages(p, &pages, gen, e);
     if (rc == 0) {
@@ -136,6 +169,7 @@ int sms_poller_refetch_server(sms_poller *p, const char *id, uint64_t gen, sms_c
 {
     sms_server srv = { 0 };
     p->stats.single_fetches++;
+    sms_budget_spend(p, 1);
     int rc = sms_show_server(p->poll_client, id, &srv, e);
     if (rc != 0 && e->http_status == 404) {
         sms_book_remove(&p->book, sms_book_find(&p->book, id));
@@ -143,6 +177,9 @@ int sms_poller_refetch_server(sms_poller *p, const char *id, uint64_t gen, sms_c
         memset(e, 0, sizeof *e);
         rc = 0;
     } else if (rc == 0) {
+        pthread_mutex_lock(&p->mu);
+        sms_versions_record_locked(p, &srv);           /* the agent version comes with it */
+        pthread_mutex_unlock(&p->mu);
         strip_detail(&srv);
         sms_fleet_page *pg = NULL;
         if (sms_sanitize_strings(&SMS_T_SERVER, &srv) != 0 || !(pg = sms_fleet_page_of(&srv)) ||
@@ -242,6 +279,14 @@ static int moving_queries(sms_poller *p, uint64_t gen, const sms_overview *ov, s
 
 static int sweep_step(sms_poller *p, uint64_t gen, sms_call_error *e)
 {
+    if (!sms_budget_try(p)) {
+        if (p->sweep_skips < SMS_SWEEP_MAX_SKIPS) {
+            p->sweep_skips++;           /* what must be read took this minute's reads */
+            return 0;
+        }
+        sms_budget_spend(p, 1);         /* the sweep must not stop for good */
+    }
+    p->sweep_skips = 0;
     sms_page_vec *sp = &p->full_pages;
     sms_fleet_page *prev = p->sweep_index < sp->n ? sp->v[p->sweep_index] : NULL;
     bool shared;

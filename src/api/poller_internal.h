@@ -87,7 +87,23 @@ struct sms_poller {
     uint64_t sweep_gen;             /* fetch number when the sweep started */
     char *selected_seen;            /* the selected server's list item as last seen (JSON) */
     sms_refresh_stats stats;
+    /* list and detail reads per refresh interval (docs/design.md): what a refresh must read
+     * is spent whatever it costs; the background sweep and agent versions go only while
+     * there is some left, the sweep at least one page every SMS_SWEEP_MAX_SKIPS + 1
+     * refreshes */
+    double budget;                  /* reads available now (may go below 0) */
+    int64_t budget_at;              /* monotonic ms of the last refill */
+    int budget_refresh_ms;          /* refresh_ms, copied under mu by the poller thread */
+    unsigned sweep_skips;
 };
+
+#define SMS_READS_PER_REFRESH 5     /* 60 a minute at the default 5 s refresh */
+#define SMS_SWEEP_MAX_SKIPS 3
+
+/* Poller thread only: n reads were made (spent whatever is left). */
+void sms_budget_spend(sms_poller *p, unsigned n);
+/* Poller thread only: one read if the budget has one (then spent), else false. */
+bool sms_budget_try(sms_poller *p);
 
 /* One fleet refresh by the strategy of docs/design.md: 0 ok, -1 with *e filled (the book
  * keeps what it had). ov is NULL when the overview could not be read. */

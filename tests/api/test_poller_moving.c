@@ -164,6 +164,39 @@ static void test_steady_refresh_reads_a_few_pages_not_the_fleet(void **state)
     stop(&f);
 }
 
+/* Agent versions would read a server a millisecond: the refresh's reads stay within
+ * SMS_READS_PER_REFRESH (5) a refresh interval, the sweep goes on. */
+static void test_reads_stay_within_the_budget(void **state)
+{
+    (void)state;
+    smsemu *e = pt_emu_start(FLEET, true);
+    sms_poller_opts o = pt_poller_opts(e, "viewer");
+    o.refresh_ms = 200;
+    o.version_ms = 1;
+    sms_poller *p = sms_poller_start(&o, NULL);
+    assert_non_null(p);
+    sms_snapshot *s = pt_wait(p, pt_has_fleet, NULL, PT_WAIT_MS);
+    assert_non_null(s);
+    uint64_t r0 = s->refresh.refreshes, sweep0 = s->refresh.sweep_pages;
+    sms_snapshot_release(s);
+    long reads0 = pt_emu_stat(e, "list_requests") + pt_emu_stat(e, "show_requests");
+    int64_t t0 = pt_mono_ms();
+    uint64_t r1 = r0;
+    while ((r1 = refreshes_now(p, r1)) < r0 + 15 && pt_mono_ms() < t0 + PT_WAIT_MS)
+        poll(NULL, 0, 20);
+    long reads = pt_emu_stat(e, "list_requests") + pt_emu_stat(e, "show_requests") - reads0;
+    int64_t ms = pt_mono_ms() - t0;
+    s = pt_wait(p, pt_has_fleet, NULL, PT_WAIT_MS);
+    assert_non_null(s);
+    assert_true(s->refresh.sweep_pages > sweep0);
+    sms_snapshot_release(s);
+    /* 5 reads per 200 ms, plus the burst of 10 and a refresh in flight */
+    assert_true(reads <= 5 * (ms / 200 + 1) + 10 + 5);
+    assert_true(reads > 0);
+    sms_poller_stop(p);
+    smsemu_stop(e);
+}
+
 static bool sweep_completed_after(const sms_snapshot *s, const void *arg)
 {
     return s->refresh.sweeps_completed > *(const uint64_t *)arg;
@@ -233,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_server_that_stops_moving_shows_its_new_state),
         cmocka_unit_test(test_steady_refresh_reads_a_few_pages_not_the_fleet),
         cmocka_unit_test(test_sweep_and_overview_find_other_changes),
+        cmocka_unit_test(test_reads_stay_within_the_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
