@@ -319,7 +319,12 @@ void sms_error_from_transport(sms_call_error *e, long curl_code, const char *det
     e->curl_code = curl_code;
     const char *text = detail && *detail ? detail : curl_easy_strerror((CURLcode)curl_code);
     char *clean = sms_sanitize_dup(text);
-    sms_error_set(e, SMS_E_TRANSPORT, "%s", clean ? clean : "transport error");
+    if (curl_code == CURLE_PEER_FAILED_VERIFICATION || curl_code == CURLE_SSL_CACERT_BADFILE)
+        /* say what to do: the operator's CA, never --insecure first */
+        sms_error_set(e, SMS_E_TRANSPORT, "TLS certificate not trusted: %s (for a private CA: "
+                      "--cacert FILE or SSL_CERT_FILE)", clean ? clean : "verification failed");
+    else
+        sms_error_set(e, SMS_E_TRANSPORT, "%s", clean ? clean : "transport error");
     free(clean);
 }
 

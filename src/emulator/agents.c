@@ -67,6 +67,7 @@ sms_client *smsemu_fleet_client_new(const smsemu_fleet_opts *o, const char *user
         .timeout_ms = 15000,
         .max_read_retries = 2,
         .audit_path = "",           /* the fleet is not an operator: no audit lines */
+        .cacert = o->cacert,        /* a self-signed emulator certificate is its own CA */
         .user_agent = user_agent,
     };
     sms_call_error e = {0};

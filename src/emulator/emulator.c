@@ -23,6 +23,7 @@
 struct smsemu {
     emu_ctx ctx;
     struct MHD_Daemon *daemon;
+    char *tls_cert, *tls_key;        /* PEM text while serving HTTPS */
     smsemu_fleet *fleet;
     int port;
     atomic_bool stopping;
@@ -628,9 +629,51 @@ static int bind_listener(const struct sockaddr_in *sa, int *port, char *err, siz
     return fd;
 }
 
+#define PEM_MAX (64 * 1024)
+
+/* The whole file as a NUL-terminated string (PEM for MHD), NULL on error. */
+static char *read_pem(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    int saved = errno;
+    char *text = f ? calloc(1, PEM_MAX + 1) : NULL;
+    size_t len = text ? fread(text, 1, PEM_MAX, f) : 0;
+    if (f)
+        fclose(f);
+    if (len == 0) {
+        snprintf(err, errlen, "cannot read %s: %s", path, f ? "empty or unreadable" : strerror(saved));
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static int load_tls(smsemu *e, const smsemu_opts *o, char *err, size_t errlen)
+{
+    if (!o->tls_cert && !o->tls_key)
+        return 0;
+    if (!o->tls_cert || !o->tls_key) {
+        snprintf(err, errlen, "HTTPS needs both a certificate and a key");
+        return -1;
+    }
+    if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+        snprintf(err, errlen, "this libmicrohttpd has no TLS support");
+        return -1;
+    }
+    e->tls_cert = read_pem(o->tls_cert, err, errlen);
+    e->tls_key = e->tls_cert ? read_pem(o->tls_key, err, errlen) : NULL;
+    return e->tls_key ? 0 : -1;
+}
+
 static int start_daemon(smsemu *e, const smsemu_opts *o, const struct sockaddr_in *sa, char *err,
                         size_t errlen)
 {
+    if (load_tls(e, o, err, errlen) < 0)
+        return -1;
+    struct MHD_OptionItem tls[] = {
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, e->tls_cert }, { MHD_OPTION_HTTPS_MEM_KEY, 0, e->tls_key },
+        { MHD_OPTION_END, 0, NULL },
+    };
     /* one thread per connection: a limit keeps a flood of idle sockets from taking every
      * thread for long, the idle timeout frees their slots */
     unsigned max_conn = o->max_connections > 0 ? (unsigned)o->max_connections : SMSEMU_MAX_CONNECTIONS;
@@ -638,8 +681,11 @@ static int start_daemon(smsemu *e, const smsemu_opts *o, const struct sockaddr_i
     int fd = bind_listener(sa, &e->port, err, errlen);
     if (fd < 0)
         return -1;
-    snprintf(e->ctx.url, sizeof e->ctx.url, "http://%s:%d", inet_ntoa(sa->sin_addr), e->port);
+    snprintf(e->ctx.url, sizeof e->ctx.url, "%s://%s:%d", e->tls_cert ? "https" : "http",
+             inet_ntoa(sa->sin_addr), e->port);
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+    if (e->tls_cert)
+        flags |= MHD_USE_TLS;
     if (!e->ctx.quiet)
         flags |= MHD_USE_ERROR_LOG;
     e->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, e,
@@ -649,6 +695,7 @@ static int start_daemon(smsemu *e, const smsemu_opts *o, const struct sockaddr_i
                                  MHD_OPTION_CONNECTION_LIMIT, max_conn,
                                  MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
                                  MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1u << 20),
+                                 MHD_OPTION_ARRAY, e->tls_cert ? tls : tls + 2,
                                  MHD_OPTION_END);
     if (!e->daemon) {
         close(fd);                                  /* MHD leaves a given socket alone on failure */
@@ -663,7 +710,7 @@ static int start_fleet(smsemu *e, const smsemu_opts *o, char *err, size_t errlen
     if (o->servers <= 0)
         return 0;
     smsemu_fleet_opts fo = {e->ctx.url, o->servers, e->ctx.seed, e->ctx.speed, o->no_agents, o->quiet,
-                            o->inventory_extra, o->inventory_out};
+                            o->inventory_extra, o->inventory_out, o->tls_cert};
     e->fleet = smsemu_fleet_start(&fo, err, errlen);
     if (!e->fleet)
         return -1;
@@ -722,6 +769,10 @@ void smsemu_stop(smsemu *e)
     if (e->daemon)
         MHD_stop_daemon(e->daemon);
     ctx_free(&e->ctx);
+    if (e->tls_key)
+        explicit_bzero(e->tls_key, strlen(e->tls_key));
+    free(e->tls_cert);
+    free(e->tls_key);
     free(e);
 }
 

@@ -38,6 +38,8 @@ typedef struct smsemu_opts {
      * inventory, and `inventory_extra` inventory hosts never register. */
     int inventory_extra;
     const char *inventory_out;  /* write the inventory CSV here, NULL = nowhere */
+    const char *tls_cert;       /* PEM certificate file: serve HTTPS (with tls_key) */
+    const char *tls_key;        /* PEM private key file */
     long max_servers;           /* registered servers at most, then SMS.6526; 0 = 65535 */
     int max_connections;        /* open connections at most; 0 = 900 */
     int idle_timeout_s;         /* an idle connection is closed after; 0 = 15 */

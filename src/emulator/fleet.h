@@ -34,6 +34,7 @@ typedef struct smsemu_fleet_opts {
     /* a simulated agent rollout (rollout.h) when either is set */
     int inventory_extra;        /* inventory hosts that never register */
     const char *inventory_out;  /* where to write the inventory, NULL = nowhere */
+    const char *cacert;         /* CA file the agents trust (HTTPS), NULL = the system's */
 } smsemu_fleet_opts;
 
 typedef struct smsemu_fleet smsemu_fleet;

@@ -19,7 +19,8 @@ static void usage(FILE *to)
 "usage: smsemu [--listen HOST:PORT] [--servers N] [--seed S] [--speed X]\n"
 "              [--token-ttl SECONDS] [--fault SPEC]... [--scenario FILE] [--no-agents]\n"
 "              [--rate-limit N/min] [--inventory-out FILE] [--inventory-extra N]\n"
-"              [--max-servers N] [--max-connections N] [--idle-timeout SECONDS] [--quiet]\n"
+"              [--max-servers N] [--max-connections N] [--idle-timeout SECONDS]\n"
+"              [--tls-cert FILE --tls-key FILE] [--quiet]\n"
 "\n"
 "A local Huawei Cloud SMS v3 + IAM emulator. The first line on stdout is\n"
 "'listening on http://HOST:PORT'. SIGINT/SIGTERM stop it.\n"
@@ -41,6 +42,8 @@ static void usage(FILE *to)
 "  --max-servers N      registration quota (default 65535): beyond it, 400 SMS.6526\n"
 "  --max-connections N  open connections at most (default 900)\n"
 "  --idle-timeout SECONDS  close a connection idle that long (default 15)\n"
+"  --tls-cert FILE      serve HTTPS with this PEM certificate (and --tls-key FILE);\n"
+"                       the simulated agents trust it as their CA\n"
 "  --quiet              no log lines on stderr\n"
 "\n"
 "Identities (domain '" SMSEMU_DOMAIN "', project '" SMSEMU_PROJECT "' = " SMSEMU_PROJECT_ID "):\n"
@@ -62,7 +65,7 @@ static void usage(FILE *to)
 static int parse_options(int argc, char **argv, smsemu_opts *o, const char **faults)
 {
     enum { O_LISTEN = 1, O_SERVERS, O_SEED, O_SPEED, O_TTL, O_FAULT, O_SCENARIO, O_NOAGENTS, O_QUIET, O_HELP, O_RATE,
-           O_INV_OUT, O_INV_EXTRA, O_MAXSRV, O_MAXCONN, O_IDLE };
+           O_INV_OUT, O_INV_EXTRA, O_MAXSRV, O_MAXCONN, O_IDLE, O_TLS_CERT, O_TLS_KEY };
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"servers", required_argument, NULL, O_SERVERS},
         {"seed", required_argument, NULL, O_SEED}, {"speed", required_argument, NULL, O_SPEED},
@@ -74,7 +77,9 @@ static int parse_options(int argc, char **argv, smsemu_opts *o, const char **fau
         {"inventory-extra", required_argument, NULL, O_INV_EXTRA},
         {"max-servers", required_argument, NULL, O_MAXSRV},
         {"max-connections", required_argument, NULL, O_MAXCONN},
-        {"idle-timeout", required_argument, NULL, O_IDLE}, {NULL, 0, NULL, 0},
+        {"idle-timeout", required_argument, NULL, O_IDLE},
+        {"tls-cert", required_argument, NULL, O_TLS_CERT}, {"tls-key", required_argument, NULL, O_TLS_KEY},
+        {NULL, 0, NULL, 0},
     };
     char err[256];
     long v;
@@ -135,6 +140,8 @@ static int parse_options(int argc, char **argv, smsemu_opts *o, const char **fau
             if (emu_parse_long(optarg, 1, 86400, &v) < 0) goto bad;
             o->idle_timeout_s = (int)v;
             break;
+        case O_TLS_CERT: o->tls_cert = optarg; break;
+        case O_TLS_KEY: o->tls_key = optarg; break;
         case O_HELP: case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
         }
