@@ -2,13 +2,19 @@
  * the real fleet table (filter + sort) and the real pane drawing, on a terminal of
  * COLSxROWS whose output goes to /dev/null (ncurses still computes every update).
  *
- *   bench_frame [--servers N] [--size 200x60] [--frames F] [--filter TEXT]
+ *   bench_frame [--servers N] [--size 200x60] [--frames F] [--filter TEXT] [--pane agents]
  *
  * Prints, in milliseconds (median / p99 / max):
  *   frame_move   one cursor step: draw the pane + doupdate (what a keypress costs)
  *   frame_new    a new fleet arrives: rebuild the table (filter + sort) + draw + doupdate
  *   frame_churn  the same, but 1 % of the servers changed progress and state since the
  *                last frame (sorted by progress, so the order really moves)
+ * With --pane agents, the Agents pane over N hosts instead (model/agents.h): 95 % of the
+ * servers are in an inventory that also names N/20 hosts that never registered:
+ *   agents_new   a new fleet arrives: derive every host's state, filter, sort, draw
+ *   agents_churn the same, sorted by state, with 1 % of the servers changing connection
+ *                between frames (their state moves, so the order really changes)
+ *   agents_move  one cursor step
  * A benchmark: it prints figures, it asserts nothing. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +22,8 @@
 #include <time.h>
 #include <curses.h>
 #include <locale.h>
+#include "model/agents.h"
+#include "model/inventory.h"
 #include "ui/app.h"
 
 static double now_ms(void)
@@ -59,8 +67,90 @@ static sms_fleet *make_fleet(int n)
         s->has_current_task = true;
         s->current_task.migrate_speed = (double)(h % 900);
         s->current_task.remain_seconds = h % 7200;
+        /* for the Agents pane: registration, link changes, OS (a few unsupported) */
+        s->os_version = strdup(h % 53 == 0 ? "CENTOS5.11" : h & 1 ? "CENTOS7.9" : "WINDOWS2019");
+        s->add_date = 1700000000000LL + (int64_t)(h % 3600) * 1000;
+        s->last_visit_time = s->add_date + (h % 3 == 0 ? 60000 : 0);
     }
     return f;
+}
+
+/* 95 % of the fleet's servers by name or address, then n/20 hosts never registered. */
+static int make_inventory(const sms_fleet *f, sms_inventory *inv)
+{
+    size_t cap = f->n_servers * 48 + 64, len = 0;
+    char *csv = malloc(cap), err[256];
+    for (size_t i = 0; i < f->n_servers && len + 48 < cap; i++)
+        if (i % 20 != 7)
+            len += (size_t)snprintf(csv + len, cap - len, "%s\n", i % 2 ? f->servers[i].ip : f->servers[i].name);
+    for (size_t i = 0; i < f->n_servers / 20 && len + 48 < cap; i++)
+        len += (size_t)snprintf(csv + len, cap - len, "new-host-%06zu,10.250.%zu.%zu\n", i, i / 250 % 250, i % 250 + 1);
+    int rc = sms_inventory_parse(csv, len, "bench", inv, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "bench_frame: %s\n", err);
+    free(csv);
+    return rc;
+}
+
+static void draw_view(sms_app *a, sms_view_id v)
+{
+    werase(stdscr);
+    sms_views[v]->draw(a, a->view_state[v], stdscr, LINES, COLS);
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+static void report(const char *name, double *v, int n);
+
+/* The Agents pane: two fleets alternate so every frame derives every host again. */
+static void bench_agents(sms_app *a, sms_ui_opts *o, int n, int frames, double *t)
+{
+    sms_fleet *f[2] = { make_fleet(n), make_fleet(n) };
+    sms_inventory inv;
+    if (make_inventory(f[0], &inv))
+        return;
+    o->inventory = &inv;
+    sms_snapshot snap = { 0 };
+    a->snap = &snap;
+    a->now_ms = 1700000000000LL + 4000 * 1000;
+    for (int i = 0; i < frames; i++) {
+        snap.fleet = f[i % 2];
+        snap.fleet_seq = (uint64_t)i + 1;
+        double t0 = now_ms();
+        draw_view(a, SMS_VIEW_AGENTS);
+        t[i] = now_ms() - t0;
+    }
+    const size_t *k = sms_agents_counts(a, NULL);
+    size_t hosts = 0;
+    for (int s = 0; s < SMS_AGENT_N_STATES; s++)
+        hosts += k[s];
+    printf("hosts %zu\nsize %dx%d\n", hosts, COLS, LINES);
+    report("agents_new", t, frames);
+    sms_app_command(a, "sort state");
+    for (int i = 0; i < frames; i++) {
+        sms_fleet *g = f[i % 2];
+        for (int k = 0; k < n / 100; k++) {         /* 1 % of the fleet changes its link */
+            sms_server *s = &g->servers[((size_t)i * 7919u + (size_t)k * 104729u) % (size_t)n];
+            s->connected = !s->connected;
+            s->last_visit_time = a->now_ms - 1000;
+        }
+        snap.fleet = g;
+        snap.fleet_seq = (uint64_t)(frames + i) + 1;
+        double t0 = now_ms();
+        draw_view(a, SMS_VIEW_AGENTS);
+        t[i] = now_ms() - t0;
+    }
+    report("agents_churn", t, frames);
+    for (int i = 0; i < frames; i++) {
+        double t0 = now_ms();
+        sms_app_do(a, (i / 50) % 2 ? SMS_A_UP : SMS_A_DOWN, NULL);
+        draw_view(a, SMS_VIEW_AGENTS);
+        t[i] = now_ms() - t0;
+    }
+    report("agents_move", t, frames);
+    a->snap = NULL;
+    o->inventory = NULL;
+    sms_inventory_free(&inv);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -87,12 +177,13 @@ static void draw_pane(sms_app *a)
 int main(int argc, char **argv)
 {
     int n = 10000, cols = 200, rows = 60, frames = 300;
-    const char *filter = "";
+    const char *filter = "", *pane = "servers";
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--servers")) n = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--size")) sscanf(argv[i + 1], "%dx%d", &cols, &rows);
         else if (!strcmp(argv[i], "--frames")) frames = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--filter")) filter = argv[i + 1];
+        else if (!strcmp(argv[i], "--pane")) pane = argv[i + 1];
     }
     setlocale(LC_ALL, "C.UTF-8");
     FILE *out = fopen("/dev/null", "w");
@@ -107,8 +198,19 @@ int main(int argc, char **argv)
     a.sym = &sms_symbols_utf8;
     sms_theme_builtin(&a.theme);
     sms_theme_apply(&a.theme, false);
-    sms_fleet *f = make_fleet(n);
     snprintf(a.table.filter, sizeof a.table.filter, "%s", filter);
+    if (!strcmp(pane, "agents")) {
+        double *t = calloc((size_t)frames, sizeof *t);
+        a.view = SMS_VIEW_AGENTS;
+        bench_agents(&a, &o, n, frames, t);
+        free(t);
+        sms_app_free(&a);
+        endwin();
+        delscreen(scr);
+        fclose(out);
+        return 0;
+    }
+    sms_fleet *f = make_fleet(n);
     a.table.sort_col = SMS_COL_PROGRESS;
 
     double *t = calloc((size_t)frames, sizeof *t);

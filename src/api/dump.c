@@ -215,15 +215,9 @@ static const char *const agent_titles[AG_N_COLS] = {
 
 typedef struct agents_dump { sms_agent_rows rows; int64_t now_ms; } agents_dump;
 
-static const char *agent_name(const sms_agent_row *r)
-{
-    return r->server && r->server->name ? r->server->name : r->host && r->host->name ? r->host->name
-         : r->server && r->server->id ? r->server->id : "-";
-}
-
 static const char *agent_ip(const sms_agent_row *r)
 {
-    return r->server && r->server->ip ? r->server->ip : r->host && r->host->ip ? r->host->ip : "-";
+    return sms_agent_row_ip(r) ? sms_agent_row_ip(r) : "-";
 }
 
 static int64_t heartbeat_age_s(const sms_agent_row *r, int64_t now_ms)
@@ -237,9 +231,9 @@ static void fill_agent(const void *ctx, size_t i, dump_row cells)
     const sms_agent_row *r = &d->rows.rows[i];
     const sms_server *s = r->server;
     const sms_agent_reason_info *why = sms_agent_reason_lookup(r->st.reason);
-    const char *os = s ? (s->os_version ? s->os_version : s->os_type) : NULL;
+    const char *os = sms_agent_row_os(r);
     int64_t age = heartbeat_age_s(r, d->now_ms);
-    snprintf(cells[AG_NAME], 128, "%s", agent_name(r));
+    snprintf(cells[AG_NAME], 128, "%s", sms_agent_row_name(r));
     snprintf(cells[AG_IP], 128, "%s", agent_ip(r));
     snprintf(cells[AG_STATE], 128, "%s", sms_agent_state_info_of(r->st.state)->label);
     snprintf(cells[AG_REASON], 128, "%d %s", r->st.reason, why ? why->message : "");
@@ -263,7 +257,7 @@ static cJSON *agent_json(const sms_agent_row *r, int64_t now_ms)
     const sms_server *s = r->server;
     const sms_agent_reason_info *why = sms_agent_reason_lookup(r->st.reason);
     char when[32];
-    cJSON_AddStringToObject(h, "name", agent_name(r));
+    cJSON_AddStringToObject(h, "name", sms_agent_row_name(r));
     cJSON_AddStringToObject(h, "ip", agent_ip(r));
     if (s && s->id)
         cJSON_AddStringToObject(h, "server_id", s->id);

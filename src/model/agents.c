@@ -94,8 +94,9 @@ bool sms_os_supported(const char *os_type, const char *os_version)
     bool has_major = end != os_version + fam;
     for (size_t i = 0; i < sms_n_supported_os; i++) {
         const sms_os_support *o = &sms_supported_os[i];
-        if (strlen(o->family) != fam || strncasecmp(o->family, os_version, fam) != 0)
-            continue;
+        if (o->family[0] != toupper((unsigned char)os_version[0]) || strlen(o->family) != fam ||
+            strncasecmp(o->family, os_version, fam) != 0)
+            continue;                   /* the first letter rules out most rows cheaply */
         if (os_type && *os_type && strcasecmp(os_type, o->os_type) != 0)
             continue;
         if (has_major && major >= o->min_major && major <= o->max_major)
@@ -184,28 +185,43 @@ sms_agent_status sms_agent_derive(const sms_agent_input *in, const sms_agent_pol
 
 /* ---- rows -------------------------------------------------------------------------- */
 
+const char *sms_agent_row_name(const sms_agent_row *r)
+{
+    if (r->server && r->server->name)
+        return r->server->name;
+    if (r->host && r->host->name)
+        return r->host->name;
+    return r->server && r->server->id ? r->server->id : r->host && r->host->ip ? r->host->ip : "?";
+}
+
+const char *sms_agent_row_ip(const sms_agent_row *r)
+{
+    return r->server && r->server->ip ? r->server->ip : r->host ? r->host->ip : NULL;
+}
+
+const char *sms_agent_row_os(const sms_agent_row *r)
+{
+    return r->server ? (r->server->os_version ? r->server->os_version : r->server->os_type) : NULL;
+}
+
 static const sms_inventory_host *match(const sms_inventory *inv, const sms_server *s)
 {
     const sms_inventory_host *h = sms_inventory_find_ip(inv, s->ip);
     return h ? h : sms_inventory_find_name(inv, s->name);
 }
 
-static void derive_row(sms_agent_rows *out, sms_agent_row *r, const sms_agent_input *in,
-                       const sms_agent_policy *p, int64_t now_ms)
+static void count_row(sms_agent_rows *out, const sms_agent_row *r)
 {
-    r->st = sms_agent_derive(in, p, now_ms);
     out->counts[sms_agent_state_slot(r->st.state)]++;
-    out->n_old += r->st.old_version;
     if (r->st.changes_at_ms && (!out->changes_at_ms || r->st.changes_at_ms < out->changes_at_ms))
         out->changes_at_ms = r->st.changes_at_ms;
 }
 
-static sms_agent_input input_of(const sms_agent_row *r, const sms_inventory *inv, const char *newest)
+static sms_agent_input input_of(const sms_agent_row *r, const sms_inventory *inv)
 {
     const sms_server *s = r->server;
     sms_agent_input in = { .registered = s != NULL, .inventory_loaded = inv != NULL,
-                           .in_inventory = r->host != NULL, .newest_version = newest,
-                           .agent_version = r->agent_version };
+                           .in_inventory = r->host != NULL, .agent_version = r->agent_version };
     if (s) {
         in.connected = s->connected;
         in.add_date = s->add_date;
@@ -216,16 +232,31 @@ static sms_agent_input input_of(const sms_agent_row *r, const sms_inventory *inv
     return in;
 }
 
+/* What sms_agent_derive does with newest_version, applied afterwards: the newest is
+ * only known once every server was read, and reading each server once (they are large
+ * and many) is what keeps this within a frame at 10,000 hosts. `eligible`: connected
+ * with a supported OS, where derive flags an old version. */
+static void flag_old(sms_agent_rows *out, sms_agent_row *r)
+{
+    if (!r->agent_version || sms_agent_version_cmp(r->agent_version, out->newest_version) >= 0)
+        return;
+    r->st.old_version = true;
+    if (r->st.reason == SMS_AR_OK)
+        r->st.reason = SMS_AR_OLD_VERSION;
+    out->n_old++;
+}
+
 int sms_agent_rows_build(sms_agent_rows *out, const sms_server *servers, size_t n_servers,
                          const sms_inventory *inv, sms_agent_version_fn version, void *ctx,
                          const sms_agent_policy *p, int64_t now_ms)
 {
     memset(out, 0, sizeof *out);
     size_t n_inv = inv ? inv->n_hosts : 0;
-    bool *claimed = n_inv ? calloc(n_inv, sizeof *claimed) : NULL;
+    bool *claimed = calloc(n_inv + 1, sizeof *claimed), *eligible = calloc(n_servers + 1, sizeof *eligible);
     out->rows = calloc(n_servers + n_inv + 1, sizeof *out->rows);
-    if (!out->rows || (n_inv && !claimed)) {
+    if (!out->rows || !claimed || !eligible) {
         free(claimed);
+        free(eligible);
         free(out->rows);
         out->rows = NULL;
         return -1;
@@ -239,15 +270,24 @@ int sms_agent_rows_build(sms_agent_rows *out, const sms_server *servers, size_t 
             claimed[r->host - inv->hosts] = true;
         if (r->agent_version && sms_agent_version_cmp(r->agent_version, out->newest_version) > 0)
             out->newest_version = r->agent_version;
+        sms_agent_input in = input_of(r, inv);
+        r->st = sms_agent_derive(&in, p, now_ms);
+        eligible[i] = in.connected && sms_os_supported(in.os_type, in.os_version);
+        count_row(out, r);
     }
-    for (size_t i = 0; i < n_inv; i++)
-        if (!claimed[i])
-            out->rows[out->n_rows++].host = &inv->hosts[i];
+    for (size_t i = 0; i < n_inv; i++) {
+        if (claimed[i])
+            continue;
+        sms_agent_row *r = &out->rows[out->n_rows++];
+        r->host = &inv->hosts[i];
+        r->st = sms_agent_derive(&(sms_agent_input){ .inventory_loaded = true, .in_inventory = true }, p, now_ms);
+        count_row(out, r);
+    }
+    for (size_t i = 0; out->newest_version && i < n_servers; i++)
+        if (eligible[i])
+            flag_old(out, &out->rows[i]);
     free(claimed);
-    for (size_t i = 0; i < out->n_rows; i++) {
-        sms_agent_input in = input_of(&out->rows[i], inv, out->newest_version);
-        derive_row(out, &out->rows[i], &in, p, now_ms);
-    }
+    free(eligible);
     return 0;
 }
 

@@ -115,6 +115,12 @@ typedef struct sms_agent_rows {
     int64_t changes_at_ms;              /* earliest time a row changes by time alone, 0 none */
 } sms_agent_rows;
 
+/* What a row shows: the server's name, else the inventory's, else an id or address
+ * ("?" at worst); its address (NULL when none); its OS (NULL for inventory-only rows). */
+const char *sms_agent_row_name(const sms_agent_row *r);
+const char *sms_agent_row_ip(const sms_agent_row *r);
+const char *sms_agent_row_os(const sms_agent_row *r);
+
 /* Version of server id, NULL when unknown: how versions reach the rows (the list lacks
  * agent_version; see docs/agents.md). */
 typedef const char *(*sms_agent_version_fn)(void *ctx, const sms_server *s);

@@ -160,62 +160,70 @@ static int parse_line(parser *p, const char *start, size_t n)
 
 /* ---- lookups ------------------------------------------------------------------- */
 
-static const sms_inventory *sorting;        /* qsort has no context argument in C11 */
+/* Names are [A-Za-z0-9._-] (the parser's rule): ASCII folding is case-insensitivity. */
+static unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c; }
 
-static int cmp_name(const void *a, const void *b)
+/* FNV-1a over the key, names case-folded (they match case-insensitively). */
+static uint64_t key_hash(const char *k, bool names)
 {
-    return strcasecmp(sorting->hosts[*(const size_t *)a].name, sorting->hosts[*(const size_t *)b].name);
-}
-
-static int cmp_ip(const void *a, const void *b)
-{
-    return strcmp(sorting->hosts[*(const size_t *)a].ip, sorting->hosts[*(const size_t *)b].ip);
-}
-
-static size_t *index_by(const sms_inventory *inv, bool names, size_t *n)
-{
-    size_t *v = malloc((inv->n_hosts ? inv->n_hosts : 1) * sizeof *v);
-    *n = 0;
-    if (!v)
-        return NULL;
-    for (size_t i = 0; i < inv->n_hosts; i++)
-        if (names ? inv->hosts[i].name != NULL : inv->hosts[i].ip != NULL)
-            v[(*n)++] = i;
-    sorting = inv;
-    qsort(v, *n, sizeof *v, names ? cmp_name : cmp_ip);
-    return v;
-}
-
-/* The first repeated key, as the later of its two lines; 0 when none. */
-static int first_duplicate(const sms_inventory *inv, const size_t *v, size_t n, bool names, int *earlier)
-{
-    int worst = 0;
-    for (size_t i = 1; i < n; i++) {
-        const sms_inventory_host *a = &inv->hosts[v[i - 1]], *b = &inv->hosts[v[i]];
-        bool same = names ? strcasecmp(a->name, b->name) == 0 : strcmp(a->ip, b->ip) == 0;
-        int later = a->line > b->line ? a->line : b->line;
-        if (same && (!worst || later < worst)) {
-            worst = later;
-            *earlier = a->line < b->line ? a->line : b->line;
-        }
+    uint64_t h = 1469598103934665603ull;
+    for (; *k; k++) {
+        h ^= names ? fold((unsigned char)*k) : (unsigned char)*k;
+        h *= 1099511628211ull;
     }
-    return worst;
+    return h;
 }
 
+static bool key_equal(const char *a, const char *b, bool names)
+{
+    if (!names)
+        return strcmp(a, b) == 0;
+    for (; *a && fold((unsigned char)*a) == fold((unsigned char)*b); a++, b++)
+        ;
+    return fold((unsigned char)*a) == fold((unsigned char)*b);
+}
+
+static const char *key_of(const sms_inventory_host *h, bool names)
+{
+    return names ? h->name : h->ip;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static uint32_t *slot_of(const sms_inventory *inv, uint32_t *slots, const char *key, bool names)
+{
+    size_t mask = inv->n_slots - 1, i = (size_t)key_hash(key, names) & mask;
+    while (slots[i] && !key_equal(key_of(&inv->hosts[slots[i] - 1], names), key, names))
+        i = (i + 1) & mask;
+    return &slots[i];
+}
+
+/* Index every host by name and by address; the first key given twice (in file order)
+ * is an error naming both lines. */
 static int build_index(parser *p)
 {
     sms_inventory *inv = p->inv;
-    inv->by_name = index_by(inv, true, &inv->n_by_name);
-    inv->by_ip = index_by(inv, false, &inv->n_by_ip);
-    if (!inv->by_name || !inv->by_ip)
+    size_t n = 16;
+    while (n < inv->n_hosts * 2)
+        n *= 2;
+    inv->n_slots = n;
+    inv->name_slots = calloc(n, sizeof *inv->name_slots);
+    inv->ip_slots = calloc(n, sizeof *inv->ip_slots);
+    if (!inv->name_slots || !inv->ip_slots)
         return p->line = 0, fail(p, "out of memory");
-    int e1 = 0, e2 = 0;
-    int dn = first_duplicate(inv, inv->by_name, inv->n_by_name, true, &e1);
-    int di = first_duplicate(inv, inv->by_ip, inv->n_by_ip, false, &e2);
-    if (dn && (!di || dn <= di))
-        return p->line = dn, fail(p, "name already given on line %d", e1);
-    if (di)
-        return p->line = di, fail(p, "address already given on line %d", e2);
+    for (size_t i = 0; i < inv->n_hosts; i++) {
+        const sms_inventory_host *h = &inv->hosts[i];
+        for (int names = 1; names >= 0; names--) {
+            if (!key_of(h, names))
+                continue;
+            uint32_t *slot = slot_of(inv, names ? inv->name_slots : inv->ip_slots, key_of(h, names), names);
+            if (*slot) {
+                p->line = h->line;
+                return fail(p, "%s already given on line %d", names ? "name" : "address",
+                            inv->hosts[*slot - 1].line);
+            }
+            *slot = (uint32_t)i + 1;
+        }
+    }
     return 0;
 }
 
@@ -249,35 +257,25 @@ void sms_inventory_free(sms_inventory *inv)
         free(inv->hosts[i].ip);
     }
     free(inv->hosts);
-    free(inv->by_name);
-    free(inv->by_ip);
+    free(inv->name_slots);
+    free(inv->ip_slots);
     memset(inv, 0, sizeof *inv);
 }
 
-static const sms_inventory_host *find(const sms_inventory *inv, const size_t *v, size_t n,
-                                      const char *key, bool names)
+static const sms_inventory_host *find(const sms_inventory *inv, const uint32_t *slots, const char *key, bool names)
 {
-    size_t lo = 0, hi = n;
-    while (key && lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const sms_inventory_host *h = &inv->hosts[v[mid]];
-        int c = names ? strcasecmp(key, h->name) : strcmp(key, h->ip);
-        if (c == 0)
-            return h;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
+    if (!inv || !key || !inv->n_slots)
+        return NULL;
+    uint32_t at = *slot_of(inv, (uint32_t *)slots, key, names);
+    return at ? &inv->hosts[at - 1] : NULL;
 }
 
 const sms_inventory_host *sms_inventory_find_name(const sms_inventory *inv, const char *name)
 {
-    return inv ? find(inv, inv->by_name, inv->n_by_name, name, true) : NULL;
+    return find(inv, inv ? inv->name_slots : NULL, name, true);
 }
 
 const sms_inventory_host *sms_inventory_find_ip(const sms_inventory *inv, const char *ip)
 {
-    return inv ? find(inv, inv->by_ip, inv->n_by_ip, ip, false) : NULL;
+    return find(inv, inv ? inv->ip_slots : NULL, ip, false);
 }

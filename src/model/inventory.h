@@ -15,6 +15,7 @@
 #define SMS_MODEL_INVENTORY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SMS_INVENTORY_MAX_HOSTS 100000
 
@@ -26,8 +27,8 @@ typedef struct sms_inventory_host {
 
 typedef struct sms_inventory {
     sms_inventory_host *hosts; size_t n_hosts;
-    /* private: sorted lookups (inventory.c) */
-    size_t *by_name, *by_ip; size_t n_by_name, n_by_ip;
+    /* private: hash lookups (inventory.c), host index + 1 per slot, 0 = empty */
+    uint32_t *name_slots, *ip_slots; size_t n_slots;
 } sms_inventory;
 
 /* Parse len bytes of buf (need not be NUL-terminated). `file` names the source in

@@ -7,6 +7,7 @@
  * for every pane), so marking hosts here and then acting works as in the Servers pane. */
 #include "ui/app.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,27 +16,23 @@
 #include "model/agents.h"
 #include "model/enums.h"
 #include "model/text.h"
+#include "ui/agents_order.h"
 
 #define TABLE_TOP 2             /* title + column headers */
 #define HINT_ROWS 1             /* the selected row's hint under the table */
 #define PREFIX_W 2              /* mark + gap */
 #define NAME_MIN 12
 
-typedef enum agent_col {
-    AC_NAME, AC_IP, AC_STATE, AC_REASON, AC_VERSION, AC_OS, AC_HEARTBEAT, AC_CONNECTED,
-    AC_REGISTERED, AC__COUNT
-} agent_col;
-
-static const struct { const char *name, *header; int width, priority; } cols_def[AC__COUNT] = {
-    [AC_NAME]       = { "name",       "NAME",        0, 0 },
-    [AC_IP]         = { "ip",         "IP",         15, 3 },
-    [AC_STATE]      = { "state",      "STATE",      13, 1 },
-    [AC_REASON]     = { "reason",     "REASON",     34, 2 },
-    [AC_VERSION]    = { "version",    "AGENT",      10, 4 },
-    [AC_OS]         = { "os",         "OS",         16, 5 },
-    [AC_HEARTBEAT]  = { "heartbeat",  "HEARTBEAT",   9, 4 },
-    [AC_CONNECTED]  = { "connected",  "CONN",        4, 6 },
-    [AC_REGISTERED] = { "registered", "REGISTERED", 16, 7 },
+static const struct { const char *name, *header; int width, priority; } cols_def[SMS_AC__COUNT] = {
+    [SMS_AC_NAME]       = { "name",       "NAME",        0, 0 },
+    [SMS_AC_IP]         = { "ip",         "IP",         15, 3 },
+    [SMS_AC_STATE]      = { "state",      "STATE",      13, 1 },
+    [SMS_AC_REASON]     = { "reason",     "REASON",     34, 2 },
+    [SMS_AC_VERSION]    = { "version",    "AGENT",      10, 4 },
+    [SMS_AC_OS]         = { "os",         "OS",         16, 5 },
+    [SMS_AC_HEARTBEAT]  = { "heartbeat",  "HEARTBEAT",   9, 4 },
+    [SMS_AC_CONNECTED]  = { "connected",  "CONN",        4, 6 },
+    [SMS_AC_REGISTERED] = { "registered", "REGISTERED", 16, 7 },
 };
 
 typedef struct agents_view {
@@ -46,10 +43,12 @@ typedef struct agents_view {
     const sms_server *servers;
     const void *versions;
     char filter[128];               /* the filter the shown rows were made with */
-    agent_col sort_col; bool sort_desc;
+    sms_agent_col sort_col; bool sort_desc;
     char sel_key[80];               /* "id:<server id>" or "line:<inventory line>" */
+    size_t sel_row;                 /* where it was in rows */
     size_t cursor, top, page;
     int64_t now_ms;                 /* of the derivation */
+    sms_agent_order order;          /* cached name order and scratch (agents_order.c) */
 } agents_view;
 
 /* ---- versions ----------------------------------------------------------------------- */
@@ -66,25 +65,6 @@ static const char *version_of(void *ctx, const sms_server *s)
 
 /* ---- rows ------------------------------------------------------------------------------ */
 
-static const char *row_name(const sms_agent_row *r)
-{
-    if (r->server && r->server->name)
-        return r->server->name;
-    if (r->host && r->host->name)
-        return r->host->name;
-    return r->server && r->server->id ? r->server->id : r->host && r->host->ip ? r->host->ip : "?";
-}
-
-static const char *row_ip(const sms_agent_row *r)
-{
-    return r->server && r->server->ip ? r->server->ip : r->host && r->host->ip ? r->host->ip : NULL;
-}
-
-static const char *row_os(const sms_agent_row *r)
-{
-    return r->server ? (r->server->os_version ? r->server->os_version : r->server->os_type) : NULL;
-}
-
 static void row_key(const sms_agent_row *r, char *buf, size_t len)
 {
     if (r->server)
@@ -98,59 +78,12 @@ static bool row_matches(const sms_agent_row *r, const char *filter)
     if (!*filter)
         return true;
     const sms_agent_reason_info *why = sms_agent_reason_lookup(r->st.reason);
-    const char *fields[] = { row_name(r), row_ip(r), sms_agent_state_info_of(r->st.state)->label,
-                             why ? why->message : NULL, row_os(r), r->agent_version };
+    const char *fields[] = { sms_agent_row_name(r), sms_agent_row_ip(r), sms_agent_state_info_of(r->st.state)->label,
+                             why ? why->message : NULL, sms_agent_row_os(r), r->agent_version };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (fields[i] && strcasestr(fields[i], filter))
             return true;
     return false;
-}
-
-/* ---- sorting ---------------------------------------------------------------------------- */
-
-static struct { const sms_agent_rows *rows; agent_col col; bool desc; int64_t now; } sorting;
-
-static int cmp_str(const char *a, const char *b)
-{
-    return a && b ? strcasecmp(a, b) : (a != NULL) - (b != NULL);
-}
-
-static int cmp_i64(int64_t a, int64_t b) { return (a > b) - (a < b); }
-
-/* Heartbeat age: connected agents are 0, hosts never registered sort last. */
-static int64_t age_of(const sms_agent_row *r)
-{
-    if (!r->server)
-        return INT64_MAX;
-    return r->st.silent_since_ms ? sorting.now - r->st.silent_since_ms : 0;
-}
-
-static int cmp_col(const sms_agent_row *a, const sms_agent_row *b)
-{
-    switch (sorting.col) {
-    case AC_IP:         return cmp_str(row_ip(a), row_ip(b));
-    case AC_STATE:      return cmp_i64(a->st.state, b->st.state);
-    case AC_REASON:     return cmp_i64(a->st.reason, b->st.reason);
-    case AC_VERSION:    return sms_agent_version_cmp(a->agent_version, b->agent_version);
-    case AC_OS:         return cmp_str(row_os(a), row_os(b));
-    case AC_HEARTBEAT:  return cmp_i64(age_of(a), age_of(b));
-    case AC_CONNECTED:  return cmp_i64(a->server && a->server->connected, b->server && b->server->connected);
-    case AC_REGISTERED: return cmp_i64(a->server ? a->server->add_date : 0, b->server ? b->server->add_date : 0);
-    case AC_NAME: case AC__COUNT: break;
-    }
-    return 0;
-}
-
-static int cmp_rows(const void *pa, const void *pb)
-{
-    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
-    const sms_agent_row *a = &sorting.rows->rows[ia], *b = &sorting.rows->rows[ib];
-    int c = cmp_col(a, b);
-    if (!c)
-        c = cmp_str(row_name(a), row_name(b));
-    if (sorting.desc)
-        c = -c;
-    return c ? c : (ia > ib) - (ia < ib);
 }
 
 /* ---- selection ----------------------------------------------------------------------- */
@@ -164,36 +97,58 @@ static void select_row(agents_view *v, size_t i)
 {
     const sms_agent_row *r = shown_row(v, i);
     v->cursor = i;
-    if (r)
+    if (r) {
         row_key(r, v->sel_key, sizeof v->sel_key);
+        v->sel_row = v->shown[i];
+    }
+}
+
+/* Whether r is the host of a row key (row_key's form), without formatting one. */
+static bool row_is(const sms_agent_row *r, const char *key)
+{
+    if (strncmp(key, "id:", 3) == 0)
+        return r->server && r->server->id && strcmp(r->server->id, key + 3) == 0;
+    return !r->server && r->host && strncmp(key, "line:", 5) == 0 && r->host->line == atoi(key + 5);
+}
+
+/* The row of the selected host: where it was (servers keep their place in the API's
+ * order between refreshes), else found by a scan; SIZE_MAX when gone. */
+static size_t selected_row(const agents_view *v)
+{
+    if (!v->sel_key[0])
+        return SIZE_MAX;
+    if (v->sel_row < v->rows.n_rows && row_is(&v->rows.rows[v->sel_row], v->sel_key))
+        return v->sel_row;
+    for (size_t i = 0; i < v->rows.n_rows; i++)
+        if (row_is(&v->rows.rows[i], v->sel_key))
+            return i;
+    return SIZE_MAX;
 }
 
 /* Keep the selection on the same host across rebuilds; else stay at the same place. */
 static void locate_selection(agents_view *v)
 {
-    char key[sizeof v->sel_key];
-    for (size_t i = 0; v->sel_key[0] && i < v->n_shown; i++) {
-        row_key(shown_row(v, i), key, sizeof key);
-        if (strcmp(key, v->sel_key) == 0) {
+    size_t want = selected_row(v);
+    for (size_t i = 0; want != SIZE_MAX && i < v->n_shown; i++) {
+        if (v->shown[i] == want) {
             v->cursor = i;
+            v->sel_row = want;
             return;
         }
     }
     select_row(v, v->cursor < v->n_shown ? v->cursor : v->n_shown ? v->n_shown - 1 : 0);
 }
 
+static bool keep_row(const sms_agent_row *r, void *filter)
+{
+    return row_matches(r, filter);
+}
+
 static void filter_and_sort(agents_view *v, const char *filter)
 {
     snprintf(v->filter, sizeof v->filter, "%s", filter);
-    v->n_shown = 0;
-    for (size_t i = 0; i < v->rows.n_rows; i++)
-        if (row_matches(&v->rows.rows[i], v->filter))
-            v->shown[v->n_shown++] = i;
-    sorting.rows = &v->rows;
-    sorting.col = v->sort_col;
-    sorting.desc = v->sort_desc;
-    sorting.now = v->now_ms;
-    qsort(v->shown, v->n_shown, sizeof *v->shown, cmp_rows);
+    v->n_shown = sms_agent_order_rows(&v->order, &v->rows, v->sort_col, v->sort_desc, v->now_ms,
+                                      v->filter[0] ? keep_row : NULL, v->filter, v->shown);
     locate_selection(v);
 }
 
@@ -234,17 +189,17 @@ static agents_view *sync_rows(sms_app *a, agents_view *v)
 
 /* ---- drawing ------------------------------------------------------------------------------ */
 
-typedef struct layout { int x[AC__COUNT], width[AC__COUNT]; } layout;
+typedef struct layout { int x[SMS_AC__COUNT], width[SMS_AC__COUNT]; } layout;
 
 static void lay_out(int cols, layout *l)
 {
-    bool shown[AC__COUNT];
-    for (int c = 0; c < AC__COUNT; c++)
+    bool shown[SMS_AC__COUNT];
+    for (int c = 0; c < SMS_AC__COUNT; c++)
         shown[c] = true;
     int name_w;
     for (;;) {
         int used = PREFIX_W, worst = -1;
-        for (int c = 1; c < AC__COUNT; c++) {
+        for (int c = 1; c < SMS_AC__COUNT; c++) {
             if (!shown[c])
                 continue;
             used += cols_def[c].width + 1;
@@ -259,15 +214,15 @@ static void lay_out(int cols, layout *l)
     if (name_w > 28)
         name_w = 28;                    /* the reason deserves the room more than the name */
     int x = PREFIX_W;
-    for (int c = 0; c < AC__COUNT; c++) {
+    for (int c = 0; c < SMS_AC__COUNT; c++) {
         l->x[c] = x;
-        l->width[c] = !shown[c] ? 0 : c == AC_NAME ? (name_w > 1 ? name_w : 1) : cols_def[c].width;
+        l->width[c] = !shown[c] ? 0 : c == SMS_AC_NAME ? (name_w > 1 ? name_w : 1) : cols_def[c].width;
         x += l->width[c] ? l->width[c] + 1 : 0;
     }
     int spare = cols - x;               /* what the name cap left goes to the reason */
-    if (spare > 0 && l->width[AC_REASON]) {
-        l->width[AC_REASON] += spare;
-        for (int c = AC_REASON + 1; c < AC__COUNT; c++)
+    if (spare > 0 && l->width[SMS_AC_REASON]) {
+        l->width[SMS_AC_REASON] += spare;
+        for (int c = SMS_AC_REASON + 1; c < SMS_AC__COUNT; c++)
             l->x[c] += spare;
     }
 }
@@ -284,23 +239,23 @@ static void fmt_date(char *buf, size_t len, int64_t ms)
     strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
 }
 
-static void cell_text(const agents_view *v, const sms_agent_row *r, agent_col c, char *buf, size_t len)
+static void cell_text(const agents_view *v, const sms_agent_row *r, sms_agent_col c, char *buf, size_t len)
 {
     const sms_agent_reason_info *why;
     switch (c) {
-    case AC_NAME:  snprintf(buf, len, "%s", row_name(r)); break;
-    case AC_IP:    snprintf(buf, len, "%s", row_ip(r) ? row_ip(r) : "-"); break;
-    case AC_STATE: snprintf(buf, len, "%s", sms_agent_state_info_of(r->st.state)->label); break;
-    case AC_REASON:
+    case SMS_AC_NAME:  snprintf(buf, len, "%s", sms_agent_row_name(r)); break;
+    case SMS_AC_IP:    snprintf(buf, len, "%s", sms_agent_row_ip(r) ? sms_agent_row_ip(r) : "-"); break;
+    case SMS_AC_STATE: snprintf(buf, len, "%s", sms_agent_state_info_of(r->st.state)->label); break;
+    case SMS_AC_REASON:
         why = sms_agent_reason_lookup(r->st.reason);
         snprintf(buf, len, "%d %s", r->st.reason, why ? why->message : "");
         break;
-    case AC_VERSION:
+    case SMS_AC_VERSION:
         snprintf(buf, len, "%s%s", r->agent_version ? r->agent_version : r->server ? "?" : "-",
                  r->st.old_version ? " old" : "");
         break;
-    case AC_OS:    snprintf(buf, len, "%s", row_os(r) ? row_os(r) : "-"); break;
-    case AC_HEARTBEAT:
+    case SMS_AC_OS:    snprintf(buf, len, "%s", sms_agent_row_os(r) ? sms_agent_row_os(r) : "-"); break;
+    case SMS_AC_HEARTBEAT:
         if (!r->server)
             snprintf(buf, len, "-");
         else if (r->server->connected)
@@ -308,9 +263,9 @@ static void cell_text(const agents_view *v, const sms_agent_row *r, agent_col c,
         else
             sms_fmt_duration(buf, len, (v->now_ms - r->st.silent_since_ms) / 1000);
         break;
-    case AC_CONNECTED: snprintf(buf, len, "%s", !r->server ? "-" : r->server->connected ? "yes" : "no"); break;
-    case AC_REGISTERED: fmt_date(buf, len, r->server ? r->server->add_date : 0); break;
-    case AC__COUNT: buf[0] = '\0'; break;
+    case SMS_AC_CONNECTED: snprintf(buf, len, "%s", !r->server ? "-" : r->server->connected ? "yes" : "no"); break;
+    case SMS_AC_REGISTERED: fmt_date(buf, len, r->server ? r->server->add_date : 0); break;
+    case SMS_AC__COUNT: buf[0] = '\0'; break;
     }
 }
 
@@ -326,15 +281,15 @@ static attr_t state_attr(sms_agent_state s)
     return sms_severity_attr(SMS_SEV_IDLE);
 }
 
-static attr_t cell_attr(const sms_agent_row *r, agent_col c, attr_t base, bool plain)
+static attr_t cell_attr(const sms_agent_row *r, sms_agent_col c, attr_t base, bool plain)
 {
     if (!plain)
         return base;
-    if (c == AC_STATE)
+    if (c == SMS_AC_STATE)
         return state_attr(r->st.state);
-    if (c == AC_VERSION && r->st.old_version)
+    if (c == SMS_AC_VERSION && r->st.old_version)
         return sms_severity_attr(SMS_SEV_WARN);
-    if (c == AC_CONNECTED && r->server && !r->server->connected)
+    if (c == SMS_AC_CONNECTED && r->server && !r->server->connected)
         return sms_severity_attr(SMS_SEV_WARN);
     return base;
 }
@@ -347,12 +302,12 @@ static void draw_row(sms_app *a, agents_view *v, WINDOW *w, int y, int cols, con
     sms_draw_text(w, y, 0, cols, "", base, a->sym, true);
     sms_draw_text(w, y, 0, 1, marked ? a->sym->mark : a->sym->unmarked,
                   selected ? base : sms_role_attr(SMS_ROLE_MARKED), a->sym, false);
-    for (int c = 0; c < AC__COUNT; c++) {
+    for (int c = 0; c < SMS_AC__COUNT; c++) {
         if (!l->width[c])
             continue;
         char text[256];
-        cell_text(v, r, (agent_col)c, text, sizeof text);
-        sms_draw_text(w, y, l->x[c], l->width[c], text, cell_attr(r, (agent_col)c, base, !selected), a->sym, false);
+        cell_text(v, r, (sms_agent_col)c, text, sizeof text);
+        sms_draw_text(w, y, l->x[c], l->width[c], text, cell_attr(r, (sms_agent_col)c, base, !selected), a->sym, false);
     }
 }
 
@@ -361,7 +316,7 @@ static void draw_header(sms_app *a, agents_view *v, WINDOW *w, int cols, const l
     attr_t attr = sms_role_attr(SMS_ROLE_HEADER);
     const char *arrow = v->sort_desc ? (a->sym->utf8 ? "▼" : "v") : (a->sym->utf8 ? "▲" : "^");
     sms_draw_text(w, 1, 0, cols, "", attr, a->sym, true);
-    for (int c = 0; c < AC__COUNT; c++) {
+    for (int c = 0; c < SMS_AC__COUNT; c++) {
         if (!l->width[c])
             continue;
         char text[32];
@@ -398,7 +353,7 @@ static void draw_hint(sms_app *a, agents_view *v, WINDOW *w, int y, int cols)
     if (!why)
         return;
     char line[400];
-    snprintf(line, sizeof line, "%s: %d %s. %s", row_name(r), why->code, why->message, why->hint);
+    snprintf(line, sizeof line, "%s: %d %s. %s", sms_agent_row_name(r), why->code, why->message, why->hint);
     sms_draw_text(w, y, 0, cols, line, sms_role_attr(SMS_ROLE_DIM), a->sym, true);
 }
 
@@ -442,7 +397,7 @@ static void agents_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
 static int col_by_name(const char *name)
 {
     size_t len = name ? strlen(name) : 0;
-    for (int c = 0; len && c < AC__COUNT; c++)
+    for (int c = 0; len && c < SMS_AC__COUNT; c++)
         if (strncasecmp(cols_def[c].name, name, len) == 0)
             return c;
     return -1;
@@ -460,10 +415,10 @@ static void set_sort(sms_app *a, agents_view *v, sms_action_id act, const char *
             sms_app_message(a, true, "sort: unknown agents column \"%s\"", col);
             return;
         }
-        v->sort_col = (agent_col)c;
+        v->sort_col = (sms_agent_col)c;
         v->sort_desc = strncmp(dir, "desc", 4) == 0;
     } else {
-        v->sort_col = (agent_col)((v->sort_col + (act == SMS_A_SORT_PREV ? AC__COUNT - 1 : 1)) % AC__COUNT);
+        v->sort_col = (sms_agent_col)((v->sort_col + (act == SMS_A_SORT_PREV ? SMS_AC__COUNT - 1 : 1)) % SMS_AC__COUNT);
     }
     if (v->built)
         filter_and_sort(v, v->filter);
@@ -559,6 +514,7 @@ static void agents_destroy(void *st)
     if (v) {
         sms_agent_rows_free(&v->rows);
         free(v->shown);
+        sms_agent_order_free(&v->order);
     }
     free(v);
 }

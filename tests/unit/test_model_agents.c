@@ -212,6 +212,7 @@ static void test_rows_join(void **state)
     assert_int_equal(r.rows[0].st.state, SMS_AGENT_INSTALLED);
     assert_int_equal(r.rows[1].st.state, SMS_AGENT_INSTALLED);
     assert_true(r.rows[1].st.old_version);
+    assert_int_equal(r.rows[1].st.reason, SMS_AR_OLD_VERSION);
     assert_string_equal(r.newest_version, "25.3.0");
     assert_int_equal(r.rows[2].st.state, SMS_AGENT_UNEXPECTED);
     assert_null(r.rows[3].server);
