@@ -96,12 +96,13 @@ static void replace(sms_fleet_book *b, size_t i, const sms_server *item, sms_fle
 {
     if (b->owners[i] != pg && !same_server(b->items[i], item))
         b->changed = true;
+    /* the index's key points into the old item: point it at the new one before the old
+     * page (which owns that key) may be freed; the lookup compares with it */
+    sms_idmap_put(&b->index, item->id, i);
     __atomic_add_fetch(&pg->refs, 1, __ATOMIC_RELAXED);
     sms_fleet_page_unref(b->owners[i]);
     b->owners[i] = pg;
     b->items[i] = item;
-    /* the index's key points into the old item: point it at the new one */
-    sms_idmap_put(&b->index, item->id, i);
 }
 
 int sms_book_apply(sms_fleet_book *b, sms_fleet_page *pg, uint64_t gen)
