@@ -7,6 +7,7 @@
 #include <string.h>
 #include "api/pager.h"
 #include "model/codec.h"
+#include "model/contract.h"
 
 #define SERVERS_PAGE 200            /* ListServers: limit 0-200 */
 #define TASKS_PAGE 200              /* ListTasks: limit 0-200 */
@@ -279,8 +280,27 @@ int sms_get_speed_limits(sms_client *c, const char *task_id, sms_speed_limits *o
 
 int sms_get_consistency(sms_client *c, const char *task_id, sms_consistency_results *out, sms_call_error *e)
 {
-    return show_by_id(c, "task id", "/v3/tasks/{id}/consistency-result", task_id,
-                      &SMS_T_CONSISTENCY_RESULTS, out, e);
+    sms_call_error local, *err = sms_error_begin(e, &local);
+    if (!out)
+        return sms_error_end(-1, e, (sms_error_set(err, SMS_E_INVALID, "no output"), &local));
+    memset(out, 0, sizeof *out);
+    if (check_id("task id", task_id, err) != 0)
+        return sms_error_end(-1, e, &local);
+    char *path = path_with_id("/v3/tasks/{id}/consistency-result", task_id);
+    sms_response r;
+    int rc = path ? sms_request(c, "GET", path, NULL, false, NULL, NULL, &r, err) : out_of_memory(err);
+    free(path);
+    if (rc != 0)
+        return sms_error_end(-1, e, &local);
+    char *normal = sms_consistency_normalize(r.body, r.body_len);  /* both published shapes */
+    if (normal) {
+        free(r.body);
+        r.body = normal;
+        r.body_len = strlen(normal);
+    }
+    rc = sms_decode_body(&SMS_T_CONSISTENCY_RESULTS, &r, out, err);
+    sms_response_free(&r);
+    return sms_error_end(rc, e, &local);
 }
 
 int sms_show_overview(sms_client *c, sms_overview *out, sms_call_error *e)
@@ -322,21 +342,13 @@ static int mutate_by_id(sms_client *c, const char *method, const char *fmt, cons
     return sms_error_end(rc, e, &local);
 }
 
-static bool valid_operation(const char *op)
-{
-    if (!op || !*op || strlen(op) > 64)
-        return false;
-    for (const char *p = op; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
-            return false;
-    return true;
-}
-
 int sms_task_do_action(sms_client *c, const char *task_id, const char *operation, sms_call_error *e)
 {
-    if (!valid_operation(operation)) {
+    /* only the official enum: an invented operation must never leave the console */
+    if (!sms_contract_value_ok("UpdateTaskStatus", "operation", operation)) {
         sms_call_error local, *err = sms_error_begin(e, &local);
-        sms_error_set(err, SMS_E_INVALID, "operation: expected a lower-case word such as start or stop");
+        sms_error_set(err, SMS_E_INVALID, "operation: \"%.40s\" is not one the API documents",
+                      operation ? operation : "");
         return sms_error_end(-1, e, &local);
     }
     char body[96], action[80];
@@ -355,11 +367,29 @@ int sms_delete_task(sms_client *c, const char *id, sms_call_error *e)
     return mutate_by_id(c, "DELETE", "/v3/tasks/{id}", id, NULL, "delete_task", e);
 }
 
+/* What the API would refuse, or what would silently stall a migration; NULL when fine. */
+static const char *speed_limits_problem(const sms_speed_limits *l)
+{
+    if (!l || l->n_speed_limit == 0)
+        return "no time window: give at least one";
+    for (size_t i = 0; i < l->n_speed_limit; i++) {
+        const sms_speed_limit *s = &l->speed_limit[i];
+        if (!s->start || !s->end || !*s->start || !*s->end || strcmp(s->start, s->end) == 0)
+            return "a time window is empty (start and end must differ)";
+        if (s->speed < 1 || s->speed > 1000)
+            return "speed must be 1-1000 Mbit/s (0 would stall the migration)";
+        if (s->over_speed_threshold != 0 && (s->over_speed_threshold < 10 || s->over_speed_threshold > 100))
+            return "over_speed_threshold must be 10-100 (%) when given";
+    }
+    return NULL;
+}
+
 int sms_set_speed_limits(sms_client *c, const char *task_id, const sms_speed_limits *l, sms_call_error *e)
 {
-    if (!l) {
+    const char *problem = speed_limits_problem(l);
+    if (problem) {
         sms_call_error local, *err = sms_error_begin(e, &local);
-        sms_error_set(err, SMS_E_INVALID, "no speed limits");
+        sms_error_set(err, SMS_E_INVALID, "speed limit: %s", problem);
         return sms_error_end(-1, e, &local);
     }
     char *body = sms_to_json(&SMS_T_SPEED_LIMITS, l);

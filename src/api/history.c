@@ -18,11 +18,13 @@
 /* ---- names ---------------------------------------------------------------- */
 
 static const char *const action_names[SMS_ACT__COUNT] = {
-    [SMS_ACT_START] = "START",           [SMS_ACT_STOP] = "STOP",
-    [SMS_ACT_SYNC] = "SYNC",             [SMS_ACT_DELETE] = "DELETE",
-    [SMS_ACT_UPLOAD_LOG] = "UPLOAD_LOG", [SMS_ACT_RESET_LOG_ACL] = "RSET_LOG_ACL",
-    [SMS_ACT_SPEED_LIMIT] = "SPEED_LIMIT", [SMS_ACT_EXPORT] = "EXPORT",
-    [SMS_ACT_LAUNCH] = "LAUNCH",
+    [SMS_ACT_START] = "START",               [SMS_ACT_STOP] = "STOP",
+    [SMS_ACT_RESTART] = "RESTART",           [SMS_ACT_LAUNCH] = "LAUNCH",
+    [SMS_ACT_CLONE_TEST] = "CLONE_TEST",     [SMS_ACT_NETWORK_CHECK] = "NETWORK_CHECK",
+    [SMS_ACT_SKIP] = "SKIP",                 [SMS_ACT_CLEAR] = "CLEAR",
+    [SMS_ACT_MIGRATION_TEST] = "MIGRATION_TEST", [SMS_ACT_DELETE] = "DELETE",
+    [SMS_ACT_DELETE_TASK] = "DELETE_TASK",   [SMS_ACT_UPLOAD_LOG] = "UPLOAD_LOG",
+    [SMS_ACT_SPEED_LIMIT] = "SPEED_LIMIT",   [SMS_ACT_EXPORT] = "EXPORT",
 };
 
 static const char *const outcome_names[] = {

@@ -71,20 +71,30 @@ typedef struct sms_health {
 
 /* ---- operator actions and their history ---------------------------------- */
 
-typedef enum sms_action_kind {
-    SMS_ACT_START,          /* task action start (restart when MIGRATE_FAIL)  -> agent START */
-    SMS_ACT_STOP,           /* task action stop                                -> agent STOP */
-    SMS_ACT_SYNC,           /* task action sync                                -> agent SYNC */
-    SMS_ACT_DELETE,         /* DELETE /v3/sources/{id}                         -> agent DELETE */
-    SMS_ACT_UPLOAD_LOG,     /* POST /v3/tasks/{id}/log {log_bucket}            -> agent UPLOAD_LOG */
-    SMS_ACT_RESET_LOG_ACL,  /* task action reset_log_acl (emulator; see docs)  -> agent RSET_LOG_ACL */
+typedef enum sms_action_kind {     /* each is exactly one documented request (docs/api.md) */
+    SMS_ACT_START,          /* POST /v3/tasks/{id}/action start          -> agent START */
+    SMS_ACT_STOP,           /* ... action stop                           -> agent STOP */
+    SMS_ACT_RESTART,        /* ... action restart (after MIGRATE_FAIL)   -> agent START */
+    SMS_ACT_LAUNCH,         /* ... action test: launch the target */
+    SMS_ACT_CLONE_TEST,     /* ... action clone_test */
+    SMS_ACT_NETWORK_CHECK,  /* ... action network_check */
+    SMS_ACT_SKIP,           /* ... action skip (the consistency check)   -> agent SKIP */
+    SMS_ACT_CLEAR,          /* ... action clear (snapshots) */
+    SMS_ACT_MIGRATION_TEST, /* ... action migration_test (drill)         -> agent PREMIGRATE */
+    SMS_ACT_DELETE,         /* DELETE /v3/sources/{id}                   -> agent DELETE */
+    SMS_ACT_DELETE_TASK,    /* DELETE /v3/tasks/{id} */
+    SMS_ACT_UPLOAD_LOG,     /* POST /v3/tasks/{id}/log {log_bucket}      -> agent UPLOAD_LOG */
     SMS_ACT_SPEED_LIMIT,    /* POST /v3/tasks/{id}/speed-limit */
     SMS_ACT_EXPORT,         /* POST /v3/tasks/consistency-results/export */
-    SMS_ACT_LAUNCH,         /* task action test: launch the target */
     SMS_ACT__COUNT
 } sms_action_kind;
 
 const char *sms_action_name(sms_action_kind k);       /* "START", "STOP", ... */
+/* The official `operation` value a task action sends ("start", "test", ...), or NULL for
+ * the kinds that are other requests. */
+const char *sms_action_operation(sms_action_kind k);
+/* NULL when the API allows k on server s now (model/taskrules.h), else why not, in buf. */
+const char *sms_action_refusal(sms_action_kind k, const sms_server *s, char *buf, size_t len);
 
 typedef struct sms_action_req {
     sms_action_kind kind;

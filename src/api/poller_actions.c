@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/snapshot.h"
+#include "model/taskrules.h"
 #include "model/text.h"
 
 /* ---- jobs ----------------------------------------------------------------- */
@@ -137,7 +138,7 @@ static sms_outcome outcome_of(int rc, const sms_call_error *e)
 
 /* What the server told us about itself before the action (task to act on, its name). */
 typedef struct target {
-    const char *task_id, *task_state, *name;
+    const char *task_id, *name;
 } target;
 
 static void finish_entry_locked(sms_poller *p, uint64_t id, int rc, const sms_call_error *e,
@@ -184,8 +185,8 @@ static void set_error(sms_call_error *e, sms_error_kind kind, const char *msg)
     e->message = strdup(msg);
 }
 
-/* Show the server now (not from the last poll: a task that failed since must be
- * restarted, not started) and find the task to act on. */
+/* Show the server now (not from the last poll: the task may have changed or gone since)
+ * and find the task to act on. */
 static int resolve_target(sms_poller *p, const char *server_id, sms_server *srv, target *t,
                           sms_call_error *e)
 {
@@ -197,21 +198,43 @@ static int resolve_target(sms_poller *p, const char *server_id, sms_server *srv,
         return -1;
     }
     t->task_id = srv->current_task.id;
-    t->task_state = srv->current_task.state;
     return 0;
 }
 
-static const char *task_operation(sms_action_kind kind, const char *task_state)
+/* Each kind: the official operation it sends (task actions) and the rule of
+ * model/taskrules.h that says when the API allows it. */
+static const struct {
+    const char *operation, *rule;
+} kinds[SMS_ACT__COUNT] = {
+    [SMS_ACT_START] = { "start", "start" },
+    [SMS_ACT_STOP] = { "stop", "stop" },
+    [SMS_ACT_RESTART] = { "restart", "restart" },
+    [SMS_ACT_LAUNCH] = { "test", "test" },
+    [SMS_ACT_CLONE_TEST] = { "clone_test", "clone_test" },
+    [SMS_ACT_NETWORK_CHECK] = { "network_check", "network_check" },
+    [SMS_ACT_SKIP] = { "skip", "skip" },
+    [SMS_ACT_CLEAR] = { "clear", "clear" },
+    [SMS_ACT_MIGRATION_TEST] = { "migration_test", "migration_test" },
+    [SMS_ACT_DELETE] = { NULL, "delete_server" },
+    [SMS_ACT_DELETE_TASK] = { NULL, "delete_task" },
+    [SMS_ACT_UPLOAD_LOG] = { NULL, "upload_log" },
+    [SMS_ACT_SPEED_LIMIT] = { NULL, "speed_limit" },
+    [SMS_ACT_EXPORT] = { NULL, "export" },
+};
+
+const char *sms_action_operation(sms_action_kind k)
 {
-    switch (kind) {
-    case SMS_ACT_START:
-        return task_state && strcmp(task_state, "MIGRATE_FAIL") == 0 ? "restart" : "start";
-    case SMS_ACT_STOP: return "stop";
-    case SMS_ACT_SYNC: return "sync";
-    case SMS_ACT_RESET_LOG_ACL: return "reset_log_acl";
-    case SMS_ACT_LAUNCH: return "test";
-    default: return NULL;
-    }
+    return (unsigned)k < SMS_ACT__COUNT ? kinds[k].operation : NULL;
+}
+
+const char *sms_action_refusal(sms_action_kind k, const sms_server *s, char *buf, size_t len)
+{
+    if ((unsigned)k >= SMS_ACT__COUNT || !s)
+        return NULL;
+    bool has_task = s->has_current_task && s->current_task.id && s->current_task.id[0];
+    sms_state_facts f = { .has_task = has_task, .task_state = has_task ? s->current_task.state : NULL,
+                          .server_state = s->state, .connected = s->connected };
+    return sms_state_rule_refusal(sms_state_rule_find(kinds[k].rule), &f, buf, len);
 }
 
 static int perform(sms_poller *p, const sms_job *j, const char *server_id, const target *t,
@@ -221,12 +244,14 @@ static int perform(sms_poller *p, const sms_job *j, const char *server_id, const
     switch (j->kind) {
     case SMS_ACT_DELETE:
         return sms_delete_server(c, server_id, e);
+    case SMS_ACT_DELETE_TASK:
+        return sms_delete_task(c, t->task_id, e);
     case SMS_ACT_UPLOAD_LOG:
         return sms_task_upload_log(c, t->task_id, j->bucket, e);
     case SMS_ACT_SPEED_LIMIT:
         return sms_set_speed_limits(c, t->task_id, &j->limits, e);
     default: {
-        const char *op = task_operation(j->kind, t->task_state);
+        const char *op = sms_action_operation(j->kind);
         if (!op) {
             set_error(e, SMS_E_INVALID, "action not supported for one server");
             return -1;

@@ -92,6 +92,9 @@ int emu_query_page(const emu_req *r, emu_resp *o, long *limit, long *offset);
 int emu_body_decode(const emu_req *r, emu_resp *o, const sms_type *type, void *out, size_t cap,
                     const char *must_have);
 cJSON *emu_body_json(const emu_req *r, emu_resp *o, size_t cap);
+/* The query names (and, for body-less requests, the absence of a body) against the
+ * contract table; bodies are checked by emu_body_json. -1 -> 400 already written. */
+int emu_contract_request(const emu_req *r, emu_resp *o);
 bool emu_utf8_valid(const char *s);
 
 /* ---- clock and ids ---------------------------------------------------------- */
@@ -138,7 +141,6 @@ struct emu_task {
     int64_t timer_due_ms;            /* pending timed transition (cutover, clone, clear) */
     int timer_kind;                  /* EMU_TIMER_* in statemachine.c */
     bool completed;                  /* full replication reached 100 % */
-    bool incremental;                /* a `sync` from finished (vs continuous sync) */
     uint32_t next_subtask_id;
 };
 
@@ -307,6 +309,8 @@ int emu_sm_action(emu_ctx *c, emu_task *tk, const char *op, emu_resp *o);
 int emu_sm_progress(emu_ctx *c, emu_task *tk, const sms_progress *p, int64_t now, emu_resp *o);
 int emu_sm_command_result(emu_ctx *c, emu_server *sv, const sms_command_result *cr, emu_resp *o);
 int emu_sm_can_delete_task(emu_ctx *c, const emu_task *tk, emu_resp *o);
+/* NULL when the shared rule (model/taskrules.h) allows request on tk now, else why not. */
+const char *emu_sm_refusal(emu_ctx *c, const emu_task *tk, const char *request, char *buf, size_t len);
 void emu_sm_task_detached(emu_server *sv, int64_t now);     /* task deleted: back to waiting */
 void emu_sm_tick(emu_ctx *c, emu_task *tk, int64_t now);     /* timed transitions, lazily */
 void emu_sm_log_requested(emu_task *tk, const char *bucket, int64_t now);

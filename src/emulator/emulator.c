@@ -290,7 +290,8 @@ static bool throttled(emu_ctx *c, const emu_req *r, emu_resp *o)
 static void dispatch(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     if (strcmp(r->method, "POST") == 0 && strcmp(r->path, "/v3/auth/tokens") == 0) {
-        emu_iam_login(c, r, o);
+        if (emu_contract_request(r, o) == 0)
+            emu_iam_login(c, r, o);
         return;
     }
     bool path_known;
@@ -314,6 +315,8 @@ static void dispatch(emu_ctx *c, emu_req *r, emu_resp *o)
             return;
         }
     }
+    if (emu_contract_request(r, o) < 0)
+        return;
     rt->handler(c, r, o);
 }
 

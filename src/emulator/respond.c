@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "emulator/emu.h"
+#include "model/contract.h"
 
 /* ---- responses ----------------------------------------------------------------- */
 
@@ -243,7 +244,29 @@ cJSON *emu_body_json(const emu_req *r, emu_resp *o, size_t cap)
         emu_resp_error(o, 400, "SMS.0002", "invalid request body: malformed JSON (expected an object)");
         return NULL;
     }
+    /* every key and value must be one the API documents (model/contract.c) */
+    const sms_ct_op *op = sms_contract_match(r->method, r->path);
+    char why[400];
+    if (op && op->body && sms_contract_check_body(op, r->body, r->body_len, why, sizeof why) < 0) {
+        cJSON_Delete(j);
+        emu_resp_error(o, 400, "SMS.0002", "invalid request body: %s", why);
+        return NULL;
+    }
     return j;
+}
+
+int emu_contract_request(const emu_req *r, emu_resp *o)
+{
+    const sms_ct_op *op = sms_contract_match(r->method, r->path);
+    char why[400];
+    if (!op)
+        return 0;                   /* the emulator's own control routes */
+    if (sms_contract_check_query(op, r->raw_query, why, sizeof why) < 0 ||
+        (!op->body && sms_contract_check_body(op, r->body, r->body_len, why, sizeof why) < 0)) {
+        emu_resp_error(o, 400, "SMS.0002", "invalid request: %s", why);
+        return -1;
+    }
+    return 0;
 }
 
 /* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */

@@ -7,14 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "emulator/emu.h"
+#include "model/taskrules.h"
 
-enum { EMU_TIMER_NONE, EMU_TIMER_CUTOVER, EMU_TIMER_CLONE, EMU_TIMER_CLEAR, EMU_TIMER_SKIP };
+enum { EMU_TIMER_NONE, EMU_TIMER_CUTOVER, EMU_TIMER_CLONE, EMU_TIMER_CLEAR, EMU_TIMER_SKIP, EMU_TIMER_DRILL };
 
 /* Emulated durations at speed 1.0. */
 #define CUTOVER_MS 10000
 #define CLONE_MS 8000
 #define CLEAR_MS 5000
 #define SKIP_MS 3000
+#define DRILL_MS 6000
 
 /* Code for an operation that is legal somewhere but not in the task's current state
  * (the reference documents none; emulator's choice). */
@@ -149,13 +151,9 @@ void emu_sm_task_detached(emu_server *sv, int64_t now)
 
 int emu_sm_can_delete_task(emu_ctx *c, const emu_task *tk, emu_resp *o)
 {
-    const char *st = tk->t.state;
-    bool busy = is(st, "RUNNING") || is(st, "ABORTING") || is(st, "SYNCING") || is(st, "SKIPPING");
-    /* documented: deleting is allowed whatever the state when the agent is disconnected */
-    if (busy && tk->server &&
-        emu_server_connected(tk->server, emu_now(c), emu_ctx_connect_window_ms(c))) {
-        emu_resp_error(o, 400, "SMS.2015", "cannot delete running or stopping task %s (state %s); stop it first",
-                       tk->t.id, st);
+    char why[200];
+    if (tk->server && emu_sm_refusal(c, tk, "delete_task", why, sizeof why)) {
+        emu_resp_error(o, 400, "SMS.2015", "cannot delete task %s: %s; stop it first", tk->t.id, why);
         return -1;
     }
     return 0;
@@ -199,13 +197,11 @@ static void reset_progress(emu_task *tk)
 }
 
 /* Resuming a task paused after its full replication completed (§4.5: "progress 100 %"):
- * it goes back to where it was paused, not to replicating: an incremental sync runs
- * again (SYNC), continuous sync resumes (SYNCING/syncing), an automatic launch starts
- * over (cutovering). The agent gets START, or SYNC for the incremental sync. */
+ * it goes back to where it was paused, not to replicating: continuous sync resumes
+ * (SYNCING/syncing), an automatic launch starts over (cutovering). The agent gets START. */
 static void resume_completed(emu_ctx *c, emu_task *tk, int64_t now)
 {
-    bool incremental = tk->incremental;
-    if (incremental || tk->t.syncing) {
+    if (tk->t.syncing) {
         set_task(tk, "SYNCING");
         if (tk->server)
             set_server(tk->server, "syncing", "syncing", now);
@@ -215,16 +211,15 @@ static void resume_completed(emu_ctx *c, emu_task *tk, int64_t now)
             set_server(tk->server, "cutovering", "cutovering", now);
         arm(c, tk, EMU_TIMER_CUTOVER, CUTOVER_MS);
     }
-    queue_cmd(tk, incremental ? "SYNC" : "START", NULL, now);
+    queue_cmd(tk, "START", NULL, now);
 }
 
-static int op_start(emu_ctx *c, emu_task *tk, emu_resp *o)
+/* Each operation's legality comes from the shared table (model/taskrules.h); what is
+ * left here is what the operation does. The codes are the documented legacy ones where
+ * there is one (SMS.1038-1040), else the emulator's own. */
+
+static int op_start(emu_ctx *c, emu_task *tk)
 {
-    if (!is(tk->t.state, "READY") && !is(tk->t.state, "ABORT")) {
-        emu_resp_error(o, 400, "SMS.1039", "only ready or paused tasks can be started (task %s is %s%s)",
-                       tk->t.id, tk->t.state, is(tk->t.state, "MIGRATE_FAIL") ? "; use restart" : "");
-        return -1;
-    }
     if (tk->completed)
         resume_completed(c, tk, emu_now(c));
     else
@@ -232,12 +227,8 @@ static int op_start(emu_ctx *c, emu_task *tk, emu_resp *o)
     return 0;
 }
 
-static int op_stop(emu_ctx *c, emu_task *tk, emu_resp *o)
+static int op_stop(emu_ctx *c, emu_task *tk)
 {
-    if (!is(tk->t.state, "RUNNING") && !is(tk->t.state, "SYNCING")) {
-        emu_resp_error(o, 400, "SMS.1038", "only running tasks can be paused (task %s is %s)", tk->t.id, tk->t.state);
-        return -1;
-    }
     int64_t now = emu_now(c);
     queue_cmd(tk, "STOP", NULL, now);
     tk->timer_kind = EMU_TIMER_NONE;
@@ -249,59 +240,22 @@ static int op_stop(emu_ctx *c, emu_task *tk, emu_resp *o)
     return 0;
 }
 
-static int op_restart(emu_ctx *c, emu_task *tk, emu_resp *o)
+static int op_restart(emu_ctx *c, emu_task *tk)
 {
-    if (!is(tk->t.state, "MIGRATE_FAIL")) {
-        emu_resp_error(o, 400, "SMS.1040", "only tasks whose migration failed can be restarted (task %s is %s)",
-                       tk->t.id, tk->t.state);
-        return -1;
-    }
     reset_progress(tk);
     begin_running(tk, emu_now(c));
     return 0;
 }
 
-static bool in_continuous_sync(const emu_task *tk)
+static int op_test(emu_ctx *c, emu_task *tk)
 {
-    return tk->server && is(tk->server->s.state, "syncing") && !tk->incremental;
-}
-
-static int not_now(emu_resp *o, const emu_task *tk, const char *op, const char *when)
-{
-    emu_resp_error(o, 400, SMS_NOT_NOW, "operation %s is only allowed %s (task %s is %s, server %s)", op, when,
-                   tk->t.id, tk->t.state, tk->server && tk->server->s.state ? tk->server->s.state : "gone");
-    return -1;
-}
-
-static int op_test(emu_ctx *c, emu_task *tk, emu_resp *o)
-{
-    if (!in_continuous_sync(tk))
-        return not_now(o, tk, "test (launch target)", "in continuous sync");
     set_server(tk->server, "cutovering", "cutovering", emu_now(c));
     arm(c, tk, EMU_TIMER_CUTOVER, CUTOVER_MS);
     return 0;
 }
 
-static bool migration_done(const emu_task *tk)
+static int op_clone_test(emu_ctx *c, emu_task *tk)
 {
-    return is(tk->t.state, "MIGRATE_SUCCESS") || is(tk->t.state, "SYNC_SUCCESS");
-}
-
-static int op_sync(emu_ctx *c, emu_task *tk, emu_resp *o)
-{
-    if (!migration_done(tk) || tk->cleared || !tk->server)
-        return not_now(o, tk, "sync", "on a finished migration whose snapshots were not cleared");
-    tk->incremental = true;
-    set_task(tk, "SYNCING");
-    set_server(tk->server, "syncing", "syncing", emu_now(c));
-    queue_cmd(tk, "SYNC", NULL, emu_now(c));
-    return 0;
-}
-
-static int op_clone_test(emu_ctx *c, emu_task *tk, emu_resp *o)
-{
-    if (!in_continuous_sync(tk))
-        return not_now(o, tk, "clone_test", "in continuous sync");
     tk->t.has_clone_server = true;
     emu_set_str(&tk->t.clone_server.clone_state, "CREATING");
     set_server(tk->server, "cloning", NULL, emu_now(c));
@@ -310,51 +264,85 @@ static int op_clone_test(emu_ctx *c, emu_task *tk, emu_resp *o)
     return 0;
 }
 
-static int op_clear(emu_ctx *c, emu_task *tk, emu_resp *o)
+static int op_clear(emu_ctx *c, emu_task *tk)
 {
-    if (!migration_done(tk) || tk->cleared || !tk->server)
-        return not_now(o, tk, "clear", "on a finished migration");
     set_server(tk->server, "clearing", NULL, emu_now(c));
     arm(c, tk, EMU_TIMER_CLEAR, CLEAR_MS);
     return 0;
 }
 
-static int op_skip(emu_ctx *c, emu_task *tk, emu_resp *o)
+static int op_skip(emu_ctx *c, emu_task *tk)
 {
-    if (!is(tk->t.state, "RUNNING") || !tk->server)
-        return not_now(o, tk, "skip", "while the task is running");
     set_task(tk, "SKIPPING");
     set_server(tk->server, "skipping", NULL, emu_now(c));
+    queue_cmd(tk, "SKIP", NULL, emu_now(c));
     arm(c, tk, EMU_TIMER_SKIP, SKIP_MS);
     return 0;
 }
 
-static int op_reset_log_acl(emu_ctx *c, emu_task *tk, emu_resp *o)
+/* Migration drill: premigready, then premiged when the timer fires (agent: PREMIGRATE). */
+static int op_migration_test(emu_ctx *c, emu_task *tk)
 {
-    if (!is(tk->t.log_collect_status, "UPLOADED"))
-        return not_now(o, tk, "reset_log_acl", "after the logs were uploaded");
-    queue_cmd(tk, "RSET_LOG_ACL", NULL, emu_now(c));
+    set_server(tk->server, "premigready", NULL, emu_now(c));
+    queue_cmd(tk, "PREMIGRATE", NULL, emu_now(c));
+    arm(c, tk, EMU_TIMER_DRILL, DRILL_MS);
     return 0;
 }
 
-typedef struct op_entry { const char *name; int (*fn)(emu_ctx *, emu_task *, emu_resp *); } op_entry;
+/* The result is the agent's measurement; the emulator reports a healthy link at once
+ * (NetworkCheckInfoRequestBody keys). */
+static int op_network_check(emu_ctx *c, emu_task *tk)
+{
+    (void)c;
+    emu_set_str(&tk->t.network_check_info,
+                "{\"domain_connectivity\":true,\"destination_connectivity\":true,\"network_delay\":2.0,"
+                "\"network_jitter\":0.5,\"migration_speed\":800.0,\"loss_percentage\":0.0,"
+                "\"cpu_usage\":12.0,\"mem_usage\":30.0,\"evaluation_result\":\"good\"}");
+    emu_task_touch(tk);
+    return 0;
+}
+
+typedef struct op_entry {
+    const char *name, *code;             /* official operation; error code when not now */
+    int (*fn)(emu_ctx *, emu_task *);
+} op_entry;
 
 static const op_entry ops[] = {
-    {"start", op_start}, {"stop", op_stop}, {"restart", op_restart}, {"test", op_test},
-    {"sync", op_sync}, {"clone_test", op_clone_test}, {"clear", op_clear}, {"skip", op_skip},
-    {"reset_log_acl", op_reset_log_acl},
+    {"start", "SMS.1039", op_start}, {"stop", "SMS.1038", op_stop},
+    {"restart", "SMS.1040", op_restart}, {"test", SMS_NOT_NOW, op_test},
+    {"clone_test", SMS_NOT_NOW, op_clone_test}, {"clear", SMS_NOT_NOW, op_clear},
+    {"skip", SMS_NOT_NOW, op_skip}, {"migration_test", SMS_NOT_NOW, op_migration_test},
+    {"network_check", SMS_NOT_NOW, op_network_check},
 };
+
+/* NULL when the shared rule allows `request` on tk now, else why not (in buf). */
+const char *emu_sm_refusal(emu_ctx *c, const emu_task *tk, const char *request, char *buf, size_t len)
+{
+    const emu_server *sv = tk->server;
+    sms_state_facts f = {
+        .has_task = true, .task_state = tk->t.state, .server_state = sv ? sv->s.state : "gone",
+        .connected = sv && emu_server_connected(sv, emu_now(c), emu_ctx_connect_window_ms(c)),
+    };
+    return sms_state_rule_refusal(sms_state_rule_find(request), &f, buf, len);
+}
 
 int emu_sm_action(emu_ctx *c, emu_task *tk, const char *op, emu_resp *o)
 {
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (is(op, ops[i].name))
-            return ops[i].fn(c, tk, o);
-    if (is(op, "network_check") || is(op, "migration_test"))
-        emu_resp_error(o, 400, SMS_NOT_NOW, "operation %s is not supported by the emulator", op);
-    else
-        emu_resp_error(o, 400, "SMS.0002", "invalid request body: operation: unknown value '%s' (start, stop, "
-                       "restart, test, sync, clone_test, clear, skip)", op);
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        if (!is(op, ops[i].name))
+            continue;
+        char why[200];
+        if (!tk->server && ops[i].fn != op_stop)
+            snprintf(why, sizeof why, "the source server is gone");
+        else if (ops[i].fn == op_clear && tk->cleared)
+            snprintf(why, sizeof why, "the snapshots were already cleared");
+        else if (!emu_sm_refusal(c, tk, op, why, sizeof why))
+            return ops[i].fn(c, tk);
+        emu_resp_error(o, 400, ops[i].code, "operation %s on task %s: %s", op, tk->t.id, why);
+        return -1;
+    }
+    /* the contract check rejects undocumented values before a handler runs */
+    emu_resp_error(o, 400, "SMS.0002", "invalid request body: operation: unknown value '%s'", op);
     return -1;
 }
 
@@ -399,6 +387,10 @@ void emu_sm_tick(emu_ctx *c, emu_task *tk, int64_t now)
         if (tk->server)
             set_server(tk->server, "cleared", NULL, now);
         break;
+    case EMU_TIMER_DRILL:
+        if (tk->server)
+            set_server(tk->server, "premiged", NULL, now);
+        break;
     case EMU_TIMER_SKIP:
         if (is(tk->t.state, "SKIPPING")) {
             set_task(tk, "RUNNING");
@@ -428,7 +420,7 @@ static sms_subtask *subtask_for(emu_task *tk, const char *name, int64_t now)
     s->id = tk->next_subtask_id++;
     s->start_date = now;
     emu_set_str(&s->name, name);
-    emu_set_str(&s->user_op, tk->incremental ? "sync" : "start");
+    emu_set_str(&s->user_op, "start");
     return s;
 }
 
@@ -474,19 +466,6 @@ static bool replication_complete(const sms_progress *p)
            (starts(p->subtask_name, "MIGRATE_") && p->totalsize > 0 && p->replicatesize >= p->totalsize);
 }
 
-/* An incremental sync (operation `sync`) ends when its SYNC_* step reaches 100 %. */
-static void maybe_finish_sync(emu_task *tk, const sms_progress *p, int64_t now)
-{
-    if (!tk->incremental || !is(tk->t.state, "SYNCING") || p->progress < 100 ||
-        !starts(p->subtask_name, "SYNC_"))
-        return;
-    tk->incremental = false;
-    set_task(tk, "SYNC_SUCCESS");
-    tk->t.finish_date = now;
-    if (tk->server)
-        set_server(tk->server, "finished", "cutovered", now);
-}
-
 int emu_sm_progress(emu_ctx *c, emu_task *tk, const sms_progress *p, int64_t now, emu_resp *o)
 {
     const char *st = tk->t.state;
@@ -509,7 +488,6 @@ int emu_sm_progress(emu_ctx *c, emu_task *tk, const sms_progress *p, int64_t now
             arm(c, tk, EMU_TIMER_CUTOVER, CUTOVER_MS);
         }
     }
-    maybe_finish_sync(tk, p, now);
     emu_sm_sync_current_task(tk);
     return 0;
 }
@@ -536,9 +514,6 @@ static void apply_result(emu_task *tk, const sms_command_result *cr, int64_t now
         set_task(tk, ok ? "ABORT" : "RUNNING");
         if (tk->server)
             set_server(tk->server, ok ? "stopped" : "replicate", NULL, now);
-    } else if (is(name, "SYNC") && !ok && tk->incremental && is(tk->t.state, "SYNCING")) {
-        tk->incremental = false;                  /* success only acknowledges: progress ends it */
-        fail_task(tk, "SYNC_FAIL", cr->result_detail, now);
     } else if (is(name, "UPLOAD_LOG")) {
         emu_set_str(&tk->t.log_collect_status, ok ? "UPLOADED" : "UPLOAD_FAIL");
         if (tk->server) {

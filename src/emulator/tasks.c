@@ -186,6 +186,11 @@ static int check_create(const sms_create_task *ct, emu_resp *o)
         emu_resp_error(o, 400, "SMS.0002", "invalid request body: source_server.id and target_server are required");
         return -1;
     }
+    if (ct->exist_server && (!ct->target_server.vm_id || !*ct->target_server.vm_id)) {
+        /* TargetServer.vm_id: needed to use an existing server, not when SMS creates one */
+        emu_resp_error(o, 400, "SMS.6032", "target server ID (vm_id) missing: exist_server needs it");
+        return -1;
+    }
     if (ct->priority < 0 || ct->priority > 2 || ct->speed_limit < 0 || ct->speed_limit > 1000) {
         emu_resp_error(o, 400, "SMS.0002", "invalid request body: priority 0-2, speed_limit 0-1000");
         return -1;
@@ -408,31 +413,39 @@ void emu_h_tasks_log(emu_ctx *c, emu_req *r, emu_resp *o)
 
 /* ---- consistency results ------------------------------------------------------------------ */
 
+/* Served in the Python SDK's shape: one run in result_list (check_result is inferred). */
 void emu_h_tasks_consistency_get(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     char *json = NULL;
     emu_task *tk = lock_path_task(c, r, o);
     if (tk) {
-        emu_set_str(&tk->consistency.task_id, tk->t.id);
-        json = sms_to_json(&SMS_T_CONSISTENCY_RESULTS, &tk->consistency);
+        sms_consistency_results *k = &tk->consistency;
+        sms_consistency_check run = { .finished_time = k->finished_time, .check_result = (char *)"finished",
+            .consistency_result = k->consistency_result, .n_consistency_result = k->n_consistency_result };
+        sms_consistency_results out = { .task_id = tk->t.id, .result_list = &run,
+                                        .n_result_list = k->n_consistency_result ? 1 : 0 };
+        json = sms_to_json(&SMS_T_CONSISTENCY_RESULTS, &out);
     }
     emu_store_unlock(c->store);
     if (tk)                               /* else the 404 is written */
         emu_resp_ok_or_oom(o, json);
 }
 
+/* The agent's upload: {"consistency_result": [...], "finished_time": ms}. */
 void emu_h_tasks_consistency_post(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_consistency_results res;
-    if (emu_body_decode(r, o, &SMS_T_CONSISTENCY_RESULTS, &res, EMU_LARGE_BODY, "result_list") < 0)
+    if (emu_body_decode(r, o, &SMS_T_CONSISTENCY_RESULTS, &res, EMU_LARGE_BODY, "consistency_result") < 0)
         return;
     emu_task *tk = lock_path_task(c, r, o);
     if (tk) {
         sms_free(&SMS_T_CONSISTENCY_RESULTS, &tk->consistency);
         tk->consistency = res;
         memset(&res, 0, sizeof res);
+        if (!tk->consistency.finished_time)
+            tk->consistency.finished_time = emu_now(c);
         if (tk->server) {
-            tk->server->s.is_consistency_result_exist = tk->consistency.n_result_list > 0;
+            tk->server->s.is_consistency_result_exist = tk->consistency.n_consistency_result > 0;
             emu_server_touch(tk->server);
         }
         emu_resp_empty_ok(o);

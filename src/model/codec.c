@@ -765,7 +765,12 @@ static cJSON *encode_field(const sms_field *f, const void *base, bool *omit)
     case SMS_K_I32:    return cJSON_CreateNumber(*AT_C(base, f->off, int32_t));
     case SMS_K_I64:
     case SMS_K_SIZE:   return encode_int64(*AT_C(base, f->off, int64_t));
-    case SMS_K_DBL:    return cJSON_CreateNumber(*AT_C(base, f->off, double));
+    case SMS_K_DBL:
+        if ((f->flags & SMS_F_OMIT_ZERO) && *AT_C(base, f->off, double) == 0) {
+            *omit = true;
+            return NULL;
+        }
+        return cJSON_CreateNumber(*AT_C(base, f->off, double));
     case SMS_K_BOOL:   return cJSON_CreateBool(*AT_C(base, f->off, bool));
     case SMS_K_OBJ:
         if (!*AT_C(base, f->aux, bool)) {

@@ -59,6 +59,9 @@ int sms_decode(const sms_type *t, const cJSON *json, void *out, sms_decode_mode 
  * and arrays (as []) are always written. Returns NULL only on allocation failure. */
 cJSON *sms_encode(const sms_type *t, const void *in);
 char *sms_to_json(const sms_type *t, const void *in);          /* compact text, malloc'd */
+/* A consistency result whose consistency_result[] items are strings (Go SDK) rewritten
+ * with {"dir_check": text} items; NULL when the body needs no change (model/consistency.c). */
+char *sms_consistency_normalize(const char *body, size_t len);
 /* Deep copy into *dst (zeroed first); 0 ok, -1 out of memory (dst left zeroed). */
 int sms_copy(const sms_type *t, void *dst, const void *src);
 /* Free every member (not the struct itself) and zero it. NULL-safe. */

@@ -26,6 +26,7 @@ enum {
     SMS_F_NONEMPTY = 1u << 1,   /* request mode: string or array must not be empty    */
     SMS_F_ITEMWISE = 1u << 2,   /* response mode, array: a bad item becomes the item
                                    type's placeholder (bad_item) instead of failing all */
+    SMS_F_OMIT_ZERO = 1u << 3,  /* encode: an optional number left at 0 is not sent   */
 };
 
 typedef struct sms_field {

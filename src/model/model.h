@@ -241,8 +241,8 @@ typedef struct sms_progress {      /* PUT /v3/tasks/{id}/progress (UpdateTaskSpe
 
 typedef struct sms_speed_limit {
     char *start, *end;            /* "HH:MM" */
-    int32_t speed;                /* 0-1000 Mbit/s, 0 = unlimited */
-    double over_speed_threshold;
+    int32_t speed;                /* 0-1000 Mbit/s */
+    double over_speed_threshold;  /* 10-100 %; 0 = not given (the key is not sent) */
 } sms_speed_limit;
 
 typedef struct sms_speed_limits { sms_speed_limit *speed_limit; size_t n_speed_limit; } sms_speed_limits;
@@ -252,13 +252,24 @@ typedef struct sms_consistency_export {  /* 1-200 items */
     sms_consistency_task *task_info; size_t n_task_info;
 } sms_consistency_export;
 
-typedef struct sms_consistency_result {
+typedef struct sms_consistency_result {  /* ConsistencyResult: one checked directory */
     char *dir_check;              /* <=1024 */
     int32_t num_total_files, num_different_files, num_target_miss_files, num_target_more_files;
 } sms_consistency_result;
+typedef struct sms_consistency_check {   /* one verification run (python SDK shape) */
+    int64_t finished_time;
+    char *check_result;
+    sms_consistency_result *consistency_result; size_t n_consistency_result;
+} sms_consistency_check;
+/* GET/POST /v3/tasks/{id}/consistency-result. The published shapes differ: the agent's
+ * upload and the Go SDK put consistency_result[] + finished_time at the top (Go's newest
+ * model makes the items plain strings: read as dir_check), the Python SDK answers
+ * result_list[] of runs. Both are kept as read. */
 typedef struct sms_consistency_results {
     char *task_id;
-    sms_consistency_result *result_list; size_t n_result_list;
+    int64_t finished_time;
+    sms_consistency_result *consistency_result; size_t n_consistency_result;
+    sms_consistency_check *result_list; size_t n_result_list;
 } sms_consistency_results;
 
 typedef struct sms_collect_log { char *log_bucket; } sms_collect_log;

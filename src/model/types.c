@@ -404,7 +404,8 @@ TYPE(SMS_T_PROGRESS, "progress", sms_progress, progress_fields);
 #define ST sms_speed_limit
 static const sms_field speed_limit_fields[] = {
     FSTR(start, .max_len = 5, REQ_NONEMPTY), FSTR(end, .max_len = 5, REQ_NONEMPTY),
-    FI32(speed, .lo = 0, .hi = 1000), FDBL(over_speed_threshold),
+    /* SpeedLimitlJson (php): over_speed_threshold is optional, 10-100 % when given */
+    FI32(speed, .lo = 0, .hi = 1000), FDBL(over_speed_threshold, .flags = SMS_F_OMIT_ZERO),
 };
 #undef ST
 PRIVATE_TYPE(T_SPEED_LIMIT, "speed_limit", sms_speed_limit, speed_limit_fields);
@@ -440,9 +441,18 @@ static const sms_field consistency_result_fields[] = {
 PRIVATE_TYPE(T_CONSISTENCY_RESULT, "consistency_result", sms_consistency_result,
              consistency_result_fields);
 
+#define ST sms_consistency_check
+static const sms_field consistency_check_fields[] = {
+    FI64(finished_time), FSTR(check_result),
+    FARR(consistency_result, T_CONSISTENCY_RESULT, CAP_LIST),
+};
+#undef ST
+PRIVATE_TYPE(T_CONSISTENCY_CHECK, "consistency_check", sms_consistency_check, consistency_check_fields);
+
 #define ST sms_consistency_results
 static const sms_field consistency_results_fields[] = {
-    FSTR(task_id), FARR(result_list, T_CONSISTENCY_RESULT, CAP_LIST),
+    FSTR(task_id), FI64(finished_time), FARR(consistency_result, T_CONSISTENCY_RESULT, CAP_LIST),
+    FARR(result_list, T_CONSISTENCY_CHECK, CAP_LIST),
 };
 #undef ST
 TYPE(SMS_T_CONSISTENCY_RESULTS, "consistency_results", sms_consistency_results,

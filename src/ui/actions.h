@@ -42,15 +42,20 @@ typedef enum sms_action_group { SMS_GRP_MOVE, SMS_GRP_VIEW, SMS_GRP_SERVER, SMS_
     X(SORT_PREV,   "sort-prev",     "<",           VIEW,   false, NONE,  "Sort by the previous column") \
     X(SORT_INVERT, "sort-invert",   "I",           VIEW,   false, NONE,  "Invert the sort order") \
     X(COPY,        "copy",          "y",           VIEW,   false, NONE,  "Copy the shown error / server id (OSC 52)") \
-    X(START,       "start",         "S",           SERVER, true,  YESNO, "Start (or restart) the migration task") \
+    X(START,       "start",         "S",           SERVER, true,  YESNO, "Start the migration task (ready or paused)") \
     X(STOP,        "stop",          "T",           SERVER, true,  YESNO, "Stop (pause) the migration task") \
-    X(SYNC,        "sync",          "Y",           SERVER, true,  YESNO, "Synchronise increments") \
-    X(DELETE,      "delete",        "^D",          SERVER, true,  TYPED, "Delete the source server record") \
+    X(RESTART,     "restart",       "R",           SERVER, true,  YESNO, "Restart a failed migration from the beginning") \
+    X(LAUNCH,      "launch",        "",            SERVER, true,  YESNO, "Launch the target server (continuous sync)") \
+    X(CLONE_TEST,  "clone-test",    "",            SERVER, true,  YESNO, "Clone the target server for a test (continuous sync)") \
+    X(MIGRATION_TEST, "migration-test", "",        SERVER, true,  YESNO, "Start a migration drill (continuous sync)") \
+    X(NETWORK_CHECK, "network-check", "",          SERVER, true,  YESNO, "Check the network between source and target") \
+    X(SKIP,        "skip",          "",            SERVER, true,  YESNO, "Skip the consistency check of the running task") \
+    X(CLEAR,       "clear",         "",            SERVER, true,  YESNO, "Clear the snapshots of a finished migration") \
     X(UPLOAD_LOG,  "upload-log",    "L",           SERVER, true,  YESNO, "Collect the agent logs to a bucket (:upload-log BUCKET)") \
-    X(RESET_ACL,   "reset-log-acl", "",            SERVER, true,  YESNO, "Reset the uploaded logs' ACL") \
-    X(SPEED_LIMIT, "speed-limit",   "=",           SERVER, true,  YESNO, "Limit speed (:speed-limit MBIT [HH:MM-HH:MM])") \
+    X(SPEED_LIMIT, "speed-limit",   "=",           SERVER, true,  YESNO, "Limit speed (:speed-limit MBIT [HH:MM-HH:MM] [THRESHOLD%])") \
     X(EXPORT,      "export",        "E",           SERVER, true,  YESNO, "Export consistency results") \
-    X(LAUNCH,      "launch",        "",            SERVER, true,  YESNO, "Launch the target server") \
+    X(DELETE_TASK, "delete-task",   "",            SERVER, true,  TYPED, "Delete the migration task (the target configuration)") \
+    X(DELETE,      "delete",        "^D",          SERVER, true,  TYPED, "Delete the source server record") \
     X(COMMAND,     "command",       ":",           GLOBAL, false, NONE,  "Command line (Tab completes, Up/Down history)") \
     X(HELP,        "help",          "? F1",        GLOBAL, false, NONE,  "This help") \
     X(PAUSE,       "pause",         "p",           GLOBAL, false, NONE,  "Pause / resume updates") \

@@ -356,11 +356,12 @@ static bool needs_argument(sms_app *a, sms_action_id act, const char *arg)
     }
     if (act == SMS_A_SPEED_LIMIT && (!arg || !*arg)) {
         sms_prompt_open(a, SMS_PROMPT_COMMAND, "speed-limit ");
-        sms_app_message(a, false, "speed-limit: MBIT (0-1000, 0 = none) [HH:MM-HH:MM]");
+        sms_app_message(a, false, "speed-limit: MBIT (1-1000) [HH:MM-HH:MM] [THRESHOLD%% 10-100]");
         return true;
     }
-    if (act == SMS_A_SPEED_LIMIT && !sms_speed_arg_valid(arg)) {
-        sms_app_message(a, true, "speed-limit: expected MBIT (0-1000) [HH:MM-HH:MM], not \"%s\"", arg);
+    const char *problem = act == SMS_A_SPEED_LIMIT ? sms_speed_arg_problem(arg) : NULL;
+    if (problem) {
+        sms_app_message(a, true, "speed-limit \"%s\": %s", arg, problem);
         return true;
     }
     return false;
@@ -382,6 +383,33 @@ static bool action_targets(sms_app *a, sms_targets *tg)
     return true;
 }
 
+/* The API allows the action on every target in its current state (model/taskrules.h);
+ * otherwise nothing is asked or sent and the message says why. */
+static bool allowed_on_targets(sms_app *a, sms_action_id act, const sms_server **targets, size_t n)
+{
+    sms_action_kind kind;
+    if (!sms_action_request_kind(act, &kind))
+        return true;
+    size_t refused = 0, first = 0;
+    char why[200], first_why[200] = "";
+    for (size_t i = 0; i < n; i++)
+        if (sms_action_refusal(kind, targets[i], why, sizeof why)) {
+            if (!refused++) {
+                first = i;
+                snprintf(first_why, sizeof first_why, "%s", why);
+            }
+        }
+    if (!refused)
+        return true;
+    const char *name = targets[first]->name ? targets[first]->name : targets[first]->id;
+    if (n == 1)
+        sms_app_message(a, true, "%s %s: not now: %s", sms_actions[act].name, name ? name : "?", first_why);
+    else
+        sms_app_message(a, true, "%s: not now for %zu of %zu servers (%s: %s); nothing was sent",
+                        sms_actions[act].name, refused, n, name ? name : "?", first_why);
+    return false;
+}
+
 /* A mutating action: refused in read-only mode, else confirmed, then submitted. */
 static void request_mutating(sms_app *a, sms_action_id act, const char *arg)
 {
@@ -398,6 +426,10 @@ static void request_mutating(sms_app *a, sms_action_id act, const char *arg)
                             sms_actions[act].name, a->table.n_marks);
         else
             sms_app_message(a, true, "%s: no server selected", sms_actions[act].name);
+        return;
+    }
+    if (!allowed_on_targets(a, act, tg.v, tg.n)) {
+        free(tg.v);
         return;
     }
     sms_pending_action pa = { .act = act, .ids = calloc(tg.n, sizeof(char *)),

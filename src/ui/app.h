@@ -157,8 +157,11 @@ bool sms_confirm_key(sms_app *a, int key);
 void sms_confirm_draw(sms_app *a, int rows, int cols);
 void sms_pending_free(sms_pending_action *pa);
 void sms_app_submit(sms_app *a, sms_pending_action *pa);     /* after confirmation */
-/* "MBIT [HH:MM-HH:MM]" is a valid :speed-limit argument (checked before asking). */
-bool sms_speed_arg_valid(const char *arg);
+/* NULL when "MBIT [HH:MM-HH:MM] [THRESHOLD%]" is a valid :speed-limit argument (checked
+ * before asking), else what is wrong with it. */
+const char *sms_speed_arg_problem(const char *arg);
+/* The request kind a mutating action submits; false for the other actions. */
+bool sms_action_request_kind(sms_action_id act, sms_action_kind *kind);
 
 /* outcome.c: every confirmed action is one batch, reported once all its servers have an
  * answer: counts accepted / refused / failed / unknown, and the list of what was not

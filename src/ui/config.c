@@ -153,7 +153,7 @@ static int load_keys(sms_config *c, const config_setting_t *g, char *err, size_t
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
             return type_error(c, s, "a string of key names", err, errlen);
-        /* libconfig names cannot contain '-': accept "reset_log_acl" for "reset-log-acl" */
+        /* libconfig names cannot contain '-': accept "upload_log" for "upload-log" */
         char *action = strdup(config_setting_name(s));
         for (char *p = action; p && *p; p++)
             if (*p == '_')

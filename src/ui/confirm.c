@@ -52,20 +52,44 @@ static void describe_unseen(const sms_pending_action *pa, char *buf, size_t len)
         snprintf(buf + at, len - at, "%s%zu marked no longer listed: skipped.", at ? " " : "", pa->missing);
 }
 
+/* Each mutating action of the table: the request kind it submits and the question. */
+static const struct {
+    sms_action_id act;
+    sms_action_kind kind;
+    const char *verb;
+} requests[] = {
+    { SMS_A_START, SMS_ACT_START, "Start the migration of" },
+    { SMS_A_STOP, SMS_ACT_STOP, "Stop (pause) the migration of" },
+    { SMS_A_RESTART, SMS_ACT_RESTART, "Restart (from the beginning) the failed migration of" },
+    { SMS_A_LAUNCH, SMS_ACT_LAUNCH, "Launch the target server of" },
+    { SMS_A_CLONE_TEST, SMS_ACT_CLONE_TEST, "Clone the target server of" },
+    { SMS_A_MIGRATION_TEST, SMS_ACT_MIGRATION_TEST, "Start a migration drill of" },
+    { SMS_A_NETWORK_CHECK, SMS_ACT_NETWORK_CHECK, "Check the network of" },
+    { SMS_A_SKIP, SMS_ACT_SKIP, "Skip the consistency check of" },
+    { SMS_A_CLEAR, SMS_ACT_CLEAR, "Clear the snapshots of" },
+    { SMS_A_UPLOAD_LOG, SMS_ACT_UPLOAD_LOG, "Collect the agent logs of" },
+    { SMS_A_SPEED_LIMIT, SMS_ACT_SPEED_LIMIT, "Set the speed limit of" },
+    { SMS_A_EXPORT, SMS_ACT_EXPORT, "Export the consistency results of" },
+    { SMS_A_DELETE_TASK, SMS_ACT_DELETE_TASK, "DELETE the migration task of" },
+    { SMS_A_DELETE, SMS_ACT_DELETE, "DELETE the source server record of" },
+};
+
+bool sms_action_request_kind(sms_action_id act, sms_action_kind *kind)
+{
+    for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++)
+        if (requests[i].act == act) {
+            *kind = requests[i].kind;
+            return true;
+        }
+    return false;
+}
+
 static const char *action_verb(sms_action_id act)
 {
-    switch (act) {
-    case SMS_A_START:       return "Start the migration of";
-    case SMS_A_STOP:        return "Stop (pause) the migration of";
-    case SMS_A_SYNC:        return "Synchronise the increments of";
-    case SMS_A_DELETE:      return "DELETE the source server record of";
-    case SMS_A_UPLOAD_LOG:  return "Collect the agent logs of";
-    case SMS_A_RESET_ACL:   return "Reset the log ACL of";
-    case SMS_A_SPEED_LIMIT: return "Set the speed limit of";
-    case SMS_A_EXPORT:      return "Export the consistency results of";
-    case SMS_A_LAUNCH:      return "Launch the target server of";
-    default:                return sms_actions[act].name;
-    }
+    for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++)
+        if (requests[i].act == act)
+            return requests[i].verb;
+    return sms_actions[act].name;
 }
 
 void sms_confirm_open(sms_app *a, sms_pending_action *pa)
@@ -114,8 +138,9 @@ static bool typed_key(sms_app *a, int key)
         if (strcmp(c->typed, c->expect) == 0) {
             confirm_close(a, true);
         } else {
+            sms_action_id act = c->pending.act;     /* the close frees the pending action */
             confirm_close(a, false);
-            sms_app_message(a, true, "%s cancelled: \"%s\" does not match", sms_actions[SMS_A_DELETE].name,
+            sms_app_message(a, true, "%s cancelled: \"%s\" does not match", sms_actions[act].name,
                             c->typed);
         }
     } else if (key == KEY_BACKSPACE || key == 0x7F || key == KEY_CTRL('h')) {
@@ -198,45 +223,48 @@ void sms_confirm_draw(sms_app *a, int rows, int cols)
     delwin(w);
 }
 
-static sms_action_kind kind_of(sms_action_id act)
-{
-    switch (act) {
-    case SMS_A_STOP:        return SMS_ACT_STOP;
-    case SMS_A_SYNC:        return SMS_ACT_SYNC;
-    case SMS_A_DELETE:      return SMS_ACT_DELETE;
-    case SMS_A_UPLOAD_LOG:  return SMS_ACT_UPLOAD_LOG;
-    case SMS_A_RESET_ACL:   return SMS_ACT_RESET_LOG_ACL;
-    case SMS_A_SPEED_LIMIT: return SMS_ACT_SPEED_LIMIT;
-    case SMS_A_EXPORT:      return SMS_ACT_EXPORT;
-    case SMS_A_LAUNCH:      return SMS_ACT_LAUNCH;
-    default:                return SMS_ACT_START;
-    }
-}
-
-/* "MBIT [HH:MM-HH:MM]" -> one limit; the whole day when no window is given. */
-static int parse_speed(const char *arg, sms_speed_limit *l, char start[6], char end[6])
+/* "MBIT [HH:MM-HH:MM] [THRESHOLD%]" -> one limit; the whole day when no window is given.
+ * NULL when valid, else what is wrong. */
+static const char *parse_speed(const char *arg, sms_speed_limit *l, char start[6], char end[6])
 {
     int speed, n = 0;
     unsigned h1 = 0, m1 = 0, h2 = 23, m2 = 59;
     if (!arg || sscanf(arg, "%d%n", &speed, &n) != 1 || speed < 0 || speed > 1000)
-        return -1;
+        return "expected MBIT (1-1000) [HH:MM-HH:MM] [THRESHOLD%]";
+    if (speed == 0)
+        return "speed 0 would stall the migration: give 1-1000 Mbit/s (1000 lifts the limit)";
     const char *rest = arg + n;
     while (*rest == ' ')
         rest++;
-    if (*rest && (sscanf(rest, "%2u:%2u-%2u:%2u", &h1, &m1, &h2, &m2) != 4 || h1 > 23 || h2 > 23 ||
-                  m1 > 59 || m2 > 59))
-        return -1;
+    if (*rest && strchr(rest, ':')) {
+        int used = 0;
+        if (sscanf(rest, "%2u:%2u-%2u:%2u%n", &h1, &m1, &h2, &m2, &used) != 4 || h1 > 23 || h2 > 23 ||
+            m1 > 59 || m2 > 59)
+            return "the window must be HH:MM-HH:MM";
+        if (h1 == h2 && m1 == m2)
+            return "the window is empty: its start and end are the same minute";
+        rest += used;
+        while (*rest == ' ')
+            rest++;
+    }
+    double threshold = 0;
+    if (*rest) {
+        char *endp;
+        threshold = strtod(rest, &endp);
+        if (endp == rest || (*endp && strcmp(endp, "%") != 0) || threshold < 10 || threshold > 100)
+            return "the over-speed threshold is 10-100 (%), or left out";
+    }
     snprintf(start, 6, "%02u:%02u", h1, m1);
     snprintf(end, 6, "%02u:%02u", h2, m2);
-    *l = (sms_speed_limit){ .start = start, .end = end, .speed = speed, .over_speed_threshold = 0 };
-    return 0;
+    *l = (sms_speed_limit){ .start = start, .end = end, .speed = speed, .over_speed_threshold = threshold };
+    return NULL;
 }
 
-bool sms_speed_arg_valid(const char *arg)
+const char *sms_speed_arg_problem(const char *arg)
 {
     sms_speed_limit l;
     char s[6], e[6];
-    return parse_speed(arg, &l, s, e) == 0;
+    return parse_speed(arg, &l, s, e);
 }
 
 void sms_app_submit(sms_app *a, sms_pending_action *pa)
@@ -244,11 +272,15 @@ void sms_app_submit(sms_app *a, sms_pending_action *pa)
     sms_speed_limit limit;
     sms_speed_limits limits = { &limit, 1 };
     char start[6], end[6];
-    sms_action_req req = { .kind = kind_of(pa->act), .server_ids = pa->ids, .n_server_ids = pa->n,
-                           .bucket = pa->arg };
+    sms_action_req req = { .server_ids = pa->ids, .n_server_ids = pa->n, .bucket = pa->arg };
+    if (!sms_action_request_kind(pa->act, &req.kind)) {
+        sms_app_message(a, true, "%s is not a request", sms_actions[pa->act].name);
+        return;
+    }
     if (pa->act == SMS_A_SPEED_LIMIT) {
-        if (parse_speed(pa->arg, &limit, start, end) < 0) {
-            sms_app_message(a, true, "speed-limit: expected MBIT (0-1000) [HH:MM-HH:MM]");
+        const char *problem = parse_speed(pa->arg, &limit, start, end);
+        if (problem) {
+            sms_app_message(a, true, "speed-limit: %s", problem);
             return;
         }
         req.limits = &limits;

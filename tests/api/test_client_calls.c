@@ -149,7 +149,7 @@ static void test_speed_limits_round_trip(void **state)
 {
     (void)state;
     sms_speed_limit items[2] = { { .start = "08:00", .end = "12:00", .speed = 100 },
-                                 { .start = "12:00", .end = "23:59", .speed = 0 } };
+                                 { .start = "12:00", .end = "23:59", .speed = 1000, .over_speed_threshold = 80 } };
     sms_speed_limits in = { items, 2 };
     CALL_OK("set speed limits", sms_set_speed_limits(admin, task_id, &in, &e_));
     sms_speed_limits out;

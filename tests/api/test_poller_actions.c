@@ -149,7 +149,7 @@ static void test_server_without_task_fails_without_a_mutating_request(void **sta
 {
     fixture *f = *state;
     sms_poller *p = start_as(f, "admin", false);
-    uint64_t id = submit_one(p, SMS_ACT_SYNC, f->ids[1]);       /* no target configured */
+    uint64_t id = submit_one(p, SMS_ACT_SKIP, f->ids[1]);       /* no target configured */
     entry_arg arg = { id, false };
     sms_snapshot *s = pt_wait(p, entry_done, &arg, PT_WAIT_MS);
     assert_non_null(s);
@@ -217,15 +217,21 @@ static void fail_migration(const smsemu *emu, const char *server_id, const char 
     sms_client_free(c);
 }
 
-static void test_start_after_a_failed_migration_restarts_it(void **state)
+/* start and restart are two requests: start on MIGRATE_FAIL is the API's SMS.1039, only
+ * restart gets the failed migration running again. */
+static void test_restart_after_a_failed_migration_runs_it_and_start_is_refused(void **state)
 {
     fixture *f = *state;
     fail_migration(f->emu, f->ids[0], f->task_id);
     sms_poller *p = start_as(f, "admin", false);
     uint64_t id = submit_one(p, SMS_ACT_START, f->ids[0]);
     sms_snapshot *s;
-    const sms_history_entry *e = wait_done(p, id, true, &s);
-    /* "start" on MIGRATE_FAIL is refused (SMS.1039): only "restart" gets it running */
+    const sms_history_entry *e = wait_done(p, id, false, &s);
+    assert_int_equal(e->outcome, SMS_OUT_FAILED);
+    assert_string_equal(e->error.api.error_code, "SMS.1039");
+    sms_snapshot_release(s);
+    id = submit_one(p, SMS_ACT_RESTART, f->ids[0]);
+    e = wait_done(p, id, true, &s);
     assert_int_equal(e->outcome, SMS_OUT_OK);
     assert_non_null(strstr(e->state_after, " / RUNNING"));
     sms_snapshot_release(s);
@@ -347,7 +353,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_server_without_task_fails_without_a_mutating_request,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_refuses_without_a_request, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_start_after_a_failed_migration_restarts_it,
+        cmocka_unit_test_setup_teardown(test_restart_after_a_failed_migration_runs_it_and_start_is_refused,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_speed_export_and_delete_reach_the_api,
                                         setup, teardown),

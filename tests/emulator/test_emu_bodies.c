@@ -48,7 +48,7 @@ static void test_hostile_bodies_everywhere(void **state)
         "", "{", "[]", "null", "42", "\"text\"", "{\"a\":", "{\"name\":\"x\"}}", "\xff\xfe{}",
         "{\"name\":\"a\\u0000b\"}", "{\"ids\":[1,2,3]}", "{\"operation\":[\"start\"]}",
         "{\"progress\":1e400,\"subtask_name\":\"X\"}", "{\"speed_limit\":[{}]}", "{\"log_bucket\":{}}",
-        "{\"result_list\":\"none\"}", "{\"task_info\":[{\"task_id\":5}]}", deep,
+        "{\"consistency_result\":\"none\"}", "{\"task_info\":[{\"task_id\":5}]}", deep,
         "{\"operation\":\"start\",\"name\":\"x\",\"log_bucket\":\"b\"} trailing",
         "{\"name\":\"bad \xc3\x28 utf8\",\"operation\":\"\xed\xa0\x80\"}",
     };

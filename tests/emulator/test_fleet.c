@@ -421,8 +421,8 @@ static bool show_task(live *l, const char *task_id, sms_task *t)
     return ok;
 }
 
-/* Polls the task until its state (or, with field "log", its log_collect_status) equals
- * want; false at the deadline. */
+/* Polls the task until its state (or, with field "log", its log_collect_status; with
+ * "server", its source server's state) equals want; false at the deadline. */
 static bool wait_task(live *l, const char *task_id, const char *field, const char *want)
 {
     int64_t deadline = now_ms() + WAIT_MS;
@@ -430,7 +430,9 @@ static bool wait_task(live *l, const char *task_id, const char *field, const cha
         sms_task t = {0};
         bool done = false;
         if (show_task(l, task_id, &t)) {
-            const char *v = strcmp(field, "log") == 0 ? t.log_collect_status : t.state;
+            const char *v = strcmp(field, "log") == 0      ? t.log_collect_status
+                            : strcmp(field, "server") == 0 ? t.source_server.state
+                                                           : t.state;
             done = v && strcmp(v, want) == 0;
         }
         sms_free(&SMS_T_TASK, &t);
@@ -565,7 +567,7 @@ static void test_operator_stop_pauses_the_agent(void **state)
     free(server_id);
 }
 
-static void test_logs_and_sync_on_a_finished_server(void **state)
+static void test_logs_and_clear_on_a_finished_server(void **state)
 {
     live *l = *state;
     char *server_id = server_in_stage(l, SMSEMU_WAVE_FINISHED, 0);
@@ -574,12 +576,8 @@ static void test_logs_and_sync_on_a_finished_server(void **state)
     assert_int_equal(sms_task_upload_log(l->admin, task_id, "sms-logs-bucket", &e), 0);
     assert_true(wait_task(l, task_id, "log", "UPLOADED"));
     assert_true(wait_reported(l, server_id, task_id, "UPLOAD_LOG", "success"));
-    do_action(l, task_id, "reset_log_acl");
-    assert_true(wait_reported(l, server_id, task_id, "RSET_LOG_ACL", "success"));
-
-    do_action(l, task_id, "sync");
-    assert_true(wait_task(l, task_id, "state", "SYNC_SUCCESS"));
-    assert_true(wait_reported(l, server_id, task_id, "SYNC", "success"));
+    do_action(l, task_id, "clear");
+    assert_true(wait_task(l, task_id, "server", "cleared"));
     free(task_id);
     free(server_id);
 }
@@ -753,7 +751,7 @@ int main(void)
         cmocka_unit_test(test_wave_spreads_over_cycles),
         cmocka_unit_test(test_operator_start_reaches_the_agent),
         cmocka_unit_test(test_operator_stop_pauses_the_agent),
-        cmocka_unit_test(test_logs_and_sync_on_a_finished_server),
+        cmocka_unit_test(test_logs_and_clear_on_a_finished_server),
         cmocka_unit_test(test_launch_ends_continuous_sync),
         cmocka_unit_test(test_resume_continuous_sync),
         cmocka_unit_test(test_restart_after_failure),

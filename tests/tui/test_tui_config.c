@@ -199,7 +199,7 @@ static void keys_and_themes_follow_the_config(void **state)
     (void)state;
     char text[1024];
     snprintf(text, sizeof text,
-             "theme = \"light\";\nkeys = { start = \"s\"; reset_log_acl = \"R\"; };\n"
+             "theme = \"light\";\nkeys = { start = \"s\"; export = \"U\"; };\n"
              "contexts = ( { name = \"k\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
              "  domain = \"demo\"; project = \"ap-southeast-1\"; } );\n", fx.url, fx.url);
     write_config(text);
@@ -210,8 +210,8 @@ static void keys_and_themes_follow_the_config(void **state)
     tui_expect_text(t, "Confirm start");
     tui_type(t, "\033");
     tui_expect_text(t, "start cancelled");
-    tui_type(t, "R");
-    tui_expect_text(t, "Confirm reset-log-acl");
+    tui_type(t, "U");
+    tui_expect_text(t, "Confirm export");
     tui_type(t, "n");
     tui_type(t, ":theme nosuch\r");
     tui_expect_text(t, "theme \"nosuch\" not found");

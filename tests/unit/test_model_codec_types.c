@@ -295,17 +295,34 @@ static void test_consistency_export(void **state)
     sms_free(&SMS_T_CONSISTENCY_EXPORT, &e);
 }
 
+/* Both published shapes: Python's result_list[] of runs, and the top-level
+ * consistency_result[] (objects, or the Go SDK's strings) with finished_time. */
 static void test_consistency_results(void **state)
 {
     (void)state;
     sms_consistency_results r;
     decode_and_round_trip(&SMS_T_CONSISTENCY_RESULTS,
-        "{\"task_id\":\"t1\",\"result_list\":[{\"dir_check\":\"/etc\",\"num_total_files\":10,"
-        "\"num_different_files\":1,\"num_target_miss_files\":2,\"num_target_more_files\":3}]}",
+        "{\"task_id\":\"t1\",\"result_list\":[{\"finished_time\":1700000000000,\"check_result\":\"x\","
+        "\"consistency_result\":[{\"dir_check\":\"/etc\",\"num_total_files\":10,"
+        "\"num_different_files\":1,\"num_target_miss_files\":2,\"num_target_more_files\":3}]}]}",
         &r, SMS_DECODE_RESPONSE);
-    assert_int_equal(r.result_list[0].num_target_more_files, 3);
-    expect_str(r.result_list[0].dir_check, "/etc");
+    assert_int_equal(r.n_result_list, 1);
+    assert_int_equal(r.result_list[0].finished_time, 1700000000000LL);
+    assert_int_equal(r.result_list[0].consistency_result[0].num_target_more_files, 3);
+    expect_str(r.result_list[0].consistency_result[0].dir_check, "/etc");
     sms_free(&SMS_T_CONSISTENCY_RESULTS, &r);
+
+    static const char go[] = "{\"consistency_result\":[\"/home: 3 files differ\"],\"finished_time\":5}";
+    char *normal = sms_consistency_normalize(go, strlen(go));
+    assert_non_null(normal);
+    decode_and_round_trip(&SMS_T_CONSISTENCY_RESULTS, normal, &r, SMS_DECODE_RESPONSE);
+    free(normal);
+    assert_int_equal(r.n_consistency_result, 1);
+    expect_str(r.consistency_result[0].dir_check, "/home: 3 files differ");
+    assert_int_equal(r.finished_time, 5);
+    sms_free(&SMS_T_CONSISTENCY_RESULTS, &r);
+    static const char objects[] = "{\"consistency_result\":[{\"dir_check\":\"/\"}]}";
+    assert_null(sms_consistency_normalize(objects, strlen(objects)));   /* already objects */
 }
 
 static void test_collect_log(void **state)

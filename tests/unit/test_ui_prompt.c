@@ -60,7 +60,8 @@ static void prefix_narrows_the_commands(void **state)
 static void issue_commands_are_all_reachable(void **state)
 {
     (void)state;
-    static const char *const required[] = { "start", "stop", "sync", "delete", "upload-log", "reset-log-acl",
+    static const char *const required[] = { "start", "stop", "restart", "launch", "clone-test", "migration-test",
+                                            "network-check", "skip", "clear", "delete-task", "delete", "upload-log",
                                             "speed-limit", "export", "filter", "sort", "theme", "context",
                                             "help", "quit" };
     char out[4][64];
@@ -80,12 +81,12 @@ static void readonly_hides_mutating_commands(void **state)
     size_t n = sms_prompt_complete(&app, "s", out, 64);
     assert_false(has(out, n, "start"));
     assert_false(has(out, n, "stop"));
-    assert_false(has(out, n, "sync"));
+    assert_false(has(out, n, "skip"));
     assert_false(has(out, n, "speed-limit"));
     assert_true(has(out, n, "sort"));
     assert_true(has(out, n, "servers"));
     app.readonly = false;
-    assert_int_equal(sms_prompt_complete(&app, "del", out, 64), 1);
+    assert_int_equal(sms_prompt_complete(&app, "del", out, 64), 2);     /* delete, delete-task */
 }
 
 static void sort_completes_column_names(void **state)
@@ -202,21 +203,33 @@ static void filter_applies_while_typed_and_escape_clears(void **state)
     sms_fleet_table_free(&app.table);
 }
 
+#define SPEED_OK(arg) assert_null(sms_speed_arg_problem(arg))
+#define BAD(arg, why) do { const char *p_ = sms_speed_arg_problem(arg); \
+        assert_non_null(p_); assert_non_null(strstr(p_, why)); } while (0)
+
 static void speed_limit_argument_is_checked_before_asking(void **state)
 {
     (void)state;
-    assert_true(sms_speed_arg_valid("100"));
-    assert_true(sms_speed_arg_valid("0"));
-    assert_true(sms_speed_arg_valid("1000 01:00-05:30"));
-    assert_false(sms_speed_arg_valid(NULL));
-    assert_false(sms_speed_arg_valid(""));
-    assert_false(sms_speed_arg_valid("fast"));
-    assert_false(sms_speed_arg_valid("1001"));
-    assert_false(sms_speed_arg_valid("-1"));
-    assert_false(sms_speed_arg_valid("10 25:00-01:00"));
-    assert_false(sms_speed_arg_valid("10 01:00"));
-    assert_false(sms_speed_arg_valid("10 01:00-02:60"));
+    SPEED_OK("100");
+    SPEED_OK("1000 01:00-05:30");
+    SPEED_OK("200 08:00-18:00 80%");                          /* threshold 10-100, only when given */
+    SPEED_OK("200 80");
+    BAD(NULL, "expected");
+    BAD("", "expected");
+    BAD("fast", "expected");
+    BAD("1001", "expected");
+    BAD("-1", "expected");
+    BAD("0", "speed 0");                                /* would stall the migration */
+    BAD("10 25:00-01:00", "HH:MM");
+    BAD("10 01:00", "HH:MM");
+    BAD("10 01:00-02:60", "HH:MM");
+    BAD("10 08:00-08:00", "empty");
+    BAD("10 08:00-18:00 5", "threshold");
+    BAD("10 08:00-18:00 101%", "threshold");
+    BAD("10 08:00-18:00 lots", "threshold");
 }
+#undef SPEED_OK
+#undef BAD
 
 /* The one movement rule of every list and scrolled pane: stays within 0..last. */
 static void movement_stays_within_the_list(void **state)
