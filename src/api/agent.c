@@ -121,5 +121,5 @@ int sms_agent_report_progress(sms_client *c, const char *task_id, const sms_prog
 int sms_agent_post_consistency(sms_client *c, const char *task_id, const sms_consistency_results *r,
                                sms_call_error *e)
 {
-    return agent_send(c, "POST", "/v3/tasks/", task_id, "/consistency-result", &SMS_T_CONSISTENCY_RESULTS, r, e);
+    return agent_send(c, "POST", "/v3/tasks/", task_id, "/consistency-result", &SMS_T_CONSISTENCY_UPLOAD, r, e);
 }

@@ -435,7 +435,7 @@ void emu_h_tasks_consistency_get(emu_ctx *c, emu_req *r, emu_resp *o)
 void emu_h_tasks_consistency_post(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_consistency_results res;
-    if (emu_body_decode(r, o, &SMS_T_CONSISTENCY_RESULTS, &res, EMU_LARGE_BODY, "consistency_result") < 0)
+    if (emu_body_decode(r, o, &SMS_T_CONSISTENCY_UPLOAD, &res, EMU_LARGE_BODY, "consistency_result") < 0)
         return;
     emu_task *tk = lock_path_task(c, r, o);
     if (tk) {

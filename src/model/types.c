@@ -458,6 +458,16 @@ static const sms_field consistency_results_fields[] = {
 TYPE(SMS_T_CONSISTENCY_RESULTS, "consistency_results", sms_consistency_results,
      consistency_results_fields);
 
+/* The agent's upload (ConsistencyResultRequestBody): only these two keys. */
+#define ST sms_consistency_results
+static const sms_field consistency_upload_fields[] = {
+    FARR(consistency_result, T_CONSISTENCY_RESULT, CAP_LIST, REQ), FI64(finished_time),
+};
+#undef ST
+const sms_type SMS_T_CONSISTENCY_UPLOAD = { "consistency_upload", sizeof(sms_consistency_results),
+                                            consistency_upload_fields, N(consistency_upload_fields),
+                                            NULL, NULL, &SMS_T_CONSISTENCY_RESULTS };
+
 #define ST sms_collect_log
 static const sms_field collect_log_fields[] = { FSTR(log_bucket, REQ_NONEMPTY) };
 #undef ST

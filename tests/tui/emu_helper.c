@@ -81,7 +81,7 @@ int emu_fixture_create_task(const emu_fixture *f, const char *server_id, bool au
     char body[1024];
     snprintf(body, sizeof body,
              "{\"name\":\"MigrationTask-test\",\"type\":\"MIGRATE_BLOCK\",\"os_type\":\"LINUX\","
-             "\"source_server\":{\"id\":\"%s\"},\"target_server\":{\"name\":\"test-ecs\"},"
+             "\"source_server\":{\"id\":\"%s\"},\"target_server\":{\"name\":\"test-ecs\",\"disks\":[{\"name\":\"/dev/vda\",\"size\":42949672960,\"device_use\":\"BOOT\"}]},"
              "\"region_name\":\"%s\",\"region_id\":\"%s\",\"project_name\":\"%s\",\"project_id\":\"%s\","
              "\"auto_start\":%s}", server_id, SMSEMU_PROJECT, SMSEMU_PROJECT, SMSEMU_PROJECT, SMSEMU_PROJECT_ID,
              auto_start ? "true" : "false");

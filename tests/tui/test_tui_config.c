@@ -199,20 +199,19 @@ static void keys_and_themes_follow_the_config(void **state)
     (void)state;
     char text[1024];
     snprintf(text, sizeof text,
-             "theme = \"light\";\nkeys = { start = \"s\"; export = \"U\"; };\n"
+             "theme = \"light\";\nkeys = { start = \"s\"; delete = \"U\"; };\n"
              "contexts = ( { name = \"k\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
              "  domain = \"demo\"; project = \"ap-southeast-1\"; } );\n", fx.url, fx.url);
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
     tui *t = tui_start_ready(30, 120, argv, fx.env, "Servers 6/6");
     tui_expect_text(t, "s:start");                        /* the hints follow the keymap */
-    tui_type(t, "s");
-    tui_expect_text(t, "Confirm start");
-    tui_type(t, "\033");
-    tui_expect_text(t, "start cancelled");
+    tui_type(t, "s");                                     /* no task yet: refused, with why */
+    tui_expect_text(t, "not now: the server has no migration task");
     tui_type(t, "U");
-    tui_expect_text(t, "Confirm export");
-    tui_type(t, "n");
+    tui_expect_text(t, "Confirm delete");
+    tui_type(t, "\033");
+    tui_expect_text(t, "delete cancelled");
     tui_type(t, ":theme nosuch\r");
     tui_expect_text(t, "theme \"nosuch\" not found");
     assert_true(any_colour(t));

@@ -71,10 +71,11 @@ static void confirmation_defaults_to_no(void **state)
     tui_expect_text(t, "Type the server name");
     tui_type(t, "wrong\r");
     tui_expect_text(t, "does not match");
-    tui_type(t, "T");
-    tui_expect_text(t, "Confirm stop");
+    select_paused_server(t);                    /* where the API allows start */
+    tui_type(t, "S");
+    tui_expect_text(t, "Confirm start");
     tui_type(t, "\r");                          /* Enter is "no" */
-    tui_expect_text(t, "stop cancelled: nothing was sent");
+    tui_expect_text(t, "start cancelled: nothing was sent");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
