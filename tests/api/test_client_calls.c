@@ -200,17 +200,22 @@ static void test_upload_log_and_consistency(void **state)
     sms_consistency_result items[2] = { { .dir_check = "/etc", .num_total_files = 120, .num_different_files = 2,
                                           .num_target_miss_files = 1, .num_target_more_files = 0 },
                                         { .dir_check = "/var/lib", .num_total_files = 5000 } };
-    sms_consistency_results posted = { .task_id = task_id, .result_list = items, .n_result_list = 2 };
+    /* the agent uploads under consistency_result; the service answers runs in result_list */
+    sms_consistency_results posted = { .consistency_result = items, .n_consistency_result = 2,
+                                       .finished_time = 1700000000000LL };
     CALL_OK("post consistency", sms_agent_post_consistency(admin, task_id, &posted, &e_));
     CALL_OK("consistency", sms_get_consistency(admin, task_id, &r, &e_));
-    assert_int_equal(r.n_result_list, 2);
+    assert_int_equal(r.n_result_list, 1);
     assert_string_equal(r.task_id, task_id);
-    assert_string_equal(r.result_list[0].dir_check, "/etc");
-    assert_int_equal(r.result_list[0].num_total_files, 120);
-    assert_int_equal(r.result_list[0].num_different_files, 2);
-    assert_int_equal(r.result_list[0].num_target_miss_files, 1);
-    assert_string_equal(r.result_list[1].dir_check, "/var/lib");
-    assert_int_equal(r.result_list[1].num_total_files, 5000);
+    const sms_consistency_check *run = &r.result_list[0];
+    assert_int_equal(run->finished_time, 1700000000000LL);
+    assert_int_equal(run->n_consistency_result, 2);
+    assert_string_equal(run->consistency_result[0].dir_check, "/etc");
+    assert_int_equal(run->consistency_result[0].num_total_files, 120);
+    assert_int_equal(run->consistency_result[0].num_different_files, 2);
+    assert_int_equal(run->consistency_result[0].num_target_miss_files, 1);
+    assert_string_equal(run->consistency_result[1].dir_check, "/var/lib");
+    assert_int_equal(run->consistency_result[1].num_total_files, 5000);
     sms_free(&SMS_T_CONSISTENCY_RESULTS, &r);
 }
 

@@ -201,7 +201,7 @@ static void tab_walks_through_every_pane(void **state)
 static void help_lists_every_action(void **state)
 {
     (void)state;
-    tui *t = start_console(60, 130);
+    tui *t = start_console(72, 130);
     tui_type(t, "?");
     tui_expect_text(t, "Help: keys and :commands");
     for (int i = 0; i < SMS_A__COUNT; i++) {
