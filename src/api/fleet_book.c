@@ -100,6 +100,9 @@ static void replace(sms_fleet_book *b, size_t i, const sms_server *item, sms_fle
      * page (which owns that key) may be freed; the lookup compares with it */
     sms_idmap_put(&b->index, item->id, i);
     __atomic_add_fetch(&pg->refs, 1, __ATOMIC_RELAXED);
+    /* the index's key points into the old item: point it at the new one while the old
+     * one is still alive (the lookup compares against the old key) */
+    sms_idmap_put(&b->index, item->id, i);
     sms_fleet_page_unref(b->owners[i]);
     b->owners[i] = pg;
     b->items[i] = item;
