@@ -383,30 +383,16 @@ static bool action_targets(sms_app *a, sms_targets *tg)
     return true;
 }
 
-/* The API allows the action on every target in its current state (model/taskrules.h);
+/* The API allows the action on the target in its current state (model/taskrules.h);
  * otherwise nothing is asked or sent and the message says why. */
-static bool allowed_on_targets(sms_app *a, sms_action_id act, const sms_server **targets, size_t n)
+static bool allowed_on_target(sms_app *a, sms_action_id act, const sms_server *target)
 {
     sms_action_kind kind;
-    if (!sms_action_request_kind(act, &kind))
+    char why[200];
+    if (!sms_action_request_kind(act, &kind) || !sms_action_refusal(kind, target, why, sizeof why))
         return true;
-    size_t refused = 0, first = 0;
-    char why[200], first_why[200] = "";
-    for (size_t i = 0; i < n; i++)
-        if (sms_action_refusal(kind, targets[i], why, sizeof why)) {
-            if (!refused++) {
-                first = i;
-                snprintf(first_why, sizeof first_why, "%s", why);
-            }
-        }
-    if (!refused)
-        return true;
-    const char *name = targets[first]->name ? targets[first]->name : targets[first]->id;
-    if (n == 1)
-        sms_app_message(a, true, "%s %s: not now: %s", sms_actions[act].name, name ? name : "?", first_why);
-    else
-        sms_app_message(a, true, "%s: not now for %zu of %zu servers (%s: %s); nothing was sent",
-                        sms_actions[act].name, refused, n, name ? name : "?", first_why);
+    const char *name = target->name ? target->name : target->id;
+    sms_app_message(a, true, "%s %s: not now: %s", sms_actions[act].name, name ? name : "?", why);
     return false;
 }
 
@@ -428,7 +414,9 @@ static void request_mutating(sms_app *a, sms_action_id act, const char *arg)
             sms_app_message(a, true, "%s: no server selected", sms_actions[act].name);
         return;
     }
-    if (!allowed_on_targets(a, act, tg.v, tg.n)) {
+    /* One server: refused here, with why. Marked servers: each gets its request and the
+     * bulk outcome says which ones the API refused (a wave mixes states). */
+    if (tg.n == 1 && !allowed_on_target(a, act, tg.v[0])) {
         free(tg.v);
         return;
     }

@@ -187,12 +187,12 @@ static void marks_are_spent_and_hidden_targets_named(void **state)
     tui_expect_text(t, "stop on 2 servers: 0 accepted, 2 refused");   /* no tasks */
     assert_true(tui_wait_gone(t, "marked:", TUI_DEADLINE_MS));
     tui_type(t, "\033");                                /* close the list */
-    tui_type(t, "T");                                   /* now: the selected row only */
-    tui_expect_text(t, "Confirm stop");
-    snprintf(keys, sizeof keys, "migration of %s?", b->name);
+    tui_type(t, "\004");                                /* now: the selected row only */
+    tui_expect_text(t, "Confirm delete");               /* (stop: not without a task) */
+    snprintf(keys, sizeof keys, "record of %s?", b->name);
     tui_expect_text(t, keys);
     assert_false(tui_find(t, "servers (", NULL, NULL));
-    tui_type(t, "n");
+    tui_type(t, "\033");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
