@@ -96,9 +96,9 @@ static void replace(sms_fleet_book *b, size_t i, const sms_server *item, sms_fle
 {
     if (b->owners[i] != pg && !same_server(b->items[i], item))
         b->changed = true;
-    /* the index's key points into the old item: point it at the new one before the old
-     * page (which owns that key) may be freed; the lookup compares with it */
-    sms_idmap_put(&b->index, item->id, i);
+    /* the index's key points into the old item: point it at the new one while the old
+     * one (compared against on the way) is still alive */
+    sms_idmap_update(&b->index, item->id, i);
     __atomic_add_fetch(&pg->refs, 1, __ATOMIC_RELAXED);
     /* the index's key points into the old item: point it at the new one while the old
      * one is still alive (the lookup compares against the old key) */
@@ -147,7 +147,7 @@ void sms_book_remove(sms_fleet_book *b, size_t i)
         b->owners[i] = b->owners[last];
         b->seen[i] = b->seen[last];
         b->moving[i] = b->moving[last];
-        sms_idmap_put(&b->index, b->items[i]->id, i);
+        sms_idmap_update(&b->index, b->items[i]->id, i);
     }
     b->changed = true;
 }

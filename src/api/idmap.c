@@ -78,6 +78,18 @@ int sms_idmap_put(sms_idmap *m, const char *key, size_t value)
     return 0;
 }
 
+int sms_idmap_update(sms_idmap *m, const char *key, size_t value)
+{
+    if (!m->n || !key)
+        return -1;
+    uint64_t h = hash_of(key);
+    struct sms_idmap_slot *s = find_slot(m, key, h);
+    if (!s->key || s->key == TOMB)
+        return -1;
+    *s = (struct sms_idmap_slot){ key, h, value };
+    return 0;
+}
+
 void sms_idmap_del(sms_idmap *m, const char *key)
 {
     if (!m->n || !key)

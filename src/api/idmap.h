@@ -19,6 +19,9 @@ typedef struct sms_idmap {
 size_t sms_idmap_get(const sms_idmap *m, const char *key);
 /* Set key -> value (replacing). 0 ok, -1 out of memory (the map is unchanged). */
 int sms_idmap_put(sms_idmap *m, const char *key, size_t value);
+/* For a key already present: store this key pointer (an equal string) and value. Never
+ * allocates. 0 ok, -1 when key is absent. */
+int sms_idmap_update(sms_idmap *m, const char *key, size_t value);
 /* Remove key if present. */
 void sms_idmap_del(sms_idmap *m, const char *key);
 void sms_idmap_clear(sms_idmap *m);         /* empty, keeps the table */
