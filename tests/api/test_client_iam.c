@@ -2,9 +2,6 @@
  * connection with canned bytes: a token holding a CR never reaches a header, an error
  * body echoing the request never shows the password, and a stale SK without its AK
  * does not stop a password login. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,66 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <curl/curl.h>
 
 #include "api/client.h"
+#include "raw_server.h"
 
 #define PASSWORD "s3cret\"PASSWORD\\x"
-
-/* One server: answers every connection with `answer`, records the requests it saw. */
-typedef struct raw_server {
-    int fd, port;
-    const char *answer;
-    pthread_t thread;
-    char seen[8192];
-    size_t seen_len;
-    int requests;
-} raw_server;
-
-static void *serve(void *arg)
-{
-    raw_server *s = arg;
-    for (;;) {
-        int c = accept(s->fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        char buf[4096];
-        ssize_t n = recv(c, buf, sizeof buf, 0);      /* the request fits one read here */
-        if (n > 0 && s->seen_len + (size_t)n < sizeof s->seen) {
-            memcpy(s->seen + s->seen_len, buf, (size_t)n);
-            s->seen_len += (size_t)n;
-        }
-        s->requests++;
-        if (send(c, s->answer, strlen(s->answer), MSG_NOSIGNAL) < 0)
-            perror("send");
-        close(c);
-    }
-}
-
-static void raw_start(raw_server *s, const char *answer)
-{
-    memset(s, 0, sizeof *s);
-    s->answer = answer;
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(s->fd >= 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    assert_int_equal(bind(s->fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(s->fd, 8), 0);
-    socklen_t len = sizeof a;
-    assert_int_equal(getsockname(s->fd, (struct sockaddr *)&a, &len), 0);
-    s->port = ntohs(a.sin_port);
-    assert_int_equal(pthread_create(&s->thread, NULL, serve, s), 0);
-}
-
-static void raw_stop(raw_server *s)
-{
-    shutdown(s->fd, SHUT_RDWR);
-    close(s->fd);
-    pthread_join(s->thread, NULL);
-}
 
 static sms_client *client_for(const raw_server *s, char *url, size_t len, const char *sk)
 {
