@@ -136,6 +136,8 @@ for n in $sizes; do
     "$B/bench/bench_frame" --servers "$n" --size 200x60 --frames 300 </dev/null | grep _ms
     "$B/bench/bench_frame" --servers "$n" --size 200x60 --frames 300 --filter web </dev/null |
         grep _ms | sed 's/^/filtered_/'
+    # 4b. frame cost of the Agents pane (issue 12): n servers + an inventory (in-process)
+    "$B/bench/bench_frame" --pane agents --servers "$n" --size 200x60 --frames 300 </dev/null | grep _ms
     if [ "$n" = 10000 ]; then
         # 6. bytes per refresh when 1 % of the servers change (renamed: a visible change
         # in the row, as a state change would be), and for a full repaint (Ctrl-L)

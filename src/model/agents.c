@@ -141,15 +141,8 @@ static sms_agent_status health(const sms_agent_input *in, const sms_agent_policy
 {
     if (!sms_os_supported(in->os_type, in->os_version))
         return status(SMS_AGENT_FAILED, SMS_AR_OS_UNSUPPORTED);
-    if (in->connected) {
-        sms_agent_status st = status(SMS_AGENT_INSTALLED, SMS_AR_OK);
-        if (in->agent_version && in->newest_version &&
-            sms_agent_version_cmp(in->agent_version, in->newest_version) < 0) {
-            st.old_version = true;
-            st.reason = SMS_AR_OLD_VERSION;
-        }
-        return st;
-    }
+    if (in->connected)
+        return status(SMS_AGENT_INSTALLED, SMS_AR_OK);
     /* last_visit_time is the last change of connectivity (SDK); at or before add_date
      * it has never changed since registration: the agent never connected. */
     if (in->last_visit_time <= in->add_date) {
@@ -169,11 +162,23 @@ static sms_agent_status health(const sms_agent_input *in, const sms_agent_policy
     return st;
 }
 
+/* An agent older than the newest in the fleet is flagged whatever its state; it is the
+ * reason only when nothing is wrong otherwise. */
+static void flag_old_version(sms_agent_status *st, const char *version, const char *newest)
+{
+    if (!version || !newest || sms_agent_version_cmp(version, newest) >= 0)
+        return;
+    st->old_version = true;
+    if (st->state == SMS_AGENT_INSTALLED && st->reason == SMS_AR_OK)
+        st->reason = SMS_AR_OLD_VERSION;
+}
+
 sms_agent_status sms_agent_derive(const sms_agent_input *in, const sms_agent_policy *p, int64_t now_ms)
 {
     if (!in->registered)
         return status(SMS_AGENT_NOT_INSTALLED, SMS_AR_NOT_INSTALLED);
     sms_agent_status st = health(in, p, now_ms);
+    flag_old_version(&st, in->agent_version, in->newest_version);
     if (in->inventory_loaded && !in->in_inventory) {
         /* unexpected: keep a failure's reason, it says more than "not in the inventory" */
         st.state = SMS_AGENT_UNEXPECTED;
@@ -232,18 +237,13 @@ static sms_agent_input input_of(const sms_agent_row *r, const sms_inventory *inv
     return in;
 }
 
-/* What sms_agent_derive does with newest_version, applied afterwards: the newest is
- * only known once every server was read, and reading each server once (they are large
- * and many) is what keeps this within a frame at 10,000 hosts. `eligible`: connected
- * with a supported OS, where derive flags an old version. */
+/* sms_agent_derive's old-version rule, applied once the newest is known: that is only
+ * after every server was read, and reading each server once (they are large and many)
+ * is what keeps this within a frame at 10,000 hosts. Unexpected rows already said 2004. */
 static void flag_old(sms_agent_rows *out, sms_agent_row *r)
 {
-    if (!r->agent_version || sms_agent_version_cmp(r->agent_version, out->newest_version) >= 0)
-        return;
-    r->st.old_version = true;
-    if (r->st.reason == SMS_AR_OK)
-        r->st.reason = SMS_AR_OLD_VERSION;
-    out->n_old++;
+    flag_old_version(&r->st, r->agent_version, out->newest_version);
+    out->n_old += r->st.old_version;
 }
 
 int sms_agent_rows_build(sms_agent_rows *out, const sms_server *servers, size_t n_servers,
@@ -252,11 +252,10 @@ int sms_agent_rows_build(sms_agent_rows *out, const sms_server *servers, size_t 
 {
     memset(out, 0, sizeof *out);
     size_t n_inv = inv ? inv->n_hosts : 0;
-    bool *claimed = calloc(n_inv + 1, sizeof *claimed), *eligible = calloc(n_servers + 1, sizeof *eligible);
+    bool *claimed = calloc(n_inv + 1, sizeof *claimed);
     out->rows = calloc(n_servers + n_inv + 1, sizeof *out->rows);
-    if (!out->rows || !claimed || !eligible) {
+    if (!out->rows || !claimed) {
         free(claimed);
-        free(eligible);
         free(out->rows);
         out->rows = NULL;
         return -1;
@@ -272,7 +271,6 @@ int sms_agent_rows_build(sms_agent_rows *out, const sms_server *servers, size_t 
             out->newest_version = r->agent_version;
         sms_agent_input in = input_of(r, inv);
         r->st = sms_agent_derive(&in, p, now_ms);
-        eligible[i] = in.connected && sms_os_supported(in.os_type, in.os_version);
         count_row(out, r);
     }
     for (size_t i = 0; i < n_inv; i++) {
@@ -284,10 +282,8 @@ int sms_agent_rows_build(sms_agent_rows *out, const sms_server *servers, size_t 
         count_row(out, r);
     }
     for (size_t i = 0; out->newest_version && i < n_servers; i++)
-        if (eligible[i])
-            flag_old(out, &out->rows[i]);
+        flag_old(out, &out->rows[i]);
     free(claimed);
-    free(eligible);
     return 0;
 }
 

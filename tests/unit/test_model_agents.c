@@ -140,6 +140,13 @@ static void test_old_version_flag(void **state)
     assert_int_equal(st.state, SMS_AGENT_INSTALLED);
     assert_true(st.old_version);
     assert_int_equal(st.reason, SMS_AR_OLD_VERSION);
+    /* flagged whatever the state; the reason stays the failure's */
+    in.connected = false;
+    in.last_visit_time = T0 + 1;
+    st = sms_agent_derive(&in, &policy, T0 + 2);
+    assert_true(st.old_version);
+    assert_int_equal(st.reason, SMS_AR_DISCONNECTED);
+    in.connected = true;
     in.agent_version = "25.3.0";
     assert_false(sms_agent_derive(&in, &policy, T0).old_version);
     in.agent_version = NULL;                            /* unknown: not flagged */

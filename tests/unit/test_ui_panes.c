@@ -22,6 +22,7 @@
 #include "ui/app.h"
 #include "ui/panes.h"
 #include "model/enums.h"
+#include "model/inventory.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define WEAK __attribute__((weak))
@@ -908,6 +909,62 @@ static void servers_pane_shows_speed_only_while_moving(void **state)
     pane_done(&sms_view_servers, &a, st, w);
 }
 
+/* The Agents pane over a fleet, its versions and an inventory: each row's state, reason,
+ * version (flagged when old), heartbeat age and the selected row's hint. */
+static void agents_pane_shows_versions_heartbeats_and_hints(void **state)
+{
+    (void)state;
+    const int64_t t0 = 1700000000000LL;
+    sms_server srv[3] = {
+        { .id = "a", .name = "web-01", .ip = "10.0.0.1", .os_version = "CENTOS7.9", .connected = true,
+          .add_date = t0, .last_visit_time = t0 },
+        { .id = "b", .name = "db-01", .ip = "10.0.0.2", .os_version = "UBUNTU20.04", .connected = false,
+          .add_date = t0, .last_visit_time = t0 + 1000 },
+        { .id = "c", .name = "old-01", .ip = "10.0.0.3", .os_version = "CENTOS5.11", .connected = true,
+          .add_date = t0, .last_visit_time = t0 },
+    };
+    sms_agent_version_entry ver[] = { { "a", "25.3.0", t0 }, { "b", "24.9.0", t0 }, { "c", "24.9.0", t0 } };
+    sms_agent_versions versions = { .refs = 1, .entries = ver, .n_entries = 3 };
+    sms_fleet f = { .servers = srv, .n_servers = 3, .count = 3 };
+    sms_snapshot snap = { .fleet = &f, .fleet_seq = 1, .versions = &versions };
+    const char *csv = "web-01\n10.0.0.2\nghost-01,10.9.9.9\n";
+    sms_inventory inv;
+    char err[128];
+    assert_int_equal(sms_inventory_parse(csv, strlen(csv), "inv", &inv, err, sizeof err), 0);
+    sms_ui_opts o = { .inventory = &inv };
+    sms_app a;
+    app_init(&a, &snap);
+    a.o = &o;
+    a.now_ms = t0 + 1000 + 150 * 1000;               /* db-01 silent for 2m30s */
+    void *st = sms_view_agents.create();
+    WINDOW *w = newpad(20, 200);
+    redraw(&sms_view_agents, &a, st, w, 20, 200);
+    assert_true(window_has(w, "Agents 4/4  not installed 1  installing 0  installed 1  failed 1  unexpected 1"));
+    assert_true(window_has(w, "old agents 2 (newest 25.3.0)"));
+    char row[2048];
+    for (int y = 0; y < 20; y++) {
+        row_text(w, y, row, sizeof row);
+        if (strstr(row, "web-01"))
+            assert_non_null(strstr(row, "0 agent installed and connected"));
+        if (strncmp(row, "  db-01 ", 8) == 0) {           /* its row, not the hint */
+            assert_non_null(strstr(row, "2002 agent disconnected"));
+            assert_non_null(strstr(row, "24.9.0 old"));
+            assert_non_null(strstr(row, "2m30s"));
+        }
+        if (strstr(row, "old-01")) {                /* not in the inventory, OS too old */
+            assert_non_null(strstr(row, "unexpected"));
+            assert_non_null(strstr(row, "1003 OS not supported"));
+            assert_non_null(strstr(row, "24.9.0 old"));
+        }
+        if (strstr(row, "ghost-01"))
+            assert_non_null(strstr(row, "-1 agent not installed"));
+    }
+    /* the first row (db-01, by name) is selected: its hint is under the table */
+    assert_true(window_has(w, "db-01: 2002 agent disconnected. SMS lost the agent"));
+    pane_done(&sms_view_agents, &a, st, w);
+    sms_inventory_free(&inv);
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -933,6 +990,7 @@ int main(void)
         cmocka_unit_test(history_pane_shows_pending_and_opens_failures),
         cmocka_unit_test(dashboard_pane_survives_no_fleet),
         cmocka_unit_test(servers_pane_shows_speed_only_while_moving),
+        cmocka_unit_test(agents_pane_shows_versions_heartbeats_and_hints),
     };
     int failed = cmocka_run_group_tests_name("panes (pure)", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("panes (drawn)", drawn, curses_up, curses_down);
