@@ -12,46 +12,86 @@
 #include "ui/panes.h"
 
 #define NAME_MIN 12
+#define COL_CAP 40          /* no column grows wider than this from its content */
 #define PREFIX_W 2          /* mark + gap */
 #define TABLE_TOP 2         /* title line + column headers */
 
-typedef struct servers_view { size_t page; } servers_view;
+/* Column widths come from the content (measured when the rows change, not per frame).
+ * When the columns do not all fit, NAME stays on the left and the others scroll
+ * sideways a column at a time (l/Right, h/Left), so every column is reachable at 80x24. */
+typedef struct servers_view {
+    size_t page;
+    int hscroll;                        /* first scrolled column after NAME, 0 = IP */
+    int cols;                           /* width as last drawn */
+    int width[SMS_COL__COUNT];          /* measured content widths */
+    const sms_fleet *measured;          /* what the widths were measured for */
+    uint64_t measured_seq; size_t measured_rows; char measured_filter[128];
+} servers_view;
 
 static void *servers_create(void) { return calloc(1, sizeof(servers_view)); }
 
-/* Where each column stands on screen; width 0: not shown (the terminal is too narrow). */
-typedef struct columns { int x[SMS_COL__COUNT], width[SMS_COL__COUNT]; } columns;
+/* Where each column stands on screen; width 0: not shown (scrolled away or no room). */
+typedef struct columns {
+    int x[SMS_COL__COUNT], width[SMS_COL__COUNT];
+    int first, last;                    /* scrolled columns shown */
+    bool scrolls;                       /* the columns do not all fit */
+} columns;
 
-/* Drop the least important columns until the name gets NAME_MIN; returns its width. */
-static int drop_columns(int cols, bool shown[SMS_COL__COUNT])
+static void cell_text(const sms_server *s, sms_col c, char *buf, size_t len);
+
+static void measure(sms_app *a, servers_view *v)
 {
-    for (;;) {
-        int used = PREFIX_W, worst = -1;
+    const sms_fleet_table *t = &a->table;
+    if (v->measured == t->fleet && v->measured_seq == a->fleet_seq && v->measured_rows == t->n_rows &&
+        strcmp(v->measured_filter, t->filter) == 0 && v->width[SMS_COL_NAME])
+        return;
+    for (int c = 0; c < SMS_COL__COUNT; c++)    /* the header and its sort arrow */
+        v->width[c] = c == SMS_COL_PROGRESS ? sms_cols[c].width : (int)strlen(sms_cols[c].header) + 1;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const sms_server *s = sms_fleet_table_row(t, r);
         for (int c = 0; c < SMS_COL__COUNT; c++) {
-            if (!shown[c] || c == SMS_COL_NAME)
+            char text[256];
+            if (c == SMS_COL_PROGRESS || v->width[c] >= COL_CAP)
                 continue;
-            used += sms_cols[c].width + 1;
-            if (worst < 0 || sms_cols[c].priority >= sms_cols[worst].priority)
-                worst = c;
+            cell_text(s, (sms_col)c, text, sizeof text);
+            int w = sms_text_width(text, a->sym->utf8);
+            v->width[c] = w > COL_CAP ? COL_CAP : w > v->width[c] ? w : v->width[c];
         }
-        if (cols - used >= NAME_MIN || worst < 0)
-            return cols - used > 1 ? cols - used : 1;
-        shown[worst] = false;
     }
+    v->measured = t->fleet;
+    v->measured_seq = a->fleet_seq;
+    v->measured_rows = t->n_rows;
+    snprintf(v->measured_filter, sizeof v->measured_filter, "%s", t->filter);
 }
 
-/* Which columns fit in `cols`, and where they go. */
-static void layout(int cols, columns *l)
+/* Which columns are shown in `cols`, and where: all of them at their content width when
+ * they fit; else NAME (at most a third of the line, at least NAME_MIN) and the scrolled
+ * columns from hscroll on while they fit (the first one always, cut if need be). */
+static void layout(const servers_view *v, int cols, columns *l)
 {
-    bool shown[SMS_COL__COUNT];
-    for (int c = 0; c < SMS_COL__COUNT; c++)
-        shown[c] = true;
-    int name_w = drop_columns(cols, shown), x = PREFIX_W;
-    for (int c = 0; c < SMS_COL__COUNT; c++) {
+    int rest = 0;
+    memset(l, 0, sizeof *l);
+    for (int c = SMS_COL_NAME + 1; c < SMS_COL__COUNT; c++)
+        rest += v->width[c] + 1;
+    int name_w = v->width[SMS_COL_NAME];
+    l->scrolls = PREFIX_W + name_w + 1 + rest > cols;
+    if (l->scrolls) {
+        int third = cols / 3 > NAME_MIN ? cols / 3 : NAME_MIN;
+        name_w = name_w < third ? name_w : third;
+    }
+    l->x[SMS_COL_NAME] = PREFIX_W;
+    l->width[SMS_COL_NAME] = name_w;
+    int x = PREFIX_W + name_w + 1;
+    l->first = SMS_COL_NAME + 1 + (l->scrolls ? v->hscroll : 0);
+    l->last = l->first - 1;
+    for (int c = l->first; c < SMS_COL__COUNT && x < cols; c++) {
+        int w = v->width[c];
+        if (x + w > cols && c > l->first)
+            break;
         l->x[c] = x;
-        l->width[c] = !shown[c] ? 0 : c == SMS_COL_NAME ? name_w : sms_cols[c].width;
-        if (shown[c])
-            x += l->width[c] + 1;
+        l->width[c] = x + w > cols ? cols - x : w;
+        l->last = c;
+        x += w + 1;
     }
 }
 
@@ -182,7 +222,7 @@ static void draw_header(sms_app *a, WINDOW *w, int y, int cols, const columns *l
     }
 }
 
-static void draw_title(sms_app *a, WINDOW *w, int cols)
+static void draw_title(sms_app *a, WINDOW *w, int cols, const columns *l)
 {
     const sms_fleet_table *t = &a->table;
     size_t total = t->fleet ? t->fleet->n_servers : 0;
@@ -192,7 +232,10 @@ static void draw_title(sms_app *a, WINDOW *w, int cols)
     if (t->filter[0] && n > 0 && (size_t)n < sizeof line)
         n += snprintf(line + n, sizeof line - (size_t)n, "  filter: %s", t->filter);
     if (t->n_marks && n > 0 && (size_t)n < sizeof line)
-        snprintf(line + n, sizeof line - (size_t)n, "  marked: %zu", t->n_marks);
+        n += snprintf(line + n, sizeof line - (size_t)n, "  marked: %zu", t->n_marks);
+    if (l->scrolls && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, "  %s%s-%s%s (h/l)", l->first > SMS_COL_NAME + 1 ? "<" : "",
+                 sms_cols[l->first].header, sms_cols[l->last].header, l->last < SMS_COL__COUNT - 1 ? ">" : "");
     sms_draw_text(w, 0, 0, cols, line, sms_role_attr(SMS_ROLE_TITLE), a->sym, false);
 }
 
@@ -214,11 +257,12 @@ static void servers_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
 {
     servers_view *v = st;
     columns l;
-    layout(cols, &l);
+    measure(a, v);
+    layout(v, cols, &l);
+    v->cols = cols;
     size_t height = rows > TABLE_TOP ? (size_t)(rows - TABLE_TOP) : 0;
-    if (v)
-        v->page = height ? height : 1;
-    draw_title(a, w, cols);
+    v->page = height ? height : 1;
+    draw_title(a, w, cols, &l);
     if (rows < 2)
         return;
     draw_header(a, w, 1, cols, &l);
@@ -236,8 +280,19 @@ static void servers_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
 static bool servers_action(sms_app *a, void *st, sms_action_id act)
 {
     servers_view *v = st;
-    long page = v && v->page ? (long)v->page : 10;
+    long page = v->page ? (long)v->page : 10;
     switch (act) {
+    case SMS_A_EXPAND: {                /* l/Right: the next column into view */
+        columns l;
+        layout(v, v->cols, &l);
+        if (l.scrolls && l.last < SMS_COL__COUNT - 1)
+            v->hscroll++;
+        break;
+    }
+    case SMS_A_COLLAPSE:                /* h/Left */
+        if (v->hscroll > 0)
+            v->hscroll--;
+        break;
     case SMS_A_UP:        sms_fleet_table_move(&a->table, -1); break;
     case SMS_A_DOWN:      sms_fleet_table_move(&a->table, +1); break;
     case SMS_A_PAGE_UP:   sms_fleet_table_move(&a->table, -page); break;
@@ -262,10 +317,9 @@ static bool servers_action(sms_app *a, void *st, sms_action_id act)
 /* Header click sorts by that column (again: inverts); a row click selects it. */
 static void servers_click(sms_app *a, void *st, int row, int col)
 {
-    (void)st;
     if (row == 1) {
         columns l;
-        layout(COLS, &l);
+        layout(st, COLS, &l);
         for (int c = 0; c < SMS_COL__COUNT; c++) {
             if (col >= l.x[c] && col < l.x[c] + l.width[c]) {
                 if ((int)a->table.sort_col == c)
