@@ -200,9 +200,68 @@ static void fill_server(const void *ctx, size_t i, dump_row cells)
     server_cells(&((const dump_data *)ctx)->servers.source_servers[i], cells);
 }
 
+/* One line of every state count, in the API's own names. */
+static int write_overview(const sms_overview *o, FILE *out)
+{
+    const struct { const char *name; int32_t n; } c[] = {
+        { "waiting", o->waiting }, { "initialize", o->initialize }, { "replicate", o->replicate },
+        { "syncing", o->syncing }, { "stopping", o->stopping }, { "stopped", o->stopped },
+        { "skipping", o->skipping }, { "cutovering", o->cutovering }, { "finished", o->finished },
+        { "cloning", o->cloning }, { "deleting", o->deleting }, { "error", o->error },
+        { "unavailable", o->unavailable }, { "unconfigured", o->unconfigured },
+    };
+    if (fputs("OVERVIEW", out) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        if (fprintf(out, "  %s %d", c[i].name, (int)c[i].n) < 0)
+            return -1;
+    return fputs("\n", out) < 0 ? -1 : 0;
+}
+
+enum { ER_NAME, ER_HOST, ER_SOURCE_IP, ER_TARGET_IP, ER_ERROR, ER_N_COLS };
+static const char *const error_titles[ER_N_COLS] = { "NAME", "HOST", "SOURCE IP", "TARGET IP", "ERROR" };
+
+static void fill_error(const void *ctx, size_t i, dump_row cells)
+{
+    const sms_mig_error *m = &((const dump_data *)ctx)->errors.migration_errors[i];
+    snprintf(cells[ER_NAME], 128, "%s", m->name ? m->name : "-");
+    snprintf(cells[ER_HOST], 128, "%s", m->host_name ? m->host_name : "-");
+    snprintf(cells[ER_SOURCE_IP], 128, "%s", m->source_ip ? m->source_ip : "-");
+    snprintf(cells[ER_TARGET_IP], 128, "%s", m->target_ip ? m->target_ip : "-");
+    snprintf(cells[ER_ERROR], 128, "%s", m->error_json ? m->error_json : "-");
+}
+
+enum { TK_NAME, TK_STATE, TK_TYPE, TK_SOURCE, TK_SPEED, TK_REMAINING, TK_N_COLS };
+static const char *const task_titles[TK_N_COLS] = { "NAME", "STATE", "TYPE", "SOURCE", "MBIT/S", "REMAINING" };
+
+static void fill_task(const void *ctx, size_t i, dump_row cells)
+{
+    const sms_task *t = &((const dump_data *)ctx)->tasks.tasks[i];
+    const char *src = t->has_source_server ? t->source_server.name : NULL;
+    snprintf(cells[TK_NAME], 128, "%s", t->name ? t->name : "-");
+    snprintf(cells[TK_STATE], 128, "%s", t->state ? t->state : "-");
+    snprintf(cells[TK_TYPE], 128, "%s", t->type ? t->type : "-");
+    snprintf(cells[TK_SOURCE], 128, "%s", src ? src : "-");
+    snprintf(cells[TK_SPEED], 128, "%.1f", t->migrate_speed > 0 && t->migrate_speed < 1e9 ? t->migrate_speed : 0.0);
+    if (t->remain_seconds > 0)
+        sms_fmt_duration(cells[TK_REMAINING], 128, t->remain_seconds);
+    else
+        snprintf(cells[TK_REMAINING], 128, "-");
+}
+
+/* The servers first (scripts cut that table out), then the overview, the migration
+ * errors and the tasks, each under its heading after a blank line. */
 static int write_text(const dump_data *d, FILE *out)
 {
-    return write_table(out, col_titles, N_COLS, d->servers.n_source_servers, fill_server, d);
+    if (write_table(out, col_titles, N_COLS, d->servers.n_source_servers, fill_server, d) ||
+        fputs("\n", out) < 0 || write_overview(&d->overview, out) ||
+        fprintf(out, "\nMIGRATION ERRORS (%zu)\n", d->errors.n_migration_errors) < 0 ||
+        (d->errors.n_migration_errors &&
+         write_table(out, error_titles, ER_N_COLS, d->errors.n_migration_errors, fill_error, d)) ||
+        fprintf(out, "\nTASKS (%zu)\n", d->tasks.n_tasks) < 0 ||
+        (d->tasks.n_tasks && write_table(out, task_titles, TK_N_COLS, d->tasks.n_tasks, fill_task, d)))
+        return -1;
+    return 0;
 }
 
 /* ---- agents (--dump agents) ------------------------------------------------ */

@@ -359,6 +359,15 @@ static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
         *pos += (size_t)n < len - *pos ? (size_t)n : len - *pos - 1;
 }
 
+/* IAM's Keystone errors carry the HTTP status again as their code ("code": 401):
+ * said once, not as "HTTP 401 401". */
+static bool code_is_status(const char *code, int status)
+{
+    char s[16];
+    snprintf(s, sizeof s, "%d", status);
+    return status > 0 && strcmp(code, s) == 0;
+}
+
 void sms_call_error_summary(const sms_call_error *e, char *buf, size_t len)
 {
     if (!buf || len == 0)
@@ -377,7 +386,7 @@ void sms_call_error_summary(const sms_call_error *e, char *buf, size_t len)
                e->kind == SMS_E_AUTH ? ": " : "", e->http_status);
     else
         append(buf, len, &pos, "%s", kind_label(e->kind));
-    if (*code)
+    if (*code && !code_is_status(code, e->http_status))
         append(buf, len, &pos, " %s", code);
     if (*msg && strcmp(msg, kind_label(e->kind)) != 0)
         append(buf, len, &pos, ": %s", msg);

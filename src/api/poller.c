@@ -140,6 +140,17 @@ static int64_t backoff_ms(int base, int max_backoff, unsigned failures)
     return d < base ? base : d;
 }
 
+/* The fleet's retry interval while it fails. The screen shows STALE meanwhile, so the
+ * API coming back must show within two refresh intervals, without `r`; only a 429 (the
+ * API asking us to slow down) backs off further, up to max_backoff. */
+static int64_t fleet_backoff_ms(const sms_poller *p)
+{
+    const sms_health *h = &p->health[SMS_CALL_SERVERS];
+    int cap = h->error.http_status == 429 || 2 * p->refresh_ms > p->max_backoff_ms
+              ? p->max_backoff_ms : 2 * p->refresh_ms;
+    return backoff_ms(p->refresh_ms, cap, h->failures);
+}
+
 /* ---- state observed after an action --------------------------------------- */
 
 /* Fill state_after of the entries waiting for it from the book: an entry's server shows
@@ -254,8 +265,7 @@ static void poll_fleet(sms_poller *p, uint64_t gen, bool full)
     observe_state_locked(p);
     p->refresh_pub = p->stats;
     p->stale = rc_list != 0 || !f;
-    p->next_poll_ms = sms_clock_wall_ms() +
-        backoff_ms(p->refresh_ms, p->max_backoff_ms, p->health[SMS_CALL_SERVERS].failures);
+    p->next_poll_ms = sms_clock_wall_ms() + fleet_backoff_ms(p);
     sms_poller_publish_locked(p);
     pthread_mutex_unlock(&p->mu);
     sms_call_error_free(&e_ov);
@@ -388,8 +398,7 @@ static void *poll_main(void *arg)
         int64_t now = sms_clock_mono_ms();
         p->budget_refresh_ms = p->refresh_ms;
         int64_t fleet_due = !p->fleet_tried || p->refresh_requested ? now :
-            p->last_fleet_try + backoff_ms(p->refresh_ms, p->max_backoff_ms,
-                                           p->health[SMS_CALL_SERVERS].failures);
+            p->last_fleet_try + fleet_backoff_ms(p);
         int64_t detail_due = !p->selected ? INT64_MAX : p->detail_requested ? now :
             p->last_detail_try + backoff_ms(p->detail_ms, p->max_backoff_ms,
                                             p->health[SMS_CALL_DETAIL].failures);

@@ -295,6 +295,20 @@ static bool handle_marks(sms_app *a, sms_action_id act)
     return true;
 }
 
+/* q with actions still in flight asks first: quitting stops the worker, and what it
+ * had not sent yet is recorded as not sent (what it was sending: outcome unknown). */
+static void request_quit(sms_app *a)
+{
+    size_t n = sms_app_in_flight(a);
+    if (n && !a->quit_armed) {
+        a->quit_armed = true;
+        sms_app_message(a, true, "%zu action%s still in flight: q again quits anyway (4 shows them)", n,
+                        n > 1 ? "s" : "");
+        return;
+    }
+    a->quit = true;
+}
+
 /* Actions that are the same in every pane; false = not one of them. */
 static bool global_action(sms_app *a, sms_action_id act, const char *arg)
 {
@@ -342,7 +356,7 @@ static bool global_action(sms_app *a, sms_action_id act, const char *arg)
         return true;
     case SMS_A_THEME:      set_theme(a, arg); return true;
     case SMS_A_CONTEXT:    switch_context(a, arg); return true;
-    case SMS_A_QUIT:       a->quit = true; return true;
+    case SMS_A_QUIT:       request_quit(a); return true;
     default:               return false;
     }
 }
@@ -440,6 +454,8 @@ void sms_app_do(sms_app *a, sms_action_id act, const char *arg)
     if (act < 0 || act >= SMS_A__COUNT)
         return;
     a->dirty = true;
+    if (act != SMS_A_QUIT)
+        a->quit_armed = false;          /* "q again" means right after */
     if (a->help && sms_help_action(a, act))
         return;
     if (a->errp.open && sms_error_panel_action(a, act))
@@ -493,7 +509,11 @@ void sms_app_command(sms_app *a, const char *line)
     snprintf(argbuf, sizeof argbuf, "%s", arg);
     for (size_t l = strlen(argbuf); l && argbuf[l - 1] == ' ';)
         argbuf[--l] = '\0';
-    sms_action_id act = strcmp(cmd, "q") == 0 || strcmp(cmd, "q!") == 0 ? SMS_A_QUIT : action_by_prefix(a, cmd);
+    if (strcmp(cmd, "q!") == 0) {               /* vim's: quit without asking */
+        a->quit = true;
+        return;
+    }
+    sms_action_id act = strcmp(cmd, "q") == 0 ? SMS_A_QUIT : action_by_prefix(a, cmd);
     if (act == SMS_A_NONE) {
         sms_app_message(a, true, "unknown command \"%s\" (Tab completes, ? lists them)", cmd);
         return;

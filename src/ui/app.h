@@ -103,6 +103,7 @@ struct sms_app {
     sms_view_id view;
     void *view_state[SMS_VIEW__COUNT];
     bool dirty, quit, paused, help, mouse, readonly, bell;
+    bool quit_armed;                    /* q asked once with actions in flight */
     size_t help_scroll;
     char message[256]; bool message_error; int64_t message_until_ms;
     sms_prompt prompt;
@@ -111,7 +112,7 @@ struct sms_app {
     struct sms_batch *batches; size_t n_batches;   /* sent actions not yet reported (outcome.c) */
     char *detail_for;                   /* server id we asked the poller for */
     int64_t now_ms;
-    char age_text[48];                  /* what the status line shows, to know when it changes */
+    char age_text[80];                  /* what the status line shows, to know when it changes */
     bool switch_context; char next_context[SMS_CONTEXT_NAME_MAX + 1];
     int frame_fd;
     bool frame_new_fleet;               /* test hook: the next frame byte is 'F' (table from new data) */

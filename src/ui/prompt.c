@@ -125,7 +125,7 @@ static void complete(sms_app *a)
         const char *word = strrchr(cand[i], ' ') ? strrchr(cand[i], ' ') + 1 : cand[i];
         at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? "  " : "", word);
     }
-    sms_app_message(a, false, "%s", list);
+    sms_app_message(a, false, "Tab: %zu candidates: %s", n, list);
     size_t common = common_prefix(cand, n);
     if (common > p->len) {
         cand[0][common] = '\0';

@@ -82,13 +82,21 @@ static void draw_hints(sms_app *a, int y, int cols)
     }
 }
 
+static void draw_message(sms_app *a, int y, int cols)
+{
+    sms_draw_text(stdscr, y, 0, cols, "", sms_role_attr(SMS_ROLE_NORMAL), a->sym, true);
+    sms_draw_text(stdscr, y, 0, cols, a->message,
+                  sms_role_attr(a->message_error ? SMS_ROLE_STATE_ERROR : SMS_ROLE_MESSAGE), a->sym, false);
+}
+
+/* The prompt while one is open (its messages go on the line above), else the last
+ * message, else key hints. */
 static void draw_bottom_line(sms_app *a, int y, int cols)
 {
     if (a->prompt.kind != SMS_PROMPT_NONE)
         sms_prompt_draw(a, stdscr, y, cols);
     else if (a->message[0])
-        sms_draw_text(stdscr, y, 0, cols, a->message,
-                      sms_role_attr(a->message_error ? SMS_ROLE_STATE_ERROR : SMS_ROLE_MESSAGE), a->sym, false);
+        draw_message(a, y, cols);
     else
         draw_hints(a, y, cols);
 }
@@ -115,7 +123,10 @@ static void draw_frame(sms_app *a, layout *l)
     } else {
         int pane_rows = l->rows - 3, err_rows = error_panel_rows(a, pane_rows);
         draw_tabs(a, l->cols);
-        sms_status_draw(a, stdscr, l->rows - 2, l->cols);
+        if (a->prompt.kind != SMS_PROMPT_NONE && a->message[0])   /* e.g. Tab's candidates */
+            draw_message(a, l->rows - 2, l->cols);
+        else
+            sms_status_draw(a, stdscr, l->rows - 2, l->cols);
         draw_bottom_line(a, l->rows - 1, l->cols);
         wnoutrefresh(stdscr);
         werase(l->pane);

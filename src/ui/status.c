@@ -3,6 +3,7 @@
  * The age text is deliberately coarse ("live" while fresh, then seconds, minutes, hours)
  * so that a healthy console does not repaint anything between refreshes. */
 #include "ui/app.h"
+#include "ui/panes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,7 +63,16 @@ void sms_status_age(const sms_app *a, char *buf, size_t len)
         return;
     }
     fmt_age(t, sizeof t, age);
-    snprintf(buf, len, "%s %s old", shown(a)->stale ? "STALE" : "data", t);
+    /* when the data was last good, and while the API fails, when the poller tries again
+     * (never more than two refresh intervals away: see the poller's fleet backoff) */
+    char ok_at[24], retry[32] = "";
+    const sms_snapshot *sn = shown(a);
+    sms_fmt_clock(ok_at, sizeof ok_at, sn->fleet->fetched_ms, a->now_ms, false);
+    if (sn->stale && sn->next_poll_ms > a->now_ms)
+        snprintf(retry, sizeof retry, ", retry in %llds", (long long)((sn->next_poll_ms - a->now_ms + 999) / 1000));
+    else if (sn->stale)
+        snprintf(retry, sizeof retry, ", retrying");
+    snprintf(buf, len, "%s %s old (ok at %s%s)", sn->stale ? "STALE" : "data", t, ok_at, retry);
 }
 
 static bool throttled(const sms_app *a)
@@ -79,7 +89,7 @@ static int64_t age_tick(const sms_app *a)
     if (data_live(a, age))
         return fetched + live_limit_ms(a) + 1;
     int64_t s = age / 1000;
-    int64_t step = s < 60 ? 1000 : s < 3600 ? 60000 : 3600000;
+    int64_t step = s < 60 || shown(a)->stale ? 1000 : s < 3600 ? 60000 : 3600000;   /* stale: the retry countdown */
     return fetched + (age / step + 1) * step;
 }
 
@@ -131,7 +141,7 @@ static void draw_identity(sms_app *a, WINDOW *w, int y, int cols, int *x)
 
 void sms_status_draw(sms_app *a, WINDOW *w, int y, int cols)
 {
-    char age[48], health[256], right[64];
+    char age[80], health[256], right[64];
     int x = 0;
     sms_draw_text(w, y, 0, cols, "", sms_role_attr(SMS_ROLE_STATUS), a->sym, true);
     draw_identity(a, w, y, cols, &x);

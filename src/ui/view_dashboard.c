@@ -175,7 +175,7 @@ static void dashboard_sync(sms_app *a, dashboard_view *v)
 /* "40 servers, 38 connected, 2 in error, data 12s ago" and a STALE badge when it is. */
 static void draw_title(sms_app *a, dashboard_view *v, WINDOW *w, int cols)
 {
-    char age[48], line[256];
+    char age[80], line[256];
     sms_status_age(a, age, sizeof age);
     snprintf(line, sizeof line, "%zu servers, %zu connected, %zu in error, data %s",
              v->dash.n_servers, v->dash.n_connected, v->dash.n_error, age);

@@ -236,12 +236,21 @@ static const char *kind_tag(const sms_tree_node *nd)
     return "";
 }
 
+/* Whose disks these are: the pane follows the selection of another pane, so it says. */
+static void draw_title(sms_app *a, const disks_view *v, WINDOW *w, int cols)
+{
+    const sms_server *s = &v->detail->server;
+    sms_draw_fmt(w, 0, 0, cols, sms_role_attr(SMS_ROLE_TITLE), a->sym, "Disks of %s%s%s%s  (%zu disk%s)",
+                 s->name ? s->name : v->detail->server_id, s->ip ? " (" : "", s->ip ? s->ip : "", s->ip ? ")" : "",
+                 s->n_disks, s->n_disks == 1 ? "" : "s");
+}
+
 static void draw_header(sms_app *a, WINDOW *w, int cols, int name_w)
 {
     char line[256];
     snprintf(line, sizeof line, "%-*s %*s %*s %-*s %-*s %s", name_w, "DEVICE", W_SIZE, "SIZE", W_USED, "USED",
              W_BAR, "", W_FS, "FS", "MOUNT");
-    sms_draw_text(w, 0, 0, cols, line, sms_role_attr(SMS_ROLE_HEADER), a->sym, true);
+    sms_draw_text(w, 1, 0, cols, line, sms_role_attr(SMS_ROLE_HEADER), a->sym, true);
 }
 
 static int name_width(int cols)
@@ -291,16 +300,17 @@ static void disks_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
 {
     disks_view *v = st;
     disks_sync(a, v);
-    v->rows = rows > 1 ? rows - 1 : 1;
+    v->rows = rows > 2 ? rows - 2 : 1;
     if (!v->detail) {
         const char *msg = sms_fleet_table_selected(&a->table) ? "Loading the server's disks..."
                           : "No server selected: pick one in the Servers pane (1).";
         sms_draw_text(w, 0, 0, cols, msg, sms_role_attr(SMS_ROLE_DIM), a->sym, false);
         return;
     }
+    draw_title(a, v, w, cols);
     draw_header(a, w, cols, name_width(cols));
     if (!v->n_visible) {
-        sms_draw_text(w, 1, 0, cols, "No disks reported by the agent.", sms_role_attr(SMS_ROLE_DIM), a->sym, false);
+        sms_draw_text(w, 2, 0, cols, "No disks reported by the agent.", sms_role_attr(SMS_ROLE_DIM), a->sym, false);
         return;
     }
     if (v->cursor < v->top)
@@ -308,7 +318,7 @@ static void disks_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
     if (v->cursor >= v->top + (size_t)v->rows)
         v->top = v->cursor - (size_t)v->rows + 1;
     for (int r = 0; r < v->rows && v->top + (size_t)r < v->n_visible; r++)
-        draw_node(a, v, w, 1 + r, cols, v->top + (size_t)r);
+        draw_node(a, v, w, 2 + r, cols, v->top + (size_t)r);
 }
 
 /* ---- actions ------------------------------------------------------------------- */
@@ -386,9 +396,9 @@ static void disks_click(sms_app *a, void *st, int row, int col)
     disks_view *v = st;
     (void)col;
     disks_sync(a, v);
-    if (row < 1 || v->top + (size_t)(row - 1) >= v->n_visible)
+    if (row < 2 || v->top + (size_t)(row - 2) >= v->n_visible)
         return;
-    size_t r = v->top + (size_t)(row - 1);
+    size_t r = v->top + (size_t)(row - 2);
     if (r == v->cursor)
         toggle(v, v->visible[r], !v->collapsed[v->visible[r]]);
     else

@@ -97,7 +97,7 @@ static void test_text_dump_is_an_aligned_table(void **state)
     }
     long ip_col = column_of(header, "IP"), state_col = column_of(header, "STATE");
     size_t rows = 0;
-    for (char *line; (line = strtok_r(NULL, "\n", &save)); rows++) {
+    for (char *line; rows < list.n_source_servers && (line = strtok_r(NULL, "\n", &save)); rows++) {
         const sms_server *s = &list.source_servers[rows];     /* API order */
         assert_int_equal(strncmp(line, s->name, strlen(s->name)), 0);
         /* ASCII names in the emulator: columns line up byte for byte */
@@ -105,6 +105,12 @@ static void test_text_dump_is_an_aligned_table(void **state)
         assert_int_equal(strncmp(line + state_col, s->state, strlen(s->state)), 0);
     }
     assert_int_equal(rows, list.n_source_servers);
+    /* then, after a blank line each: the overview, the migration errors and the tasks */
+    char *rest = save;
+    assert_non_null(rest);
+    assert_non_null(strstr(rest, "\nOVERVIEW  waiting "));
+    assert_non_null(strstr(rest, "\n\nMIGRATION ERRORS ("));
+    assert_non_null(strstr(rest, "\n\nTASKS ("));
     sms_free(&SMS_T_SERVER_LIST, &list);
     sms_client_free(c);
     free(text);

@@ -1,5 +1,6 @@
 /* emu_helper.c - see emu_helper.h */
 #include "emu_helper.h"
+#include "model/codec.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,22 @@ void emu_fixture_stop(emu_fixture *f)
 {
     smsemu_stop(f->emu);
     f->emu = NULL;
+}
+
+int emu_fixture_start_listed(emu_fixture *f, int servers, sms_server_list *list)
+{
+    if (emu_fixture_start(f, servers, NULL) < 0)
+        return -1;
+    sms_client *c = emu_fixture_client(f);
+    int rc = c ? sms_list_servers(c, NULL, list, NULL) : -1;
+    sms_client_free(c);
+    return rc == 0 && list->n_source_servers == (size_t)servers ? 0 : -1;
+}
+
+void emu_fixture_stop_listed(emu_fixture *f, sms_server_list *list)
+{
+    sms_free(&SMS_T_SERVER_LIST, list);
+    emu_fixture_stop(f);
 }
 
 const char **emu_fixture_argv_with(const emu_fixture *f, const char *const extra[], const char *out[], size_t cap)

@@ -19,6 +19,10 @@ typedef struct emu_fixture {
  * stays still). extra_arg: one more console option (or NULL). 0 ok. */
 int emu_fixture_start(emu_fixture *f, int servers, const char *extra_arg);
 void emu_fixture_stop(emu_fixture *f);
+/* emu_fixture_start, then the fleet as listed by the API into *list. 0 ok. */
+int emu_fixture_start_listed(emu_fixture *f, int servers, sms_server_list *list);
+/* Free the list, stop the emulator. */
+void emu_fixture_stop_listed(emu_fixture *f, sms_server_list *list);
 /* The fixture's console argv followed by `extra` (NULL-terminated), written into out
  * (cap entries, at least 24 leaves room for a few options); returns out. */
 const char **emu_fixture_argv_with(const emu_fixture *f, const char *const extra[], const char *out[], size_t cap);

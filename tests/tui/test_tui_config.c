@@ -73,6 +73,9 @@ static void dump_prints_the_fleet_once(void **state)
     const char *argv[24];
     tui *t = tui_start(60, 200, emu_fixture_argv_with(&fx, extra, argv, 24), fx.env);
     tui_expect_text(t, list.source_servers[0].name);
+    tui_expect_text(t, "OVERVIEW  waiting ");      /* what the man page promises besides */
+    tui_expect_text(t, "MIGRATION ERRORS (");
+    tui_expect_text(t, "TASKS (");
     assert_int_equal(tui_quit(t, NULL), 0);
     sms_free(&SMS_T_SERVER_LIST, &list);
 }

@@ -25,19 +25,13 @@ static sms_server_list list;
 static int group_setup(void **state)
 {
     (void)state;
-    if (emu_fixture_start(&fx, N_SERVERS, NULL) < 0)
-        return -1;
-    sms_client *c = emu_fixture_client(&fx);
-    int rc = c ? sms_list_servers(c, NULL, &list, NULL) : -1;
-    sms_client_free(c);
-    return rc;
+    return emu_fixture_start_listed(&fx, N_SERVERS, &list);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    sms_free(&SMS_T_SERVER_LIST, &list);
-    emu_fixture_stop(&fx);
+    emu_fixture_stop_listed(&fx, &list);
     return 0;
 }
 

@@ -40,11 +40,7 @@ static bool name_is_unique(const sms_server *s)
 static int group_setup(void **state)
 {
     (void)state;
-    if (emu_fixture_start(&fx, N_SERVERS, NULL) < 0)
-        return -1;
-    sms_client *c = emu_fixture_client(&fx);
-    int rc = c ? sms_list_servers(c, NULL, &list, NULL) : -1;
-    sms_client_free(c);
+    int rc = emu_fixture_start_listed(&fx, N_SERVERS, &list);
     for (size_t i = 0; rc == 0 && i < list.n_source_servers; i++)
         if (name_is_unique(&list.source_servers[i]))
             uniq[n_uniq++] = &list.source_servers[i];
@@ -54,8 +50,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    sms_free(&SMS_T_SERVER_LIST, &list);
-    emu_fixture_stop(&fx);
+    emu_fixture_stop_listed(&fx, &list);
     return 0;
 }
 

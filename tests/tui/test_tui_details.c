@@ -1,0 +1,162 @@
+/* test_tui_details.c - the smaller truths: the Disks pane names its server, an
+ * ambiguous Tab lists its candidates, q asks first while actions are in flight, a
+ * login error says its status once, and the console comes back by itself within two
+ * refresh intervals after the API returns (the status line says when it tries again
+ * and when the data was last good). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "emu_helper.h"
+#include "harness.h"
+#include "tui_expect.h"
+#include "model/codec.h"
+
+#define N_SERVERS 6
+#define TITLE_ALL "Servers 6/6"
+
+static emu_fixture fx;
+static sms_server_list list;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return emu_fixture_start_listed(&fx, N_SERVERS, &list);
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    emu_fixture_stop_listed(&fx, &list);
+    return 0;
+}
+
+static tui *start(void)
+{
+    return tui_start_ready(30, 140, fx.argv, fx.env, TITLE_ALL);
+}
+
+static void select_server(tui *t, const sms_server *s)
+{
+    char keys[160];
+    snprintf(keys, sizeof keys, "/%s\r", s->name);
+    tui_type(t, keys);
+    tui_expect_text(t, "filter: ");
+}
+
+static void disks_pane_names_its_server(void **state)
+{
+    (void)state;
+    const sms_server *s = &list.source_servers[2];
+    tui *t = start();
+    select_server(t, s);
+    tui_type(t, "3");
+    char title[200];
+    snprintf(title, sizeof title, "Disks of %s (%s)", s->name, s->ip);
+    tui_expect_text(t, title);
+    tui_expect_text(t, "DEVICE");
+    assert_int_equal(tui_quit(t, "q"), 0);
+}
+
+static void ambiguous_tab_lists_the_candidates(void **state)
+{
+    (void)state;
+    tui *t = start();
+    tui_type(t, ":sp\t");                       /* only speed-limit: completed */
+    tui_expect_text(t, ":speed-limit");
+    tui_type(t, "\025st\t");                    /* ^U, then "st": start, stop */
+    tui_expect_text(t, "candidates:");
+    int row;
+    assert_true(tui_find(t, "candidates:", &row, NULL));
+    char line[512];
+    tui_row(t, row, line, sizeof line);
+    assert_non_null(strstr(line, "start"));
+    assert_non_null(strstr(line, "stop"));
+    tui_expect_text(t, ":st");                  /* the prompt stays open below */
+    tui_type(t, "\033");
+    assert_int_equal(tui_quit(t, "q"), 0);
+}
+
+static void quit_asks_while_actions_are_in_flight(void **state)
+{
+    (void)state;
+    const sms_server *s = &list.source_servers[3];
+    assert_int_equal(emu_fixture_create_task(&fx, s->id, false), 0);
+    const char *faults[] = { "/v3/tasks/*/action=latency:8000" };
+    char err[200];
+    assert_int_equal(smsemu_set_faults(fx.emu, faults, 1, err, sizeof err), 0);
+    tui *t = start();
+    select_server(t, s);
+    tui_type(t, "S");
+    tui_expect_text(t, "Confirm start");
+    tui_type(t, "y");
+    tui_expect_text(t, "sent, waiting for the API");
+    tui_type(t, "q");
+    tui_expect_text(t, "1 action still in flight: q again quits anyway");
+    tui_settle(t);
+    tui_expect_text(t, "Servers 1/6");          /* still running */
+    assert_int_equal(tui_quit(t, "q"), 0);                   /* q again: it quits */
+    smsemu_clear_faults(fx.emu);
+}
+
+static void login_error_says_its_status_once(void **state)
+{
+    (void)state;
+    static const char *const env[] = { "SMS_PASSWORD=wrong", NULL };
+    tui *t = tui_start(30, 160, fx.argv, env);
+    assert_non_null(t);
+    tui_expect_text(t, "HTTP 401");
+    assert_false(tui_find(t, "401 401", NULL, NULL));
+    assert_int_equal(tui_quit(t, "q"), 0);
+}
+
+static void recovers_within_two_refresh_intervals(void **state)
+{
+    (void)state;
+    tui *t = start();
+    tui_expect_text(t, "live");
+    /* an answer the client does not retry itself, so that the poller's own backoff is
+     * what spaces the attempts */
+    const char *faults[] = { "/v3/sources*=status:400" };
+    char err[200];
+    assert_int_equal(smsemu_set_faults(fx.emu, faults, 1, err, sizeof err), 0);
+    tui_expect_text(t, "STALE");
+    tui_expect_text(t, "(ok at ");            /* when the data was last good */
+    /* ten seconds of failures: the retry never goes further than two intervals (2 s) */
+    int row;
+    char line[512];
+    for (int i = 0; i < 10; i++) {
+        tui_wait_frames(t, 1, 2000);
+        if (!tui_find(t, "retry in ", &row, NULL))
+            continue;
+        tui_row(t, row, line, sizeof line);
+        int secs = -1;
+        sscanf(strstr(line, "retry in ") + strlen("retry in "), "%d", &secs);
+        if (secs < 0 || secs > 2) {
+            tui_dump(t, "retry");
+            fail_msg("retry in %d s", secs);
+        }
+    }
+    assert_true(tui_find(t, "retry in ", NULL, NULL) || tui_find(t, "retrying", NULL, NULL));
+    smsemu_clear_faults(fx.emu);
+    tui_expect_text(t, "live");
+    assert_int_equal(tui_quit(t, "q"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(disks_pane_names_its_server),
+        cmocka_unit_test(ambiguous_tab_lists_the_candidates),
+        cmocka_unit_test(quit_asks_while_actions_are_in_flight),
+        cmocka_unit_test(login_error_says_its_status_once),
+        cmocka_unit_test(recovers_within_two_refresh_intervals),
+    };
+    tui_filter_tests_from_env();
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
