@@ -6,11 +6,11 @@
 #   bench/baseline.sh URL            one refresh to stdout (what `watch` would run)
 #   bench/baseline.sh URL --loop N   N refreshes, 5 s apart, like `watch -n 5`
 #
-# Env: SMS_USER (admin) SMS_PASSWORD (admin-pass) SMS_DOMAIN (demo) SMS_PROJECT (ap-southeast-1)
+# Env: SMS_USER (admin) SMS_PASSWORD (admin-pass) SMS_DOMAIN (demo) SMS_PROJECT (ap-southeast-3)
 set -euo pipefail
 url=${1:?usage: baseline.sh URL [--loop N]}
 user=${SMS_USER:-admin} pass=${SMS_PASSWORD:-admin-pass}
-domain=${SMS_DOMAIN:-demo} project=${SMS_PROJECT:-ap-southeast-1}
+domain=${SMS_DOMAIN:-demo} project=${SMS_PROJECT:-ap-southeast-3}
 tokfile=$(mktemp); trap 'rm -f "$tokfile"' EXIT
 
 login() {

@@ -37,7 +37,7 @@ cleanup() { [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
-export SMS_USER=admin SMS_PASSWORD=admin-pass SMS_DOMAIN=demo SMS_PROJECT=ap-southeast-1
+export SMS_USER=admin SMS_PASSWORD=admin-pass SMS_DOMAIN=demo SMS_PROJECT=ap-southeast-3
 export LC_ALL=C.UTF-8 TERM=xterm-256color
 
 # start_emu N [extra smsemu args]: sets URL and emu_pid; prints the start time.
@@ -60,7 +60,7 @@ requests() { curl -s "$URL/emulator/stats" | jq -r .requests; }
 reads() { jq -r '"\(.list_requests + .show_requests + .task_requests) \(.overview_requests)"' "$1"; }
 token() {
     curl -sS -D - -o /dev/null -H 'Content-Type: application/json' "$URL/v3/auth/tokens" -d \
-        '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"admin-pass","domain":{"name":"demo"}}}},"scope":{"project":{"name":"ap-southeast-1"}}}}' |
+        '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"admin-pass","domain":{"name":"demo"}}}},"scope":{"project":{"name":"ap-southeast-3"}}}}' |
         tr -d '\r' | awk -F': ' 'tolower($1)=="x-subject-token"{print $2}'
 }
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }     # calc EXPR

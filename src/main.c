@@ -20,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "api/poller.h"
+#include "api/regions.h"
 #include "api/wipe.h"
 #include "emulator/emulator.h"
 #include "model/agents.h"
@@ -32,9 +33,9 @@
 
 typedef struct cli {
     const char *config_path, *context, *theme, *dump, *cacert;
-    const char *endpoint, *iam_endpoint, *user, *domain, *project, *inventory;
+    const char *endpoint, *iam_endpoint, *region, *user, *domain, *project, *inventory;
     int refresh_s, install_window_s;
-    bool readonly, dashboard, demo, insecure, ascii, mouse, bell;
+    bool readonly, dashboard, demo, insecure, ascii, mouse, bell, verbose;
 } cli;
 
 /* Everything one run of the poller needs; strings point into cli/config/env or `own`. */
@@ -63,8 +64,11 @@ static void usage(FILE *f)
           "      --inventory FILE    hosts to migrate, CSV: name and/or IP per line (Agents pane)\n"
           "      --agent-install-window SEC  how long a registered agent may take to connect\n"
           "                          before it counts as failed, 1-86400 (default 600)\n"
-          "      --endpoint URL      SMS endpoint          (env SMS_ENDPOINT)\n"
-          "      --iam-endpoint URL  IAM endpoint          (env SMS_IAM_ENDPOINT)\n"
+          "      --region NAME       region, e.g. ap-southeast-3: the SMS and IAM endpoints\n"
+          "                          and, for AK/SK, the project   (env SMS_REGION)\n"
+          "      --endpoint URL      SMS endpoint, wins over --region (env SMS_ENDPOINT)\n"
+          "      --iam-endpoint URL  IAM endpoint, wins over --region (env SMS_IAM_ENDPOINT;\n"
+          "                          default https://iam.myhuaweicloud.com)\n"
           "      --user NAME         IAM user              (env SMS_USER)\n"
           "      --domain NAME       IAM account (domain)  (env SMS_DOMAIN)\n"
           "      --project NAME      project name or id    (env SMS_PROJECT)\n"
@@ -74,6 +78,7 @@ static void usage(FILE *f)
           "      --ascii             ASCII lines and bars only\n"
           "      --mouse             enable the mouse (off by default: it breaks copying over SSH)\n"
           "      --bell              ring the bell when a server enters the error state\n"
+          "  -v, --verbose           say which endpoints and region are used\n"
           "  -h, --help              this help\n"
           "  -V, --version           version\n\n"
           "Credentials: SMS_PASSWORD, SMS_AUTH_TOKEN, or HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK /\n"
@@ -83,7 +88,7 @@ static void usage(FILE *f)
 
 enum { OPT_DEMO = 256, OPT_DUMP, OPT_ENDPOINT, OPT_IAM, OPT_USER, OPT_DOMAIN, OPT_PROJECT, OPT_INSECURE,
        OPT_ASCII, OPT_MOUSE, OPT_BELL, OPT_CACERT, OPT_INVENTORY,
-       OPT_INSTALL_WINDOW };
+       OPT_INSTALL_WINDOW, OPT_REGION };
 
 /* Whole seconds, 1..max; -1 when not. */
 static int parse_seconds(const char *s, long max)
@@ -104,10 +109,11 @@ static int parse_args(int argc, char **argv, cli *c)
         { "user", 1, NULL, OPT_USER }, { "domain", 1, NULL, OPT_DOMAIN }, { "project", 1, NULL, OPT_PROJECT },
         { "insecure", 0, NULL, OPT_INSECURE }, { "ascii", 0, NULL, OPT_ASCII }, { "mouse", 0, NULL, OPT_MOUSE },
         { "bell", 0, NULL, OPT_BELL }, { "cacert", 1, NULL, OPT_CACERT }, { "inventory", 1, NULL, OPT_INVENTORY },
-        { "agent-install-window", 1, NULL, OPT_INSTALL_WINDOW }, { NULL, 0, NULL, 0 },
+        { "agent-install-window", 1, NULL, OPT_INSTALL_WINDOW }, { "region", 1, NULL, OPT_REGION },
+        { "verbose", 0, NULL, 'v' }, { NULL, 0, NULL, 0 },
     };
     int o;
-    while ((o = getopt_long(argc, argv, "c:C:t:r:RdhV", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "c:C:t:r:RdhVv", opts, NULL)) != -1) {
         switch (o) {
         case 'c': c->config_path = optarg; break;
         case 'C': c->context = optarg; break;
@@ -134,6 +140,8 @@ static int parse_args(int argc, char **argv, cli *c)
             break;
         case OPT_ENDPOINT: c->endpoint = optarg; break;
         case OPT_IAM: c->iam_endpoint = optarg; break;
+        case OPT_REGION: c->region = optarg; break;
+        case 'v': c->verbose = true; break;
         case OPT_USER: c->user = optarg; break;
         case OPT_DOMAIN: c->domain = optarg; break;
         case OPT_PROJECT: c->project = optarg; break;
@@ -439,6 +447,28 @@ static int load_inventory(session *s, const char *path)
     return 0;
 }
 
+/* --endpoint/--iam-endpoint (and their variables and context keys) win; else the
+ * region's endpoints (api/regions.c); IAM falls back to the SDK's default, never to the
+ * SMS host. */
+static int resolve_endpoints(const cli *c, const sms_context_cfg *ctx, sms_client_opts *o)
+{
+    o->region = pick(c->region, "SMS_REGION", ctx ? ctx->region : NULL);
+    const char *sms = pick(c->endpoint, "SMS_ENDPOINT", ctx ? ctx->endpoint : NULL);
+    const char *iam = pick(c->iam_endpoint, "SMS_IAM_ENDPOINT", ctx ? ctx->iam_endpoint : NULL);
+    sms_endpoints ep;
+    char err[512];
+    if (sms_endpoints_resolve(o->region, sms, iam, env("HUAWEICLOUD_SDK_IAM_ENDPOINT"), &ep, err, sizeof err) < 0) {
+        fprintf(stderr, "smsconsole: %s\n", err);
+        return -1;
+    }
+    o->endpoint = ep.sms;
+    o->iam_endpoint = ep.iam;
+    if (c->verbose || c->dump)
+        fprintf(stderr, "smsconsole: region %s; SMS endpoint %s; IAM endpoint %s (%s)\n",
+                o->region ? o->region : "(none)", ep.sms, ep.iam, ep.iam_source);
+    return 0;
+}
+
 static int prepare_session(session *s, const cli *c, const sms_config *cfg, const char *context)
 {
     memset(s, 0, sizeof *s);
@@ -460,8 +490,8 @@ static int prepare_session(session *s, const cli *c, const sms_config *cfg, cons
     s->install_window_ms = (int64_t)(c->install_window_s ? c->install_window_s
                                      : ctx ? ctx->agent_install_window_s : 0) * 1000;
     sms_client_opts *o = &s->client;
-    o->endpoint = pick(c->endpoint, "SMS_ENDPOINT", ctx ? ctx->endpoint : NULL);
-    o->iam_endpoint = pick(c->iam_endpoint, "SMS_IAM_ENDPOINT", ctx ? ctx->iam_endpoint : NULL);
+    if (resolve_endpoints(c, ctx, o) < 0)
+        return -1;
     o->user = pick(c->user, "SMS_USER", ctx ? ctx->user : NULL);
     o->domain = pick(c->domain, "SMS_DOMAIN", ctx ? ctx->domain : NULL);
     o->project = pick(c->project, "SMS_PROJECT", ctx ? ctx->project : NULL);
@@ -472,12 +502,9 @@ static int prepare_session(session *s, const cli *c, const sms_config *cfg, cons
     o->readonly = c->readonly || cfg->readonly || (ctx && ctx->readonly);
     o->context = ctx ? ctx->name : "default";
     s->context = o->context;
-    s->region = ctx && ctx->region ? ctx->region : o->project;
-    if (!o->endpoint) {
-        fprintf(stderr, "smsconsole: no SMS endpoint: use --endpoint, SMS_ENDPOINT or a config context "
-                        "(or --demo to try it)\n");
-        return -1;
-    }
+    if (!o->project)
+        o->project = o->region;         /* a project-scoped token, as the SMS docs obtain */
+    s->region = o->region ? o->region : o->project;
     if (o->insecure)
         fprintf(stderr, "smsconsole: WARNING: TLS certificate verification is OFF for %s\n", o->endpoint);
     return fill_credentials(s, ctx);

@@ -65,7 +65,7 @@ int64_t sms_token_refresh_at(int64_t now_mono_ms, int64_t issued_ms, int64_t exp
 
 /* ---- password login ------------------------------------------------------- */
 
-/* A 32-hex-digit project is an id, anything else a name (e.g. "ap-southeast-1"). */
+/* A 32-hex-digit project is an id, anything else a name (e.g. "ap-southeast-3"). */
 static bool looks_like_project_id(const char *p)
 {
     size_t n = 0;
@@ -282,6 +282,128 @@ bool sms_token_is_header_safe(const char *t)
     return true;
 }
 
+static struct curl_slist *add_header(struct curl_slist *h, const char *name, const char *value);
+
+/* ---- AK/SK: the project id -------------------------------------------------- */
+
+/* "https://host[:port]/prefix" -> host and prefix (prefix may be ""). */
+static int split_url(const char *url, char *host, size_t hl, char *prefix, size_t pl)
+{
+    const char *rest = strstr(url, "://");
+    if (!rest)
+        return -1;
+    rest += 3;
+    size_t n = strcspn(rest, "/");
+    if (n == 0 || n >= hl)
+        return -1;
+    snprintf(host, hl, "%.*s", (int)n, rest);
+    snprintf(prefix, pl, "%s", rest + n);
+    size_t p = strlen(prefix);
+    while (p > 0 && prefix[p - 1] == '/')
+        prefix[--p] = '\0';
+    return 0;
+}
+
+static bool region_name_ok(const char *r)
+{
+    for (const char *p = r; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return false;
+    return *r && strlen(r) <= 64;
+}
+
+/* The signed GET {iam}/v3/projects?name=REGION (KeystoneListProjects). */
+static int list_projects(sms_client *c, sms_http_resp *rs)
+{
+    char host[256], prefix[512], path[600], query[100], date[20], *url = NULL;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%Y%m%dT%H%M%SZ", &tm);
+    memset(rs, 0, sizeof *rs);
+    rs->code = CURLE_URL_MALFORMAT;
+    if (split_url(c->iam_endpoint, host, sizeof host, prefix, sizeof prefix) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/v3/projects", prefix);
+    snprintf(query, sizeof query, "name=%s", c->region);
+    sms_sign_header sh[3] = { { "Content-Type", "application/json" }, { "Host", host }, { "X-Sdk-Date", date } };
+    char *auth = sms_sign_authorization(c->ak, c->sk, date, "GET", path, query, sh, 3, "", 0);
+    struct curl_slist *h = NULL;
+    int rc = -1;
+    rs->code = CURLE_OUT_OF_MEMORY;
+    if (auth && asprintf(&url, "%s/v3/projects?%s", c->iam_endpoint, query) >= 0 &&
+        (h = sms_headers_add(NULL, "Content-Type: application/json")) &&
+        (h = sms_headers_add(h, "Accept: application/json")) && (h = add_header(h, "Host", host)) &&
+        (h = add_header(h, "X-Sdk-Date", date)) && (h = add_header(h, "Authorization", auth))) {
+        sms_http_req rq = { "GET", url, h, NULL, 0 };
+        rc = sms_transport_perform(c, &rq, rs);
+    }
+    sms_headers_wipe_free(h);
+    free(url);
+    free(auth);
+    return rc;
+}
+
+/* {"projects":[{"id","name"}]}: exactly one -> its id (malloc'd); else NULL and why. */
+static char *one_project(const sms_http_resp *rs, const char *region, char *why, size_t len)
+{
+    cJSON *j = cJSON_ParseWithLength(rs->body.s ? rs->body.s : "", rs->body.len);
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "projects");
+    int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : -1;
+    char *id = NULL;
+    if (n == 1) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, 0), "id");
+        if (cJSON_IsString(v) && v->valuestring[0] && !strpbrk(v->valuestring, "\r\n"))
+            id = strdup(v->valuestring);
+    }
+    if (!id && n > 1)
+        snprintf(why, len, "IAM lists %d projects named %s: set HUAWEICLOUD_SDK_PROJECT_ID to the one to use",
+                 n, region);
+    else if (!id)
+        snprintf(why, len, "IAM lists no project named %s in this account: set HUAWEICLOUD_SDK_PROJECT_ID",
+                 region);
+    cJSON_Delete(j);
+    return id;
+}
+
+/* The SDK's BasicCredentials: X-Project-Id goes with every signed request; when only a
+ * region name is known the id is looked up through IAM once (core/auth/basic_credentials.go). */
+static int aksk_project(sms_client *c, sms_call_error *e)
+{
+    if (c->project_id)
+        return 0;
+    if (!c->region || !region_name_ok(c->region)) {
+        sms_error_set(e, SMS_E_AUTH, "AK/SK: no project id: set HUAWEICLOUD_SDK_PROJECT_ID (or give --region "
+                      "so that it is looked up through IAM)");
+        return -1;
+    }
+    sms_http_resp rs;
+    int rc = list_projects(c, &rs);
+    char why[200];
+    if (rc != 0 || rs.status != 200) {
+        if (e && rc != 0)
+            sms_error_from_transport(e, rs.code, rs.errbuf);
+        else if (e)
+            sms_error_from_http(e, SMS_E_AUTH, rs.status, rs.body.s, rs.body.len, rs.request_id);
+        if (e && e->message) {
+            char *m = e->message;
+            e->message = NULL;
+            sms_error_set(e, rc != 0 ? SMS_E_TRANSPORT : SMS_E_AUTH, "AK/SK: looking up the project id "
+                          "of %s at %s: %s (or set HUAWEICLOUD_SDK_PROJECT_ID)", c->region, c->iam_endpoint, m);
+            free(m);
+        }
+        sms_http_resp_free(&rs);
+        return -1;
+    }
+    c->project_id = one_project(&rs, c->region, why, sizeof why);
+    sms_http_resp_free(&rs);
+    if (!c->project_id) {
+        sms_error_set(e, SMS_E_AUTH, "AK/SK: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
 bool sms_auth_can_refresh(const sms_client *c)
 {
     return c->auth == SMS_AUTH_PASSWORD;
@@ -289,6 +411,8 @@ bool sms_auth_can_refresh(const sms_client *c)
 
 int sms_auth_ensure(sms_client *c, bool force, sms_call_error *e)
 {
+    if (c->auth == SMS_AUTH_AKSK)
+        return aksk_project(c, e);
     if (c->auth != SMS_AUTH_PASSWORD)
         return 0;
     if (!force && c->token && sms_clock_mono_ms() < c->token_refresh_mono_ms)

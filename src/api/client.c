@@ -1,6 +1,7 @@
 /* client.c - the client object and sms_request(): read-only gate, auth, retry policy,
  * error decoding and the audit line of every mutating call. */
 #include "api/client_priv.h"
+#include "api/regions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,9 +71,9 @@ static bool has_control_chars(const char *s)
 static int check_header_safe(const sms_client_opts *o, sms_call_error *e)
 {
     const char *values[] = { o->endpoint, o->iam_endpoint, o->project_id, o->ak, o->token,
-                             o->user_agent, o->cacert };
+                             o->user_agent, o->cacert, o->region };
     const char *names[] = { "endpoint", "iam_endpoint", "project_id", "ak", "token", "user_agent",
-                            "cacert" };
+                            "cacert", "region" };
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
         if (has_control_chars(values[i])) {
             sms_error_set(e, SMS_E_INVALID, "%s contains a control character", names[i]);
@@ -122,10 +123,12 @@ static int check_credentials(const sms_client_opts *o, sms_auth_method m, sms_ca
 
 static int copy_options(sms_client *c, const sms_client_opts *o, sms_call_error *e)
 {
-    const char *iam = blank(o->iam_endpoint) ? o->endpoint : o->iam_endpoint;
+    /* the SDK's default; an IAM endpoint is never derived from the SMS one */
+    const char *iam = blank(o->iam_endpoint) ? SMS_IAM_GLOBAL_ENDPOINT : o->iam_endpoint;
     bool ok = dup_opt(&c->iam_endpoint, iam) && dup_opt(&c->user, o->user) &&
               dup_opt(&c->domain, o->domain) && dup_opt(&c->project, o->project) &&
               dup_opt(&c->project_id, blank(o->project_id) ? NULL : o->project_id) &&
+              dup_opt(&c->region, blank(o->region) ? NULL : o->region) &&
               dup_opt(&c->ak, o->ak) && dup_opt(&c->context, o->context) &&
               dup_opt(&c->cacert, blank(o->cacert) ? NULL : o->cacert) &&
               dup_opt(&c->user_agent, blank(o->user_agent) ? "smsconsole/" SMS_VERSION : o->user_agent) &&
@@ -211,6 +214,7 @@ void sms_client_free(sms_client *c)
     free(c->domain);
     free(c->project);
     free(c->project_id);
+    free(c->region);
     free(c->ak);
     free(c->context);
     free(c->user_agent);

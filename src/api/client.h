@@ -28,12 +28,15 @@ typedef enum sms_auth_method {
 } sms_auth_method;
 
 typedef struct sms_client_opts {
-    const char *endpoint;           /* SMS base URL, e.g. https://sms.ap-southeast-1.myhuaweicloud.com */
-    const char *iam_endpoint;       /* IAM base URL (password login) */
+    const char *endpoint;           /* SMS base URL, e.g. https://sms.ap-southeast-3.myhuaweicloud.com */
+    const char *iam_endpoint;       /* IAM base URL (login, project lookup); NULL: the global
+                                       https://iam.myhuaweicloud.com, never the SMS host */
+    const char *region;             /* region name: AK/SK without project_id looks the id up */
     sms_auth_method auth;
     const char *user, *domain;      /* IAM user and account (domain) name */
     const char *project;            /* project name or id (scope) */
-    const char *project_id;         /* AK/SK: sent as X-Project-Id */
+    const char *project_id;         /* sent as X-Project-Id (AK/SK: always; looked up from
+                                       region through IAM once when not given) */
     const char *password;           /* copied; wiped and freed with the client */
     const char *ak, *sk;            /* copied; sk wiped with the client */
     const char *token;              /* ready token (SMS_AUTH_TOKEN) */

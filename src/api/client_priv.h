@@ -42,7 +42,7 @@ struct sms_client {
     char *endpoint_prefix;      /* path part of the endpoint, "" or "/prefix" */
     char *host;                 /* "host[:port]" as written: the Host header for AK/SK */
     char *iam_endpoint;         /* base URL of IAM, no trailing slash */
-    char *user, *domain, *project, *project_id, *ak, *context, *user_agent, *cacert;
+    char *user, *domain, *project, *project_id, *region, *ak, *context, *user_agent, *cacert;
     char *audit_path;           /* NULL = audit off */
     char *password, *sk, *given_token;      /* secrets: wiped on free */
     sms_auth_method auth;       /* resolved: never AUTO */

@@ -118,6 +118,19 @@ static int verify_aksk(const emu_ctx *c, const emu_req *r, const aksk_auth *a, c
     return rc;
 }
 
+/* A signed SMS request names its project (X-Project-Id), as the SDK sends it; IAM's own
+ * project lookup is what finds the id, so it needs none. */
+static bool project_ok(const emu_req *r, char *msg, size_t msglen)
+{
+    if (strcmp(r->path, "/v3/projects") == 0)
+        return true;
+    const char *p = emu_req_header(r, "X-Project-Id");
+    if (p && strcmp(p, SMSEMU_PROJECT_ID) == 0)
+        return true;
+    snprintf(msg, msglen, "%s", p ? "X-Project-Id is not a project of this account" : "X-Project-Id not found");
+    return false;
+}
+
 int emu_authenticate(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     char msg[160];
@@ -134,7 +147,7 @@ int emu_authenticate(emu_ctx *c, emu_req *r, emu_resp *o)
         memset(&a, 0, sizeof a);
         if (parse_authorization(authz, &a) < 0)
             snprintf(msg, sizeof msg, "verify aksk signature fail: malformed Authorization header");
-        else if (verify_aksk(c, r, &a, msg, sizeof msg) == 0) {
+        else if (verify_aksk(c, r, &a, msg, sizeof msg) == 0 && project_ok(r, msg, sizeof msg)) {
             r->who = emu_identity_by_name("admin");
             return 0;
         }

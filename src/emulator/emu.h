@@ -255,6 +255,8 @@ void *emu_tokens_new(void);
 void emu_tokens_free(void *tokens);
 void emu_tokens_revoke_all(void *tokens);
 void emu_iam_login(emu_ctx *c, const emu_req *r, emu_resp *o);
+/* GET /v3/projects[?name=N] (KeystoneListProjects): the one project, when its name matches. */
+void emu_h_iam_projects(emu_ctx *c, emu_req *r, emu_resp *o);
 /* 0 with *who set, or -1 when the token is unknown/expired (msg says which). */
 int emu_tokens_check(void *tokens, const char *token, int64_t now, const emu_identity **who,
                      char *msg, size_t msglen);

@@ -42,6 +42,7 @@ typedef struct route {
 static const route routes[] = {
     {"GET", "/", emu_h_version, EMU_ROLE_VIEWER, NULL, true},
     {"GET", "/v3", emu_h_version, EMU_ROLE_VIEWER, NULL, true},
+    {"GET", "/v3/projects", emu_h_iam_projects, EMU_ROLE_VIEWER, NULL, false},
     {"GET", "/v3/sources", emu_h_sources_list, EMU_ROLE_VIEWER, "sms:server:list", false},
     {"POST", "/v3/sources", emu_h_sources_register, EMU_ROLE_OPERATOR, "sms:server:register", false},
     {"GET", "/v3/sources/overview", emu_h_sources_overview, EMU_ROLE_VIEWER, "sms:server:list", false},
@@ -230,7 +231,7 @@ static void count_request(emu_ctx *c, const emu_req *r, int status, bool faulted
         c->stats.sources_requests++;
     else if (strncmp(r->path, "/v3/tasks", 9) == 0)
         c->stats.tasks_requests++;
-    else if (strcmp(r->path, "/v3/auth/tokens") == 0)
+    else if (strcmp(r->path, "/v3/auth/tokens") == 0 || strcmp(r->path, "/v3/projects") == 0)
         c->stats.iam_requests++;
     pthread_mutex_unlock(&c->stats_mu);
 }

@@ -2,7 +2,7 @@
  * simulated agent fleet and fault injection. Used by the smsemu program, by
  * `smsconsole --demo`, by the tests and by the benchmarks.
  *
- * Built-in identities (domain "demo", project "ap-southeast-1", id SMSEMU_PROJECT_ID):
+ * Built-in identities (domain "demo", project "ap-southeast-3", id SMSEMU_PROJECT_ID):
  *   admin / admin-pass        everything
  *   operator / operator-pass  everything but deleting
  *   viewer / viewer-pass      read only (mutating calls: 403 SMS.9004 with all extras)
@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define SMSEMU_DOMAIN      "demo"
-#define SMSEMU_PROJECT     "ap-southeast-1"
+#define SMSEMU_PROJECT     "ap-southeast-3"
 #define SMSEMU_PROJECT_ID  "0f5e3c1a9b7d4e2f8a6c4b2d0e9f7a51"
 #define SMSEMU_AK          "DEMOACCESSKEY000001"
 #define SMSEMU_SK          "demo-secret-key"

@@ -318,3 +318,18 @@ void emu_iam_login(emu_ctx *c, const emu_req *r, emu_resp *o)
 done:
     cJSON_Delete(j);
 }
+
+void emu_h_iam_projects(emu_ctx *c, emu_req *r, emu_resp *o)
+{
+    (void)c;
+    const char *name = emu_req_query(r, "name");
+    cJSON *j = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(j, "projects");
+    if (!name || strcmp(name, SMSEMU_PROJECT) == 0) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "id", SMSEMU_PROJECT_ID);
+        cJSON_AddStringToObject(p, "name", SMSEMU_PROJECT);
+        cJSON_AddBoolToObject(p, "enabled", true);
+        cJSON_AddItemToArray(list, p);
+    }
+    emu_resp_json(o, 200, j);
+}

@@ -519,7 +519,7 @@ static void apply_result(emu_task *tk, const sms_command_result *cr, int64_t now
         if (tk->server) {
             tk->server->s.current_task.log_upload_time = ok ? now : 0;
             emu_set_str(&tk->server->s.current_task.log_share_url,
-                        ok ? "https://obs.ap-southeast-1.example.invalid/sms-logs/agent.log" : NULL);
+                        ok ? "https://obs.ap-southeast-3.example.invalid/sms-logs/agent.log" : NULL);
         }
         emu_sm_sync_current_task(tk);
     }

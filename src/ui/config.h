@@ -4,10 +4,10 @@
  *   refresh = 5;                      # seconds (1-3600)
  *   theme = "default";  readonly = false;  mouse = false;  bell = false;
  *   osc52_passthrough = false;        # y: wrap OSC 52 in tmux passthrough
- *   contexts = ( { name = "prod"; region = "ap-southeast-1";
- *                  endpoint = "https://sms.ap-southeast-1.myhuaweicloud.com";
- *                  iam_endpoint = "https://iam.ap-southeast-1.myhuaweicloud.com";
- *                  project = "ap-southeast-1"; auth = "password";   # password|aksk|token
+ *   contexts = ( { name = "prod"; region = "ap-southeast-3";
+ *                  endpoint = "https://sms.ap-southeast-3.myhuaweicloud.com";
+ *                  iam_endpoint = "https://iam.ap-southeast-3.myhuaweicloud.com";
+ *                  project = "ap-southeast-3"; auth = "password";   # password|aksk|token
  *                  user = "ops"; domain = "acme"; password_command = "pass show sms";
  *                  readonly = true; inventory = "~/wave1.csv";
  *                  agent_install_window = 600; } );     # seconds an agent may take to connect

@@ -58,7 +58,7 @@ static int clear_faults(void **state)
 
 static sms_client_opts user_opts(const smsemu *e, const char *user, const char *password)
 {
-    return (sms_client_opts){ .endpoint = smsemu_url(e), .auth = SMS_AUTH_PASSWORD, .user = user,
+    return (sms_client_opts){ .endpoint = smsemu_url(e), .iam_endpoint = smsemu_url(e), .auth = SMS_AUTH_PASSWORD, .user = user,
                               .domain = SMSEMU_DOMAIN, .project = SMSEMU_PROJECT, .password = password,
                               .timeout_ms = 20000, .audit_path = "" };
 }

@@ -34,7 +34,7 @@ static int setup(void **state)
         fprintf(stderr, "smsemu_start: %s\n", err);
         return -1;
     }
-    sms_client_opts co = { .endpoint = smsemu_url(emu), .user = "admin", .password = "admin-pass",
+    sms_client_opts co = { .endpoint = smsemu_url(emu), .iam_endpoint = smsemu_url(emu), .user = "admin", .password = "admin-pass",
                            .domain = SMSEMU_DOMAIN, .project = SMSEMU_PROJECT, .audit_path = "" };
     admin = sms_client_new(&co, NULL);
     return admin ? 0 : -1;

@@ -21,7 +21,7 @@
 static sms_client *client_for(const raw_server *s, char *url, size_t len, const char *sk)
 {
     snprintf(url, len, "http://127.0.0.1:%d", s->port);
-    sms_client_opts o = { .endpoint = url, .user = "admin", .domain = "d", .project = "p",
+    sms_client_opts o = { .endpoint = url, .iam_endpoint = url, .user = "admin", .domain = "d", .project = "p",
                           .password = PASSWORD, .sk = sk, .timeout_ms = 5000,
                           .max_read_retries = -1, .audit_path = "" };
     sms_call_error e;

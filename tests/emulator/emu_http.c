@@ -163,7 +163,7 @@ char *eh_login(const char *base, const char *user, const char *password)
     char body[512];
     snprintf(body, sizeof body,
              "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"%s\","
-             "\"password\":\"%s\",\"domain\":{\"name\":\"demo\"}}}},\"scope\":{\"project\":{\"name\":\"ap-southeast-1\"}}}}",
+             "\"password\":\"%s\",\"domain\":{\"name\":\"demo\"}}}},\"scope\":{\"project\":{\"name\":\"ap-southeast-3\"}}}}",
              user, password);
     eh_resp r;
     eh_request(base, "POST", "/v3/auth/tokens", body, NULL, 0, &r);
@@ -206,8 +206,8 @@ char *eh_create_task(const char *base, const char *token, const char *server_id,
     snprintf(body, sizeof body,
              "{\"name\":\"task-%.8s\",\"type\":\"MIGRATE_BLOCK\",\"source_server\":{\"id\":\"%s\"},"
              "\"target_server\":{\"name\":\"target-%.8s\",\"disks\":[{\"name\":\"/dev/vda\",\"size\":42949672960,"
-             "\"device_use\":\"BOOT\"}]},\"region_name\":\"ap-southeast-1\",\"region_id\":\"ap-southeast-1\","
-             "\"project_name\":\"ap-southeast-1\",\"project_id\":\"" SMSEMU_PROJECT_ID "\",\"syncing\":%s}",
+             "\"device_use\":\"BOOT\"}]},\"region_name\":\"ap-southeast-3\",\"region_id\":\"ap-southeast-3\","
+             "\"project_name\":\"ap-southeast-3\",\"project_id\":\"" SMSEMU_PROJECT_ID "\",\"syncing\":%s}",
              server_id, server_id, server_id, syncing ? "true" : "false");
     eh_resp r;
     eh_call(base, token, "POST", "/v3/tasks", body, &r);

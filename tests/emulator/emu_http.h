@@ -39,7 +39,7 @@ void eh_expect_error(const char *base, const char *token, const char *method, co
                      const char *body, long status, const char *code);
 void eh_resp_free(eh_resp *r);
 
-/* Password login as user (domain demo, project ap-southeast-1); returns the token. */
+/* Password login as user (domain demo, project ap-southeast-3); returns the token. */
 char *eh_login(const char *base, const char *user, const char *password);
 
 /* Registers a minimal Linux server called name; returns its id (malloc'd). */

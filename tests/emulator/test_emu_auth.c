@@ -53,7 +53,7 @@ static void test_login_returns_token_and_body(void **state)
 {
     fx *f = *state;
     eh_resp r;
-    assert_int_equal(login_status(f->url, LOGIN("operator", "operator-pass", "demo", "{\"name\":\"ap-southeast-1\"}"), &r), 201);
+    assert_int_equal(login_status(f->url, LOGIN("operator", "operator-pass", "demo", "{\"name\":\"ap-southeast-3\"}"), &r), 201);
     assert_non_null(r.subject_token);
     assert_true(strlen(r.subject_token) > 32);
     assert_string_equal(eh_str(r.json, "token.user.name"), "operator");
@@ -88,9 +88,9 @@ static void test_login_rejects_bad_credentials(void **state)
 {
     fx *f = *state;
     static const char *const bodies[] = {
-        LOGIN("admin", "wrong", "demo", "{\"name\":\"ap-southeast-1\"}"),
-        LOGIN("nobody", "admin-pass", "demo", "{\"name\":\"ap-southeast-1\"}"),
-        LOGIN("admin", "admin-pass", "other", "{\"name\":\"ap-southeast-1\"}"),
+        LOGIN("admin", "wrong", "demo", "{\"name\":\"ap-southeast-3\"}"),
+        LOGIN("nobody", "admin-pass", "demo", "{\"name\":\"ap-southeast-3\"}"),
+        LOGIN("admin", "admin-pass", "other", "{\"name\":\"ap-southeast-3\"}"),
         LOGIN("admin", "admin-pass", "demo", "{\"name\":\"cn-north-4\"}"),
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {

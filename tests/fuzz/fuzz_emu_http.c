@@ -46,7 +46,7 @@ static void start(void)
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
                      "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":"
                      "\"admin\",\"password\":\"admin-pass\",\"domain\":{\"name\":\"demo\"}}}},"
-                     "\"scope\":{\"project\":{\"name\":\"ap-southeast-1\"}}}}");
+                     "\"scope\":{\"project\":{\"name\":\"ap-southeast-3\"}}}}");
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, keep_token);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, (void *)token);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);

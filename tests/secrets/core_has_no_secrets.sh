@@ -39,8 +39,8 @@ iam_requests() { curl -s "$url/emulator/stats" | sed 's/.*"iam_requests":\([0-9]
 # ---- 1. the console itself --------------------------------------------------------
 mkdir "$work/run" && cd "$work/run" || exit 1
 before=$(iam_requests)
-SMS_PASSWORD=admin-pass "$console" --dump json --endpoint "$url" --user admin \
-    --domain demo --project ap-southeast-1 >/dev/null 2>"$work/console.err" &
+SMS_PASSWORD=admin-pass "$console" --dump json --endpoint "$url" --iam-endpoint "$url" --user admin \
+    --domain demo --project ap-southeast-3 >/dev/null 2>"$work/console.err" &
 pid=$!
 for _ in $(seq 200); do                      # logged in, now waiting on the slow list
     [ "$(iam_requests)" != "$before" ] && break
@@ -64,8 +64,8 @@ echo "ok: no secret in /proc/PID/environ, no core file after SIGABRT"
 curl -s -X DELETE "$url/emulator/faults" >/dev/null
 core_of() {   # run the core-test build with the given environment; print its core's name
     rm -f core*
-    env "$@" SMSCONSOLE_CORE_TEST_ABORT=1 "$coretest" --dump json --endpoint "$url" \
-        --user admin --domain demo --project ap-southeast-1 >/dev/null 2>&1
+    env "$@" SMSCONSOLE_CORE_TEST_ABORT=1 "$coretest" --dump json --endpoint "$url" --iam-endpoint "$url" \
+        --user admin --domain demo --project ap-southeast-3 >/dev/null 2>&1
     ls core* 2>/dev/null | head -1
 }
 core=$(core_of SMS_PASSWORD=admin-pass)

@@ -106,9 +106,9 @@ static void contexts_switch_at_run_time(void **state)
              "context = \"blue\";\ncolour = \"red\";\n"
              "contexts = (\n"
              "  { name = \"blue\"; region = \"r-blue\"; endpoint = \"%s\"; iam_endpoint = \"%s\";\n"
-             "    user = \"admin\"; domain = \"demo\"; project = \"ap-southeast-1\"; },\n"
+             "    user = \"admin\"; domain = \"demo\"; project = \"ap-southeast-3\"; },\n"
              "  { name = \"green\"; region = \"r-green\"; endpoint = \"%s\"; iam_endpoint = \"%s\";\n"
-             "    user = \"admin\"; domain = \"demo\"; project = \"ap-southeast-1\"; readonly = true; } );\n",
+             "    user = \"admin\"; domain = \"demo\"; project = \"ap-southeast-3\"; readonly = true; } );\n",
              fx.url, fx.url, fx.url, fx.url);
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
@@ -130,7 +130,7 @@ static void password_comes_from_password_command(void **state)
     char text[1024];
     snprintf(text, sizeof text,
              "contexts = ( { name = \"cmd\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
-             "  domain = \"demo\"; project = \"ap-southeast-1\"; password_command = \"echo admin-pass\"; } );\n",
+             "  domain = \"demo\"; project = \"ap-southeast-3\"; password_command = \"echo admin-pass\"; } );\n",
              fx.url, fx.url);
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
@@ -160,7 +160,7 @@ static void password_command_gets_no_secret(void **state)
     close(fd);
     snprintf(text, sizeof text,
              "contexts = ( { name = \"cmd\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
-             "  domain = \"demo\"; project = \"ap-southeast-1\";\n"
+             "  domain = \"demo\"; project = \"ap-southeast-3\";\n"
              "  password_command = \"env > %s; echo admin-pass\"; } );\n", fx.url, fx.url, envfile);
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
@@ -204,7 +204,7 @@ static void keys_and_themes_follow_the_config(void **state)
     snprintf(text, sizeof text,
              "theme = \"light\";\nkeys = { start = \"s\"; delete = \"U\"; };\n"
              "contexts = ( { name = \"k\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
-             "  domain = \"demo\"; project = \"ap-southeast-1\"; } );\n", fx.url, fx.url);
+             "  domain = \"demo\"; project = \"ap-southeast-3\"; } );\n", fx.url, fx.url);
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
     tui *t = tui_start_ready(30, 120, argv, fx.env, "Servers 6/6");

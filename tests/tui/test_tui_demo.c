@@ -41,7 +41,7 @@ static void shows_the_demo_fleet_as_admin(void **state)
     const char *const argv[] = { "smsconsole", "--demo", NULL };
     tui *t = tui_start_ready(40, 160, argv, demo_env, DEMO_TITLE);
     tui_expect_text(t, "admin");
-    tui_expect_text(t, "demo (ap-southeast-1)");
+    tui_expect_text(t, "demo (ap-southeast-3)");
     assert_false(tui_find(t, "READ-ONLY", NULL, NULL));
     assert_int_equal(tui_quit(t, "q"), 0);
 }

@@ -54,7 +54,7 @@ static int group_teardown(void **state)
 /* smsconsole --dump text against the HTTPS emulator, with extra options and env. */
 static tui *dump(const char *extra, const char *const env[])
 {
-    const char *argv[] = { "smsconsole", "--dump", "text", "--endpoint", url, "--user", "admin",
+    const char *argv[] = { "smsconsole", "--dump", "text", "--endpoint", url, "--iam-endpoint", url, "--user", "admin",
                            "--domain", SMSEMU_DOMAIN, "--project", SMSEMU_PROJECT, extra, extra ? cert : NULL,
                            NULL };
     return tui_start(20, 200, argv, env);
@@ -95,7 +95,7 @@ static void insecure_shows_its_badge(void **state)
 {
     (void)state;
     const char *const env[] = { "SMS_PASSWORD=admin-pass", "CURL_CA_BUNDLE=", "SSL_CERT_FILE=", NULL };
-    const char *argv[] = { "smsconsole", "--endpoint", url, "--user", "admin", "--domain", SMSEMU_DOMAIN,
+    const char *argv[] = { "smsconsole", "--endpoint", url, "--iam-endpoint", url, "--user", "admin", "--domain", SMSEMU_DOMAIN,
                            "--project", SMSEMU_PROJECT, "--insecure", NULL };
     tui *t = tui_start_ready(30, 140, argv, env, "Servers 3/3");
     tui_expect_text(t, "INSECURE TLS");
