@@ -32,7 +32,7 @@ static void bad_records_fail_alone(void **state)
     raw_server s;
     raw_start(&s, answer);
     snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
-    sms_client_opts o = { .endpoint = url, .user = "admin", .domain = "d", .project = "p",
+    sms_client_opts o = { .endpoint = url, .iam_endpoint = url, .user = "admin", .domain = "d", .project = "p",
                           .password = "pw", .timeout_ms = 5000, .max_read_retries = -1, .audit_path = "" };
     sms_call_error e = { 0 };
     sms_client *c = sms_client_new(&o, &e);
