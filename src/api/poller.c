@@ -79,6 +79,7 @@ void sms_poller_publish_locked(sms_poller *p)
     p->throttled_until_ms = t1 > t2 ? t1 : t2;
     s->throttled_until_ms = p->throttled_until_ms;
     s->logged_in = p->logged_in;
+    s->login_refused = p->login_refused;
     s->user = p->user ? strdup(p->user) : NULL;
     sms_snapshot_release(p->slot);
     p->slot = s;
@@ -127,6 +128,10 @@ static void record_health_locked(sms_poller *p, sms_call_id id, int rc, sms_call
     memset(e, 0, sizeof *e);
     if (h->error.kind == SMS_E_AUTH || h->error.http_status == 401)
         p->logged_in = false;
+    /* IAM refused the credentials themselves: trying again with the same ones cannot
+     * succeed and may lock the IAM user; wait for the operator (r, or a context switch) */
+    if (h->error.kind == SMS_E_AUTH && h->error.http_status == 401)
+        p->login_refused = true;
 }
 
 /* base, then doubling per consecutive failure, capped (never below base). */
@@ -395,6 +400,10 @@ static void *poll_main(void *arg)
     sms_poller *p = arg;
     pthread_mutex_lock(&p->mu);
     while (!p->stopping) {
+        if (p->login_refused && !p->refresh_requested) {
+            pthread_cond_wait(&p->poll_cv, &p->mu);     /* until r or stop */
+            continue;
+        }
         int64_t now = sms_clock_mono_ms();
         p->budget_refresh_ms = p->refresh_ms;
         int64_t fleet_due = !p->fleet_tried || p->refresh_requested ? now :
@@ -652,6 +661,7 @@ void sms_poller_refresh_now(sms_poller *p)
 {
     pthread_mutex_lock(&p->mu);
     p->refresh_requested = true;
+    p->login_refused = false;
     p->detail_requested = p->selected != NULL;
     pthread_cond_signal(&p->poll_cv);
     pthread_mutex_unlock(&p->mu);

@@ -156,6 +156,9 @@ typedef struct sms_snapshot {
     bool stale;                     /* the last fleet fetch failed: data is fleet->fetched_ms old */
     int64_t next_poll_ms;           /* when the poller will try again */
     bool logged_in; char *user;     /* who we are, for the status line */
+    bool login_refused;             /* IAM answered 401 to our credentials: the poller makes
+                                       no further login attempt (which could lock the IAM
+                                       user) until sms_poller_refresh_now() */
     sms_refresh_stats refresh;
     int64_t throttled_until_ms;     /* wall clock: after a 429 the poller spaces its requests
                                        out until then (sms_client_throttled_until_ms) */
@@ -184,6 +187,7 @@ int sms_poller_wake_fd(const sms_poller *p);      /* readable when a snapshot is
 /* Newest snapshot not yet taken (drains the wake fd), or NULL if nothing new. */
 sms_snapshot *sms_poller_take(sms_poller *p);
 void sms_poller_select(sms_poller *p, const char *server_id);  /* NULL = none; fetches now */
+/* Also the operator's go-ahead for one more login after IAM refused one. */
 void sms_poller_refresh_now(sms_poller *p);     /* lists the whole fleet now */
 void sms_poller_set_refresh(sms_poller *p, int refresh_ms);
 /* Queue an action. Returns its history id (> 0), or 0 if it could not be queued.

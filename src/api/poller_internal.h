@@ -47,6 +47,7 @@ struct sms_poller {
     bool hist_dirty;
     sms_health health[SMS_CALL__COUNT];
     bool stale, logged_in;
+    bool login_refused;                 /* IAM said 401: no login until refresh_now */
     int64_t next_poll_ms;
     sms_refresh_stats refresh_pub;      /* copy of stats for snapshots */
     int64_t throttled_until_ms;         /* the clients' pacing after a 429 (wall clock) */

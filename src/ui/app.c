@@ -347,7 +347,8 @@ static bool global_action(sms_app *a, sms_action_id act, const char *arg)
     case SMS_A_REFRESH:
         if (a->poller)
             sms_poller_refresh_now(a->poller);
-        sms_app_message(a, false, "refreshing");
+        sms_app_message(a, false, "%s", a->snap && a->snap->login_refused ? "logging in again (one attempt)"
+                                                                          : "refreshing");
         return true;
     case SMS_A_REDRAW:     clearok(curscr, TRUE); return true;
     case SMS_A_MOUSE:

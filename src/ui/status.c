@@ -151,6 +151,8 @@ void sms_status_draw(sms_app *a, WINDOW *w, int y, int cols)
         x = badge(a, w, y, x, cols, "INSECURE TLS", SMS_ROLE_INSECURE);
     if (a->paused)
         x = badge(a, w, y, x, cols, a->held ? "PAUSED (newer data waiting)" : "PAUSED", SMS_ROLE_READONLY);
+    if (a->snap && a->snap->login_refused)   /* nothing is tried until the operator says so */
+        x = badge(a, w, y, x, cols, "LOGIN REFUSED: no retry until r", SMS_ROLE_STALE);
     sms_status_age(a, age, sizeof age);
     bool bad = a->snap && (a->snap->stale || !a->snap->fleet);
     x = badge(a, w, y, x, cols, age, bad && a->snap->stale ? SMS_ROLE_STALE : SMS_ROLE_STATUS);

@@ -3,6 +3,7 @@
 #include "model/codec.h"
 
 #include <stdio.h>
+#include <cjson/cJSON.h>
 #include <string.h>
 
 int emu_fixture_start(emu_fixture *f, int servers, const char *extra_arg)
@@ -117,4 +118,25 @@ int emu_fixture_register(const emu_fixture *f, const char *json_name, const char
              "\"size\":42949672960,\"used_size\":1073741824,\"physical_volumes\":[],\"os_disk\":true}],"
              "\"btrfs_list\":[]}", json_name, ip, ip);
     return emu_fixture_post(f, "/v3/sources", body);
+}
+
+long emu_fixture_stat(const emu_fixture *f, const char *key)
+{
+    sms_client_opts o = { .endpoint = f->url, .iam_endpoint = f->url, .auth = SMS_AUTH_AKSK,
+                          .ak = SMSEMU_AK, .sk = SMSEMU_SK, .project = SMSEMU_PROJECT,
+                          .project_id = SMSEMU_PROJECT_ID, .audit_path = "" };
+    sms_call_error e = { 0 };
+    sms_response r = { 0 };
+    sms_client *c = sms_client_new(&o, &e);
+    long v = -1;
+    if (c && sms_request(c, "GET", "/emulator/stats", NULL, false, NULL, NULL, &r, &e) == 0) {
+        cJSON *j = cJSON_Parse(r.body);
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, key);
+        v = cJSON_IsNumber(n) ? (long)n->valuedouble : -1;
+        cJSON_Delete(j);
+    }
+    sms_response_free(&r);
+    sms_call_error_free(&e);
+    sms_client_free(c);
+    return v;
 }

@@ -31,6 +31,10 @@ sms_client *emu_fixture_client(const emu_fixture *f);
 /* Register one more Linux server with the given (raw JSON-escaped) name and ip. 0 ok. */
 int emu_fixture_register(const emu_fixture *f, const char *json_name, const char *ip);
 
+/* A counter of GET /emulator/stats ("iam_requests", ...), read with AK/SK so that
+ * reading it adds no login; -1 on failure. */
+long emu_fixture_stat(const emu_fixture *f, const char *key);
+
 /* One call as admin, also for the agent-side API (body may be NULL). 0 ok. */
 int emu_fixture_call(const emu_fixture *f, const char *method, const char *path, const char *body);
 int emu_fixture_post(const emu_fixture *f, const char *path, const char *body);

@@ -104,7 +104,9 @@ static void quit_asks_while_actions_are_in_flight(void **state)
     smsemu_clear_faults(fx.emu);
 }
 
-static void login_error_says_its_status_once(void **state)
+/* A wrong password: IAM's 401 is said once ("HTTP 401", not "HTTP 401 401"), and no
+ * further login is attempted (it could lock the IAM user) until the operator presses r. */
+static void wrong_password_stops_login_until_r(void **state)
 {
     (void)state;
     static const char *const env[] = { "SMS_PASSWORD=wrong", NULL };
@@ -112,6 +114,22 @@ static void login_error_says_its_status_once(void **state)
     assert_non_null(t);
     tui_expect_text(t, "HTTP 401");
     assert_false(tui_find(t, "401 401", NULL, NULL));
+    tui_expect_text(t, "LOGIN REFUSED: no retry until r");
+    long before = emu_fixture_stat(&fx, "iam_requests");
+    assert_true(before > 0);
+    for (int i = 0; i < 5; i++)                 /* five refresh intervals (--refresh 1) */
+        tui_wait_frames(t, 1, 1000);
+    tui_settle(t);
+    assert_int_equal(emu_fixture_stat(&fx, "iam_requests"), before);
+    tui_type(t, "r");                           /* the operator's go-ahead: one more try */
+    tui_expect_text(t, "logging in again");
+    long after = before;
+    for (int i = 0; i < 100 && after == before; i++) {
+        tui_wait_frames(t, 1, 100);
+        after = emu_fixture_stat(&fx, "iam_requests");
+    }
+    assert_true(after > before);
+    tui_expect_text(t, "LOGIN REFUSED");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
@@ -154,7 +172,7 @@ int main(void)
         cmocka_unit_test(disks_pane_names_its_server),
         cmocka_unit_test(ambiguous_tab_lists_the_candidates),
         cmocka_unit_test(quit_asks_while_actions_are_in_flight),
-        cmocka_unit_test(login_error_says_its_status_once),
+        cmocka_unit_test(wrong_password_stops_login_until_r),
         cmocka_unit_test(recovers_within_two_refresh_intervals),
     };
     tui_filter_tests_from_env();
