@@ -244,6 +244,7 @@ typedef struct emu_ctx {
     _Atomic int64_t clock_offset_ms; /* /emulator/clock: emulated time = wall + offset */
     _Atomic int64_t connect_window_ms; /* emu_connect_window_ms(), set once the fleet runs */
     emu_ratelimit *ratelimit;        /* --rate-limit, NULL = none */
+    long rate_limit_per_min;
     size_t max_servers;              /* registration quota (SMS.6526 beyond it) */
 } emu_ctx;
 

@@ -239,7 +239,8 @@ static void count_request(emu_ctx *c, const emu_req *r, int status, bool faulted
 static void fault_status_body(emu_resp *o, int status)
 {
     if (status == 429) {
-        emu_resp_gateway_error(o, 429, "APIGW.0308", "The throttling threshold has been reached");
+        emu_resp_gateway_error(o, 429, "APIG.0308",
+                               "The throttling threshold has been reached: policy user over ratelimit,limit:0,time:1 minute");
         o->retry_after_s = 1;
     } else if (status >= 500)
         emu_resp_error(o, status, "SMS.2007", "backend exception (injected fault, HTTP %d)", status);
@@ -283,7 +284,10 @@ static bool throttled(emu_ctx *c, const emu_req *r, emu_resp *o)
     long wait_s = emu_ratelimit_take(c->ratelimit, caller_of(r, buf, sizeof buf));
     if (wait_s <= 0)
         return false;
-    emu_resp_gateway_error(o, 429, "APIGW.0308", "The throttling threshold has been reached");
+    char msg[128];      /* the gateway's words (help: APIG.0308 FAQ) */
+    snprintf(msg, sizeof msg, "The throttling threshold has been reached: policy user over "
+             "ratelimit,limit:%ld,time:1 minute", c->rate_limit_per_min);
+    emu_resp_gateway_error(o, 429, "APIG.0308", msg);
     o->retry_after_s = wait_s;
     return true;
 }
@@ -597,6 +601,7 @@ static int ctx_init(emu_ctx *c, const smsemu_opts *o, char *err, size_t errlen)
     c->faults = emu_faults_new(c->seed);
     c->tokens = emu_tokens_new();
     c->ratelimit = emu_ratelimit_new(o->rate_limit_per_min);
+    c->rate_limit_per_min = o->rate_limit_per_min;
     if (!c->store || !c->faults || !c->tokens) {
         snprintf(err, errlen, "out of memory");
         return -1;

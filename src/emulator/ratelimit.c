@@ -1,7 +1,7 @@
 /* ratelimit.c - `--rate-limit N/min`: a token bucket per caller (its X-Auth-Token, or the
  * AK of an AK/SK signature), as an API gateway throttles each user. A bucket holds N
  * requests and refills N per minute; a request finding it empty is answered 429 with the
- * gateway's body (APIGW.0308) and Retry-After: the whole seconds until one request is
+ * gateway's body (APIG.0308) and Retry-After: the whole seconds until one request is
  * available again. IAM logins and /emulator/ are not limited. */
 #include <pthread.h>
 #include <stdlib.h>

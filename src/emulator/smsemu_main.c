@@ -33,7 +33,7 @@ static void usage(FILE *to)
 "  --fault SPEC         'GLOB=KIND[:ARG][,p=PROBABILITY]', repeatable; GLOB matches the path\n"
 "  --scenario FILE      fault specs, one per line, '#' comments\n"
 "  --no-agents          register the fleet, then keep it idle\n"
-"  --rate-limit N/min   per caller (token or AK): 429 APIGW.0308 with Retry-After\n"
+"  --rate-limit N/min   per caller (token or AK): 429 APIG.0308 with Retry-After\n"
 "                       beyond N requests a minute (agents' own calls are exempt)\n"
 "  --inventory-out FILE simulate an agent rollout and write its inventory (name,ip CSV):\n"
 "                       some agents go silent after registering, some run an OS SMS\n"

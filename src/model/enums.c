@@ -172,6 +172,7 @@ const sms_error_code_info sms_error_codes[] = {
     {"APIGW.0301", 401, "Token missing, expired or invalid: log in again"},
     {"APIGW.0302", 403, "IAM user not allowed to call this API"},
     {"APIGW.0303", 401, "App authentication failed"},
+    {"APIG.0308", 429, "Throttled by the API gateway: requests are spaced out until it passes"},
 };
 const size_t sms_n_error_codes = N_OF(sms_error_codes);
 

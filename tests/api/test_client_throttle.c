@@ -96,7 +96,7 @@ static void test_mutating_call_is_never_retried_on_429(void **state)
     assert_int_equal(err.attempts, 1);
     assert_int_equal(pt_fault_matches(e, spec), 1);
     assert_true(sms_client_throttled_until_ms(c) > 0);
-    assert_string_equal(err.api.error_code, "APIGW.0308");
+    assert_string_equal(err.api.error_code, "APIG.0308");
     assert_false(err.outcome_unknown);                  /* refused before the service */
     sms_call_error_free(&err);
     sms_client_free(c);

@@ -1,4 +1,4 @@
-/* test_emu_ratelimit.c - `--rate-limit N/min` (per token: 429 APIGW.0308 with the gateway
+/* test_emu_ratelimit.c - `--rate-limit N/min` (per token: 429 APIG.0308 with the gateway
  * body and Retry-After once N requests are spent, other tokens unaffected, agents' own
  * calls exempt), the `count:N` fault (a pager that repeats its first page and claims N),
  * and the control endpoints the refresh tests use (/emulator/server, /emulator/move) with
@@ -26,7 +26,7 @@ static void test_rate_limit_per_token(void **state)
     eh_resp r;
     eh_call(base, a, "GET", "/v3/sources/overview", NULL, &r);
     assert_int_equal(r.status, 429);
-    assert_string_equal(eh_str(r.json, "error_code"), "APIGW.0308");
+    assert_string_equal(eh_str(r.json, "error_code"), "APIG.0308");
     assert_non_null(eh_str(r.json, "error_msg"));
     assert_non_null(eh_str(r.json, "request_id"));
     assert_non_null(r.retry_after);

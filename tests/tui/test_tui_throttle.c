@@ -1,4 +1,4 @@
-/* test_tui_throttle.c - the API answers 429 (the gateway's APIGW.0308 with Retry-After):
+/* test_tui_throttle.c - the API answers 429 (the gateway's APIG.0308 with Retry-After):
  * the status line says "throttled" and the fleet stays on screen. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -125,15 +125,16 @@ static void test_unknown_values(void **state)
 static void test_error_code_table(void **state)
 {
     (void)state;
-    assert_int_equal(sms_n_error_codes, 91);   /* 86 SMS codes of §5.2 (ranges split) + 5 APIGW */
+    assert_int_equal(sms_n_error_codes, 92);   /* 86 SMS codes of §5.2 (ranges split) + 5 APIGW + APIG.0308 */
     for (size_t i = 0; i < sms_n_error_codes; i++) {
         const sms_error_code_info *e = &sms_error_codes[i];
         assert_non_null(e->code);
         assert_non_null(e->meaning);
         assert_true(strlen(e->meaning) > 5);
-        assert_true(strncmp(e->code, "SMS.", 4) == 0 || strncmp(e->code, "APIGW.", 6) == 0);
+        assert_true(strncmp(e->code, "SMS.", 4) == 0 || strncmp(e->code, "APIGW.", 6) == 0 ||
+                    strcmp(e->code, "APIG.0308") == 0);
         assert_true(e->http_status == 400 || e->http_status == 401 || e->http_status == 403
-                    || e->http_status == 404 || e->http_status == 500);
+                    || e->http_status == 404 || e->http_status == 429 || e->http_status == 500);
         assert_ptr_equal(sms_error_code_lookup(e->code), e);
         for (size_t j = i + 1; j < sms_n_error_codes; j++)
             assert_string_not_equal(e->code, sms_error_codes[j].code);
@@ -151,6 +152,7 @@ static void test_error_code_lookups(void **state)
     assert_int_equal(e->http_status, 401);
     assert_non_null(strstr(e->meaning, "log in again"));
     assert_int_equal(sms_error_code_lookup("APIGW.0101")->http_status, 404);
+    assert_int_equal(sms_error_code_lookup("APIG.0308")->http_status, 429);
     assert_int_equal(sms_error_code_lookup("APIGW.0302")->http_status, 403);
     assert_int_equal(sms_error_code_lookup("SMS.2252")->http_status, 404);
     assert_int_equal(sms_error_code_lookup("SMS.2007")->http_status, 500);
