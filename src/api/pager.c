@@ -55,6 +55,10 @@ sms_pager_step sms_pager_page(sms_pager *p, int32_t count, const void *items, si
     if (n == 0 || added == 0 || p->offset >= count)
         return SMS_PAGER_DONE;
     if (p->offset > SMS_PAGER_MAX_OFFSET) {
+        if (p->offset - (long)n < SMS_PAGER_MAX_OFFSET) {
+            p->offset = SMS_PAGER_MAX_OFFSET;  /* the last reachable page (repeats are dropped) */
+            return SMS_PAGER_NEXT;
+        }
         p->truncated = true;
         return SMS_PAGER_DONE;
     }
