@@ -152,6 +152,23 @@ void sms_fleet_table_select_row(sms_fleet_table *t, size_t row)
     t->sel_id = s && s->id ? strdup(s->id) : NULL;
 }
 
+bool sms_fleet_table_select_id(sms_fleet_table *t, const char *id)
+{
+    char *copy = id ? strdup(id) : NULL, *old = t->sel_id;
+    size_t row;
+    if (!copy)
+        return false;
+    t->sel_id = copy;
+    if (find_selected_row(t, &row)) {
+        t->cursor = row;
+        free(old);
+        return true;
+    }
+    t->sel_id = old;
+    free(copy);
+    return false;
+}
+
 void sms_fleet_table_move(sms_fleet_table *t, long delta)
 {
     long row = (long)t->cursor + delta;

@@ -60,6 +60,9 @@ const sms_server *sms_fleet_table_row(const sms_fleet_table *t, size_t row);
 const sms_server *sms_fleet_table_selected(const sms_fleet_table *t);
 void sms_fleet_table_move(sms_fleet_table *t, long delta);   /* clamps */
 void sms_fleet_table_select_row(sms_fleet_table *t, size_t row);
+/* Select the server with this id (another pane's selection); false when it is not among
+ * the rows (gone, or hidden by the filter): the selection is then left as it was. */
+bool sms_fleet_table_select_id(sms_fleet_table *t, const char *id);
 /* Keep the cursor visible in a window of `height` rows. */
 void sms_fleet_table_scroll(sms_fleet_table *t, size_t height);
 

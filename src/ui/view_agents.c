@@ -469,9 +469,15 @@ static bool agents_action(sms_app *a, void *st, sms_action_id act)
     agents_view *v = st;
     size_t to;
     if (act == SMS_A_ENTER) {
+        /* drill into the server: the other panes show the fleet table's selection */
         const sms_agent_row *r = shown_row(v, v->cursor);
         if (!r || !r->server)
             return false;
+        if (!sms_fleet_table_select_id(&a->table, r->server->id)) {
+            sms_app_message(a, true, "%s is not in the Servers pane's rows (filter: %s)",
+                            sms_agent_row_name(r), a->table.filter[0] ? a->table.filter : "none");
+            return true;
+        }
         a->view = SMS_VIEW_MIGRATION;
         return true;
     }
@@ -489,12 +495,23 @@ static const sms_server *agents_selected(sms_app *a, void *st)
     return r ? r->server : NULL;
 }
 
+/* Header click sorts by that column (again: inverts); a row click selects it. */
 static void agents_click(sms_app *a, void *st, int row, int col)
 {
     agents_view *v = st;
-    (void)col;
-    if (row >= TABLE_TOP && v->top + (size_t)(row - TABLE_TOP) < v->n_shown)
+    if (row == 1) {
+        layout l;
+        lay_out(COLS, &l);
+        for (int c = 0; c < SMS_AC__COUNT; c++)
+            if (l.width[c] && col >= l.x[c] && col < l.x[c] + l.width[c]) {
+                char arg[32];
+                snprintf(arg, sizeof arg, "%s%s", cols_def[c].name,
+                         (int)v->sort_col == c && !v->sort_desc ? " desc" : "");
+                set_sort(a, v, SMS_A_SORT_NEXT, arg);
+            }
+    } else if (row >= TABLE_TOP && v->top + (size_t)(row - TABLE_TOP) < v->n_shown) {
         select_row(v, v->top + (size_t)(row - TABLE_TOP));
+    }
     sms_app_select_changed(a);
     a->dirty = true;
 }

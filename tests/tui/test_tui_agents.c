@@ -3,7 +3,7 @@
  * the four states appears with its reason (not installed -1, installing 2001,
  * installed 0, failed 1003 and 8), unexpected hosts are named, a silent agent turns
  * from installing to failed when its install window ends, the dashboard counts them,
- * and the pane sorts, filters and marks. */
+ * and the pane sorts, filters, marks and opens a server in the Migration pane. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -166,7 +166,7 @@ static void dashboard_counts_the_four_states(void **state)
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
-static void sort_filter_and_mark(void **state)
+static void sort_filter_mark_and_open(void **state)
 {
     (void)state;
     char old_os[64];
@@ -183,7 +183,16 @@ static void sort_filter_and_mark(void **state)
     expect_row(t, old_os, "failed", "1003");
     tui_type(t, " ");                               /* mark it: a registered server */
     tui_expect_text(t, "marked: 1");
-    tui_type(t, "/new-host-002\r");
+    tui_type(t, "\r");                              /* the servers filter hides it: says so */
+    tui_expect_text(t, "is not in the Servers pane's rows (filter: OS not supp)");
+    tui_type(t, "/\025");                           /* ^U: the filter becomes its name */
+    tui_type(t, old_os);
+    tui_type(t, "\r");
+    tui_expect_text(t, "Agents 1/33");
+    tui_type(t, "\r");                              /* Enter drills into that server */
+    tui_expect_text(t, "agent connected");
+    assert_true(tui_find(t, old_os, NULL, NULL));
+    tui_type(t, "6/\025new-host-002\r");            /* back to the Agents pane */
     tui_expect_text(t, "Agents 1/33");
     tui_type(t, " ");                               /* never registered: nothing to mark */
     tui_expect_text(t, "not registered with SMS: nothing to mark");
@@ -195,7 +204,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_state_with_its_reason),
         cmocka_unit_test(dashboard_counts_the_four_states),
-        cmocka_unit_test(sort_filter_and_mark),
+        cmocka_unit_test(sort_filter_mark_and_open),
     };
     tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
