@@ -1,6 +1,7 @@
 /* audit.c - the audit log: one JSON line per mutating call (sent or refused), appended to
- * a 0600 file. Built only from the fields of sms_audit_entry, which never carry a secret
- * (no headers, no bodies). */
+ * a 0600 file. Built only from the fields of sms_audit_entry, which never carry a secret:
+ * no headers, and of a body only the action's arguments, by a list of known keys
+ * (operation, bucket, speed and window), never the body itself. */
 #include "api/client_priv.h"
 
 #include <cjson/cJSON.h>
@@ -34,6 +35,50 @@ static void add_string_or_null(cJSON *obj, const char *key, const char *value)
         cJSON_AddNullToObject(obj, key);
 }
 
+/* Keys of a request body that are the action's arguments. Anything else (which could
+ * one day be a password in a task body) stays out of the file. */
+static bool is_argument_key(const char *k)
+{
+    static const char *const keys[] = { "operation", "log_bucket", "speed_limit", "start", "end", "speed",
+                                         "over_speed_threshold", "switch_hce", "is_need_consistency_check" };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(k, keys[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A copy of o's argument keys (recursing into arrays of objects); lists of anything
+ * else are recorded by their length only ("tasks": 200). */
+static cJSON *argument_copy(const cJSON *o)
+{
+    cJSON *out = cJSON_CreateObject();
+    for (const cJSON *it = o ? o->child : NULL; out && it; it = it->next) {
+        if (!it->string)
+            continue;
+        if (is_argument_key(it->string) && cJSON_IsArray(it)) {
+            cJSON *arr = cJSON_AddArrayToObject(out, it->string);
+            for (const cJSON *el = it->child; arr && el; el = el->next)
+                cJSON_AddItemToArray(arr, cJSON_IsObject(el) ? argument_copy(el) : cJSON_Duplicate(el, false));
+        } else if (is_argument_key(it->string) && !cJSON_IsObject(it)) {
+            cJSON_AddItemToObject(out, it->string, cJSON_Duplicate(it, false));
+        } else if (cJSON_IsArray(it)) {
+            cJSON_AddNumberToObject(out, it->string, cJSON_GetArraySize(it));
+        }
+    }
+    return out;
+}
+
+static void add_arguments(cJSON *o, const char *body)
+{
+    cJSON *b = body ? cJSON_Parse(body) : NULL;
+    cJSON *args = cJSON_IsObject(b) ? argument_copy(b) : NULL;
+    if (args && args->child)
+        cJSON_AddItemToObject(o, "args", args);
+    else
+        cJSON_Delete(args);
+    cJSON_Delete(b);
+}
+
 char *sms_audit_line(const sms_audit_entry *a, int64_t now_ms)
 {
     char when[40];
@@ -56,6 +101,7 @@ char *sms_audit_line(const sms_audit_entry *a, int64_t now_ms)
     add_string_or_null(o, "error_code", a->error_code);
     add_string_or_null(o, "request_id", a->request_id);
     cJSON_AddNumberToObject(o, "attempts", a->attempts);
+    add_arguments(o, a->body);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!text)

@@ -575,12 +575,20 @@ static void audit(sms_client *c, const request *r, const char *action, const cha
         .http_status = rc == 0 ? (out ? out->status : 0) : e->http_status,
         .error_code = rc == 0 ? NULL : e->api.error_code,
         .request_id = rc == 0 ? (out ? out->request_id : NULL) : e->request_id,
-        .attempts = e->attempts,
+        .attempts = e->attempts, .body = r->body,
     };
     char *line = sms_audit_line(&a, sms_clock_wall_ms());
     if (line)
         (void)sms_audit_append(c->audit_path, line);   /* best effort: never blocks the call */
     free(line);
+}
+
+void sms_client_audit_refused(sms_client *c, const char *action, const char *target, const char *body)
+{
+    sms_call_error e = { .kind = SMS_E_READONLY };
+    request r = { .method = "-", .path_and_query = "-", .body = body };
+    if (c)
+        audit(c, &r, action, target, -1, &e, NULL);
 }
 
 /* The read-only gate, then the request; every mutating call is audited either way. */

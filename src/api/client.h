@@ -136,6 +136,10 @@ typedef struct sms_response {
 } sms_response;
 void sms_response_free(sms_response *r);
 
+/* Audit an action refused before any request was built (read-only mode in the console):
+ * outcome "refused"; body: what it would have sent, of which only the arguments are kept. */
+void sms_client_audit_refused(sms_client *c, const char *action, const char *target, const char *body);
+
 /* One request through auth, audit, read-only gate and retry policy. body may be NULL.
  * mutating selects the policy. action/target name the audit line (NULL = derive). */
 int sms_request(sms_client *c, const char *method, const char *path_and_query,

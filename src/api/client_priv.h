@@ -173,6 +173,7 @@ typedef struct sms_audit_entry {
     int http_status;
     const char *error_code, *request_id;
     int attempts;
+    const char *body;               /* the request body: only its argument keys are kept */
 } sms_audit_entry;
 
 /* One JSON line (with '\n') for the entry at time now_ms; malloc'd. */

@@ -193,6 +193,9 @@ void sms_poller_set_refresh(sms_poller *p, int refresh_ms);
 /* Queue an action. Returns its history id (> 0), or 0 if it could not be queued.
  * In read-only mode the entry is recorded as FAILED with SMS_E_READONLY and nothing is sent. */
 uint64_t sms_poller_submit(sms_poller *p, const sms_action_req *req);
+/* An action the console refused in read-only mode: one audit line per server (outcome
+ * "refused", with its arguments), no request, no history entry. */
+void sms_poller_audit_refused(sms_poller *p, const sms_action_req *req);
 
 /* ---- one-shot dump (smsconsole --dump) ----------------------------------- */
 

@@ -3,6 +3,7 @@
  * A mutating call is never retried here (the client sends it at most once). */
 #include "api/poller_internal.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include "api/snapshot.h"
@@ -372,4 +373,35 @@ void *sms_poller_action_main(void *arg)
     p->jobs_tail = NULL;
     pthread_mutex_unlock(&p->mu);
     return NULL;
+}
+
+/* ---- read-only refusals ------------------------------------------------------ */
+
+/* The body the action would send, for the audit line's arguments (NULL when none). */
+static char *refused_body(const sms_action_req *r)
+{
+    cJSON *o = NULL;
+    const char *op = sms_action_operation(r->kind);
+    if (r->kind == SMS_ACT_SPEED_LIMIT && r->limits) {
+        o = sms_encode(&SMS_T_SPEED_LIMITS, r->limits);
+    } else if (r->kind == SMS_ACT_UPLOAD_LOG && r->bucket) {
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "log_bucket", r->bucket);
+    } else if (op) {
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "operation", op);
+    }
+    char *body = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return body;
+}
+
+void sms_poller_audit_refused(sms_poller *p, const sms_action_req *r)
+{
+    if (!p || !r || (unsigned)r->kind >= SMS_ACT__COUNT)
+        return;
+    char *body = refused_body(r);
+    for (size_t i = 0; i < r->n_server_ids; i++)      /* the client's audit file only: no request */
+        sms_client_audit_refused(p->act_client, sms_action_name(r->kind), r->server_ids[i], body);
+    free(body);
 }

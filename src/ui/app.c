@@ -411,41 +411,55 @@ static bool allowed_on_target(sms_app *a, sms_action_id act, const sms_server *t
     return false;
 }
 
-/* A mutating action: refused in read-only mode, else confirmed, then submitted. */
-static void request_mutating(sms_app *a, sms_action_id act, const char *arg)
+/* The targets of act as a pending action (ids and names copied); false with a message
+ * when there is none. */
+static bool pending_for(sms_app *a, sms_action_id act, const char *arg, sms_targets *tg, sms_pending_action *pa)
 {
-    if (a->readonly) {
-        sms_app_message(a, true, "read-only mode: %s refused, nothing was sent", sms_actions[act].name);
-        return;
-    }
-    if (needs_argument(a, act, arg))
-        return;
-    sms_targets tg;
-    if (!action_targets(a, &tg)) {
+    if (!action_targets(a, tg)) {
         if (a->table.n_marks)
             sms_app_message(a, true, "%s: none of the %zu marked servers is listed any more (A clears the marks)",
                             sms_actions[act].name, a->table.n_marks);
         else
             sms_app_message(a, true, "%s: no server selected", sms_actions[act].name);
+        return false;
+    }
+    *pa = (sms_pending_action){ .act = act, .ids = calloc(tg->n, sizeof(char *)),
+                                .names = calloc(tg->n, sizeof(char *)), .arg = arg ? strdup(arg) : NULL,
+                                .marked = a->table.n_marks > 0, .hidden = tg->hidden, .missing = tg->missing };
+    if (!pa->ids || !pa->names) {
+        sms_pending_free(pa);
+        free(tg->v);
+        return false;
+    }
+    pa->n = tg->n;
+    for (size_t i = 0; i < tg->n; i++) {
+        pa->ids[i] = strdup(tg->v[i]->id ? tg->v[i]->id : "");
+        pa->names[i] = strdup(tg->v[i]->name ? tg->v[i]->name : pa->ids[i] ? pa->ids[i] : "");
+    }
+    return true;
+}
+
+/* A mutating action: refused in read-only mode (and audited, with its arguments), else
+ * confirmed, then submitted. */
+static void request_mutating(sms_app *a, sms_action_id act, const char *arg)
+{
+    sms_targets tg;
+    sms_pending_action pa;
+    if (a->readonly) {
+        if (pending_for(a, act, arg, &tg, &pa)) {
+            sms_app_audit_refused(a, &pa);
+            sms_pending_free(&pa);
+            free(tg.v);
+        }
+        sms_app_message(a, true, "read-only mode: %s refused, nothing was sent (audited)", sms_actions[act].name);
         return;
     }
+    if (needs_argument(a, act, arg) || !pending_for(a, act, arg, &tg, &pa))
+        return;
     /* One server: refused here, with why. Marked servers: each gets its request and the
      * bulk outcome says which ones the API refused (a wave mixes states). */
-    if (tg.n == 1 && !allowed_on_target(a, act, tg.v[0])) {
-        free(tg.v);
-        return;
-    }
-    sms_pending_action pa = { .act = act, .ids = calloc(tg.n, sizeof(char *)),
-                              .names = calloc(tg.n, sizeof(char *)), .arg = arg ? strdup(arg) : NULL,
-                              .marked = a->table.n_marks > 0, .hidden = tg.hidden, .missing = tg.missing };
-    if (pa.ids && pa.names) {
-        pa.n = tg.n;
-        for (size_t i = 0; i < tg.n; i++) {
-            pa.ids[i] = strdup(tg.v[i]->id ? tg.v[i]->id : "");
-            pa.names[i] = strdup(tg.v[i]->name ? tg.v[i]->name : pa.ids[i] ? pa.ids[i] : "");
-        }
+    if (tg.n > 1 || allowed_on_target(a, act, tg.v[0]))
         sms_confirm_open(a, &pa);
-    }
     sms_pending_free(&pa);
     free(tg.v);
 }

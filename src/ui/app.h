@@ -158,6 +158,8 @@ bool sms_confirm_key(sms_app *a, int key);
 void sms_confirm_draw(sms_app *a, int rows, int cols);
 void sms_pending_free(sms_pending_action *pa);
 void sms_app_submit(sms_app *a, sms_pending_action *pa);     /* after confirmation */
+/* Read-only mode: record the refusal of pa in the audit file (nothing is sent). */
+void sms_app_audit_refused(sms_app *a, const sms_pending_action *pa);
 /* NULL when "MBIT [HH:MM-HH:MM] [THRESHOLD%]" is a valid :speed-limit argument (checked
  * before asking), else what is wrong with it. */
 const char *sms_speed_arg_problem(const char *arg);

@@ -267,24 +267,47 @@ const char *sms_speed_arg_problem(const char *arg)
     return parse_speed(arg, &l, s, e);
 }
 
-void sms_app_submit(sms_app *a, sms_pending_action *pa)
-{
-    sms_speed_limit limit;
-    sms_speed_limits limits = { &limit, 1 };
+/* The request for a pending action, in storage that outlives it while used. */
+typedef struct built_request {
+    sms_action_req req;
+    sms_speed_limit limit; sms_speed_limits limits;
     char start[6], end[6];
-    sms_action_req req = { .server_ids = pa->ids, .n_server_ids = pa->n, .bucket = pa->arg };
-    if (!sms_action_request_kind(pa->act, &req.kind)) {
+} built_request;
+
+/* false (with a message) when the action is not a request or its argument is bad. */
+static bool build_request(sms_app *a, const sms_pending_action *pa, built_request *b)
+{
+    b->req = (sms_action_req){ .server_ids = pa->ids, .n_server_ids = pa->n, .bucket = pa->arg };
+    if (!sms_action_request_kind(pa->act, &b->req.kind)) {
         sms_app_message(a, true, "%s is not a request", sms_actions[pa->act].name);
-        return;
+        return false;
     }
     if (pa->act == SMS_A_SPEED_LIMIT) {
-        const char *problem = parse_speed(pa->arg, &limit, start, end);
+        const char *problem = parse_speed(pa->arg, &b->limit, b->start, b->end);
         if (problem) {
             sms_app_message(a, true, "speed-limit: %s", problem);
-            return;
+            return false;
         }
-        req.limits = &limits;
+        b->limits = (sms_speed_limits){ &b->limit, 1 };
+        b->req.limits = &b->limits;
     }
+    return true;
+}
+
+void sms_app_audit_refused(sms_app *a, const sms_pending_action *pa)
+{
+    built_request b;
+    if (a->poller && build_request(a, pa, &b))
+        sms_poller_audit_refused(a->poller, &b.req);
+}
+
+void sms_app_submit(sms_app *a, sms_pending_action *pa)
+{
+    built_request b;
+    sms_action_req req;
+    if (!build_request(a, pa, &b))
+        return;
+    req = b.req;
     uint64_t *ids = calloc(pa->n, sizeof *ids);
     req.entry_ids = ids;
     uint64_t id = a->poller && ids ? sms_poller_submit(a->poller, &req) : 0;

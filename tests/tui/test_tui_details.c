@@ -166,6 +166,76 @@ static void recovers_within_two_refresh_intervals(void **state)
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
+/* The whole audit file written under state_dir. */
+static char *read_audit(const char *state_dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/smsconsole/audit.jsonl", state_dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* The line of text holding every one of words, or fail. */
+static void expect_line_with(const char *text, const char *const words[])
+{
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        bool all = true;
+        for (size_t i = 0; words[i] && all; i++) {
+            const char *hit = strstr(line, words[i]);
+            all = hit && hit < line + len;
+        }
+        if (all)
+            return;
+        line += len + (end ? 1 : 0);
+    }
+    fail_msg("no audit line with %s ... in:\n%s", words[0], text);
+}
+
+static void refusals_and_arguments_are_audited(void **state)
+{
+    (void)state;
+    const sms_server *s = &list.source_servers[4];
+    assert_int_equal(emu_fixture_create_task(&fx, s->id, false), 0);
+    char dir[] = "/tmp/smsaudit-XXXXXX", state_env[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(state_env, sizeof state_env, "XDG_STATE_HOME=%s", dir);
+    const char *const env[] = { "SMS_PASSWORD=admin-pass", state_env, NULL };
+    const char *const ro[] = { "--readonly", NULL };
+    const char *argv[32];
+    tui *t = tui_start_ready(30, 140, emu_fixture_argv_with(&fx, ro, argv, 32), env, TITLE_ALL);
+    select_server(t, s);
+    tui_type(t, "S");
+    tui_expect_text(t, "read-only mode: start refused, nothing was sent (audited)");
+    tui_type(t, ":speed-limit 100 01:00-05:00\r");
+    tui_expect_text(t, "read-only mode: speed-limit refused");
+    assert_int_equal(tui_quit(t, "q"), 0);
+    t = tui_start_ready(30, 140, fx.argv, env, TITLE_ALL);      /* allowed: sent, audited */
+    select_server(t, s);
+    tui_type(t, ":upload-log my-log-bucket\r");
+    tui_expect_text(t, "Confirm upload-log");
+    tui_type(t, "y");
+    tui_expect_text(t, "1 action accepted by the API");
+    assert_int_equal(tui_quit(t, "q"), 0);
+
+    const char *text = read_audit(dir);
+    const char *const start[] = { "\"outcome\":\"refused\"", "\"action\":\"START\"", s->id,
+                                  "\"args\":{\"operation\":\"start\"}", NULL };
+    expect_line_with(text, start);
+    const char *const speed[] = { "\"outcome\":\"refused\"", s->id, "\"speed_limit\":[{",
+                                  "\"start\":\"01:00\"", "\"end\":\"05:00\"", "\"speed\":100", NULL };
+    expect_line_with(text, speed);
+    const char *const upload[] = { "\"outcome\":\"ok\"", "\"args\":{\"log_bucket\":\"my-log-bucket\"}", NULL };
+    expect_line_with(text, upload);
+    assert_null(strstr(text, "admin-pass"));              /* no secret */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +244,7 @@ int main(void)
         cmocka_unit_test(quit_asks_while_actions_are_in_flight),
         cmocka_unit_test(wrong_password_stops_login_until_r),
         cmocka_unit_test(recovers_within_two_refresh_intervals),
+        cmocka_unit_test(refusals_and_arguments_are_audited),
     };
     tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
