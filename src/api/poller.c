@@ -291,7 +291,8 @@ static void keep_previous_task_locked(sms_poller *p, sms_detail *d)
         d->has_task = true;
 }
 
-static sms_detail *build_detail(const char *id, const sms_server *srv, const sms_task *task)
+static sms_detail *build_detail(const char *id, const sms_server *srv, const sms_task *task,
+                                const sms_speed_limits *limits)
 {
     sms_detail *d = sms_detail_new();
     if (!d)
@@ -304,6 +305,8 @@ static sms_detail *build_detail(const char *id, const sms_server *srv, const sms
     }
     if (task && sms_sanitized_copy(&SMS_T_TASK, &d->task, task) == 0)
         d->has_task = true;
+    if (limits && sms_sanitized_copy(&SMS_T_SPEED_LIMITS, &d->limits, limits) == 0)
+        d->has_limits = true;
     return d;
 }
 
@@ -320,8 +323,9 @@ static bool same_json(const sms_type *t, const void *a, const void *b)
 static bool same_detail(const sms_detail *a, const sms_detail *b)
 {
     return a && b && strcmp(a->server_id, b->server_id) == 0 && a->has_task == b->has_task &&
-           same_json(&SMS_T_SERVER, &a->server, &b->server) &&
-           (!a->has_task || same_json(&SMS_T_TASK, &a->task, &b->task));
+           a->has_limits == b->has_limits && same_json(&SMS_T_SERVER, &a->server, &b->server) &&
+           (!a->has_task || same_json(&SMS_T_TASK, &a->task, &b->task)) &&
+           (!a->has_limits || same_json(&SMS_T_SPEED_LIMITS, &a->limits, &b->limits));
 }
 
 /* What the UI shows of a call's health; its times move with every fetch. */
@@ -337,6 +341,19 @@ static bool health_shown_differs(health_shown a, const sms_health *b)
     return a.ok != b->ok || a.failures != b->failures || a.kind != b->error.kind;
 }
 
+/* The limits in force (GET .../speed-limit). A task without any is answered with
+ * SMS.6302 ("no migration speed limit found"): that is "none", not a failure. Other
+ * failures leave the pane without the line; the task's own health says why. */
+static int read_limits(sms_client *c, const char *task_id, sms_speed_limits *out)
+{
+    sms_call_error e = {0};
+    int rc = sms_get_speed_limits(c, task_id, out, &e);
+    if (rc != 0 && e.api.error_code && strcmp(e.api.error_code, "SMS.6302") == 0)
+        rc = 0;
+    sms_call_error_free(&e);
+    return rc;
+}
+
 static void poll_detail(sms_poller *p, const char *id)
 {
     int64_t started = sms_clock_wall_ms();
@@ -350,12 +367,18 @@ static void poll_detail(sms_poller *p, const char *id)
     int rc_srv = sms_show_server(p->poll_client, id, &srv, &e_srv);
     bool wants_task = rc_srv == 0 && srv.has_current_task && srv.current_task.id &&
                       srv.current_task.id[0];
-    if (wants_task)
+    sms_speed_limits limits = {0};
+    int rc_limits = -1;
+    if (wants_task) {
         rc_task = sms_show_task(p->poll_client, srv.current_task.id, &task, &e_task);
-    sms_budget_spend(p, wants_task ? 2 : 1);
-    sms_detail *d = rc_srv == 0 ? build_detail(id, &srv, rc_task == 0 ? &task : NULL) : NULL;
+        rc_limits = read_limits(p->poll_client, srv.current_task.id, &limits);
+    }
+    sms_budget_spend(p, wants_task ? 3 : 1);
+    sms_detail *d = rc_srv == 0 ? build_detail(id, &srv, rc_task == 0 ? &task : NULL,
+                                               rc_limits == 0 ? &limits : NULL) : NULL;
     sms_free(&SMS_T_SERVER, &srv);
     sms_free(&SMS_T_TASK, &task);
+    sms_free(&SMS_T_SPEED_LIMITS, &limits);
     bool unchanged = d && rc_task == (wants_task ? 0 : -1) && same_detail(prev, d);
 
     pthread_mutex_lock(&p->mu);

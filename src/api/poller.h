@@ -41,6 +41,8 @@ typedef struct sms_detail {         /* one fetch of the selected server */
     char *server_id;
     sms_server server;              /* full detail (disks, VGs, btrfs, NICs, checks) */
     bool has_task; sms_task task;   /* ShowTask of current_task.id */
+    bool has_limits;                /* GET .../speed-limit answered (maybe with none) */
+    sms_speed_limits limits;        /* the limits in force, sanitised */
 } sms_detail;
 
 /* Agent versions by server id: the list lacks agent_version, ShowServer has it. The

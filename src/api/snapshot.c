@@ -212,6 +212,7 @@ void sms_detail_unref(const sms_detail *cd)
     sms_free(&SMS_T_SERVER, &d->server);
     if (d->has_task)
         sms_free(&SMS_T_TASK, &d->task);
+    sms_free(&SMS_T_SPEED_LIMITS, &d->limits);
     free(d);
 }
 

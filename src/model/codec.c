@@ -764,7 +764,12 @@ static cJSON *encode_field(const sms_field *f, const void *base, bool *omit)
         return f->kind == SMS_K_STR ? cJSON_CreateString(s) : encode_json_text(s);
     case SMS_K_I32:    return cJSON_CreateNumber(*AT_C(base, f->off, int32_t));
     case SMS_K_I64:
-    case SMS_K_SIZE:   return encode_int64(*AT_C(base, f->off, int64_t));
+    case SMS_K_SIZE:
+        if ((f->flags & SMS_F_OMIT_ZERO) && *AT_C(base, f->off, int64_t) == 0) {
+            *omit = true;
+            return NULL;
+        }
+        return encode_int64(*AT_C(base, f->off, int64_t));
     case SMS_K_DBL:
         if ((f->flags & SMS_F_OMIT_ZERO) && *AT_C(base, f->off, double) == 0) {
             *omit = true;

@@ -26,6 +26,7 @@ typedef struct sms_pv {            /* PhysicalVolume: a partition */
     char *device_use, *file_system, *mount_point, *name, *uuid;
     int32_t index, inode_size, size_per_cluster;
     int64_t size, used_size, inode_nums;
+    int64_t free_size;           /* target partitions only; 0 = not given (not sent) */
 } sms_pv;
 
 typedef struct sms_disk {          /* ServerDisk */
@@ -65,8 +66,9 @@ typedef struct sms_nic {           /* NetWork */
     int32_t mtu;
 } sms_nic;
 
-typedef struct sms_target_disk {   /* DiskIntargetServer */
-    char *name, *device_use;
+typedef struct sms_target_disk {   /* DiskIntargetServer / TargetDisk (task target) */
+    char *name, *device_use, *disk_id, *partition_style, *relation_name;
+    bool os_disk;
     int64_t size, used_size;
     sms_pv *physical_volumes; size_t n_physical_volumes;
 } sms_target_disk;

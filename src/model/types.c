@@ -40,6 +40,7 @@ static const sms_field pv_fields[] = {
     FSTR(device_use), FSTR(file_system), FSTR(mount_point), FSTR(name), FSTR(uuid),
     FI32(index), FI32(inode_size), FI32(size_per_cluster),
     FSIZE(size), FSIZE(used_size), FI64(inode_nums),
+    FSIZE(free_size, .flags = SMS_F_OMIT_ZERO),   /* target partitions (TaskTargetServer) only */
 };
 #undef ST
 PRIVATE_TYPE(T_PV, "physical_volume", sms_pv, pv_fields);
@@ -100,9 +101,10 @@ static const sms_field nic_fields[] = {
 TYPE(SMS_T_NIC, "network", sms_nic, nic_fields);
 
 #define ST sms_target_disk
-static const sms_field target_disk_fields[] = {
+static const sms_field target_disk_fields[] = {   /* TargetDisk / DiskIntargetServer */
     FSTR(name, REQ), FSTR(device_use), FSIZE(size, REQ), FSIZE(used_size),
-    FARR(physical_volumes, T_PV, CAP_DISKS),
+    FARR(physical_volumes, T_PV, CAP_DISKS), FSTR(disk_id), FSTR(partition_style),
+    FSTR(relation_name), FBOOL(os_disk),
 };
 #undef ST
 PRIVATE_TYPE(T_TARGET_DISK, "target_disk", sms_target_disk, target_disk_fields);

@@ -434,6 +434,27 @@ static void draw_task_error(canvas *c, const task_view *t)
     sms_lines_free(lines, n);
 }
 
+/* "speed limit 100 Mbit/s 08:00-18:00 (stop above 80 %), 1000 Mbit/s 18:00-08:00" or
+ * "speed limit none": the limits in force (GET .../speed-limit). */
+static void draw_speed_limits(canvas *c, const sms_detail *d)
+{
+    if (!d || !d->has_limits)
+        return;
+    char line[512];
+    size_t at = (size_t)snprintf(line, sizeof line, "speed limit %s", d->limits.n_speed_limit ? "" : "none");
+    for (size_t i = 0; i < d->limits.n_speed_limit && at < sizeof line; i++) {
+        const sms_speed_limit *l = &d->limits.speed_limit[i];
+        int n = snprintf(line + at, sizeof line - at, "%s%d Mbit/s %s-%s", i ? ", " : "", l->speed,
+                         l->start ? l->start : "?", l->end ? l->end : "?");
+        at += n > 0 ? (size_t)n : 0;
+        if (l->over_speed_threshold > 0 && at < sizeof line) {
+            n = snprintf(line + at, sizeof line - at, " (stop above %.0f %%)", l->over_speed_threshold);
+            at += n > 0 ? (size_t)n : 0;
+        }
+    }
+    canvas_text(c, 2, line, sms_role_attr(SMS_ROLE_NORMAL));
+}
+
 static void draw_task(canvas *c, const sms_server *s, const sms_detail *d)
 {
     task_view t;
@@ -445,6 +466,7 @@ static void draw_task(canvas *c, const sms_server *s, const sms_detail *d)
     draw_task_summary(c, &t);
     draw_task_target(c, &t);
     draw_task_figures(c, &t);
+    draw_speed_limits(c, d);
     draw_overall_progress(c, s);
     if (!d)
         canvas_text(c, 2, "(loading task details...)", sms_role_attr(SMS_ROLE_DIM));

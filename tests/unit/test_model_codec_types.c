@@ -148,7 +148,8 @@ static void test_task_detail(void **state)
         "\"clone_server\":{\"vm_id\":\"c\",\"error_msg\":\"none\"},"
         "\"source_server\":{\"id\":\"s\",\"migration_cycle\":\"syncing\",\"oem_system\":true},"
         "\"target_server\":{\"id\":\"x\",\"system_dir\":\"/\",\"image_disk_id\":\"i\",\"cutovered_snapshot_ids\":\"a,b\","
-        "\"disks\":[{\"name\":\"/dev/vda\",\"size\":10,\"device_use\":\"OS\",\"physical_volumes\":[{\"name\":\"/dev/vda1\"}]}],"
+        "\"disks\":[{\"name\":\"/dev/vda\",\"size\":10,\"device_use\":\"OS\",\"disk_id\":\"evs-1\",\"os_disk\":true,"
+        "\"partition_style\":\"GPT\",\"relation_name\":\"/dev/sda\",\"physical_volumes\":[{\"name\":\"/dev/vda1\",\"free_size\":7}]}],"
         "\"volume_groups\":[{\"name\":\"vg\",\"logical_volumes\":[{\"name\":\"lv\",\"block_size\":4096}]}]},"
         "\"sub_tasks\":[{\"id\":1,\"name\":\"CREATE_CLOUD_SERVER\",\"progress\":100,\"user_op\":\"start\","
         "\"process_trace\":\"ok\",\"migrate_speed\":0.5,\"start_date\":1,\"end_date\":2}]}",
@@ -158,6 +159,12 @@ static void test_task_detail(void **state)
     expect_str(t.source_server.migration_cycle, "syncing");
     assert_true(t.target_server.volume_groups[0].logical_volumes[0].block_size == 4096);
     expect_str(t.target_server.disks[0].physical_volumes[0].name, "/dev/vda1");
+    /* TargetDisk keeps the official fields (py target_disk.py / task target_server) */
+    expect_str(t.target_server.disks[0].disk_id, "evs-1");
+    assert_true(t.target_server.disks[0].os_disk);
+    expect_str(t.target_server.disks[0].partition_style, "GPT");
+    expect_str(t.target_server.disks[0].relation_name, "/dev/sda");
+    assert_int_equal(t.target_server.disks[0].physical_volumes[0].free_size, 7);
     expect_str(t.sub_tasks[0].user_op, "start");
     expect_str(t.clone_server.error_msg, "none");
     sms_free(&SMS_T_TASK, &t);
@@ -281,6 +288,14 @@ static void test_speed_limits(void **state)
     assert_int_equal(l.n_speed_limit, 2);
     assert_int_equal(l.speed_limit[1].speed, 100);
     assert_true(l.speed_limit[1].over_speed_threshold == 50.5);
+    char *json = sms_to_json(&SMS_T_SPEED_LIMITS, &l);      /* optional: only sent when given */
+    assert_non_null(json);
+    const char *first = strstr(json, "over_speed_threshold");
+    assert_non_null(first);
+    assert_non_null(strstr(json, "\"over_speed_threshold\":50.5"));
+    assert_null(strstr(first + 1, "over_speed_threshold"));         /* once: the first has none */
+    assert_non_null(strstr(json, "{\"start\":\"00:00\",\"end\":\"08:00\",\"speed\":0}"));
+    free(json);
     sms_free(&SMS_T_SPEED_LIMITS, &l);
 }
 

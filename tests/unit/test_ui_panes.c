@@ -620,6 +620,10 @@ static void migration_pane_draws_task_and_inert_names(void **state)
     sms_check checks[] = { { .name = "disk space", .result = "WARN", .error_code = "SMS.1351" } };
     d.server.checks = checks;
     d.server.n_checks = 1;
+    sms_speed_limit windows[] = { { .start = "08:00", .end = "18:00", .speed = 100, .over_speed_threshold = 80 },
+                                  { .start = "18:00", .end = "08:00", .speed = 1000 } };
+    d.has_limits = true;                                  /* GET .../speed-limit answered */
+    d.limits = (sms_speed_limits){ windows, N_OF(windows) };
     sms_history_entry hist[] = { { .id = 1, .server_id = "s1", .server_name = "web", .action = SMS_ACT_STOP,
                                    .outcome = SMS_OUT_FAILED, .error = seed_403() } };
     sms_history h = { .entries = hist, .n_entries = 1 };
@@ -638,6 +642,7 @@ static void migration_pane_draws_task_and_inert_names(void **state)
     assert_true(window_has(w, "WARN"));
     assert_true(window_has(w, "SMS.1351"));
     assert_true(window_has(w, "encoded_authorization_message: XXXXXX"));   /* last failure inline */
+    assert_true(window_has(w, "speed limit 100 Mbit/s 08:00-18:00 (stop above 80 %), 1000 Mbit/s 18:00-08:00"));
     assert_clipped(w, 80);
 
     /* a huge encoded message is cut inline (the panel has it all) */
