@@ -447,11 +447,14 @@ void sms_throttle_hit(sms_throttle *t, int64_t now, int64_t now_wall, long retry
 {
     long ra = retry_after_s < 0 ? 1 : retry_after_s > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : retry_after_s;
     t->not_before = now + ra * 1000;
-    unsigned recent = 0;             /* sends the API accepted in the last minute */
+    unsigned recent = 0;             /* sends in the last minute... */
     unsigned known = t->n_sent < SMS_THROTTLE_SENDS ? t->n_sent : SMS_THROTTLE_SENDS;
     for (unsigned i = 0; i < known; i++)
         recent += t->sent[i] > now - PACE_WINDOW_MS;
-    int64_t pace = PACE_WINDOW_MS / (recent ? recent : 1);
+    if (recent > 0)
+        recent--;                    /* ...but the one refused: the rate the API accepted */
+    /* a tenth slower than that rate, so that timing jitter does not meet the limit again */
+    int64_t pace = PACE_WINDOW_MS * 11 / 10 / (recent ? recent : 1);
     t->pace_ms = pace < PACE_MIN_MS ? PACE_MIN_MS : pace > PACE_MAX_MS ? PACE_MAX_MS : pace;
     t->pace_until = t->not_before + PACE_WINDOW_MS;
     atomic_store(&t->until_wall_ms, now_wall + ra * 1000 + PACE_WINDOW_MS);
