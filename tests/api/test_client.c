@@ -177,6 +177,26 @@ static void test_revoked_token_relogs_once_on_401(void **state)
     sms_client_free(c);
 }
 
+/* A token refused again right after a fresh login is not retried forever: one re-login,
+ * then the 401 is the answer (alarm: the bug this guards against is an endless loop). */
+static void test_permanent_401_gives_up_after_one_relogin(void **state)
+{
+    (void)state;
+    sms_client *c = client_as(emu, "admin", "admin-pass");
+    set_fault("/v3/sources/overview=revoke");
+    sms_call_error e;
+    sms_overview ov;
+    alarm(20);
+    assert_int_equal(sms_show_overview(c, &ov, &e), -1);
+    alarm(0);
+    assert_int_equal(e.http_status, 401);
+    sms_call_error_free(&e);
+    sms_client_stats st = sms_client_get_stats(c);
+    assert_int_equal(st.logins, 2);
+    assert_int_equal(st.requests, 4);        /* login, GET->401, login, GET->401 */
+    sms_client_free(c);
+}
+
 static void test_aksk_signing(void **state)
 {
     (void)state;
@@ -307,6 +327,21 @@ static sms_client *audited_client(char *audit, const char *user, const char *pas
     return c;
 }
 
+/* Registers a Linux server as its agent would; returns its id (malloc'd). */
+static char *register_server(sms_client *c, const char *name, const char *ip, const char *mac)
+{
+    sms_nic nic = { .name = "eth0", .ip = (char *)ip, .mac = (char *)mac };
+    sms_server body = { .name = (char *)name, .ip = (char *)ip, .os_type = "LINUX",
+                        .os_version = "CENTOS7.6", .agent_version = "23.1.0", .networks = &nic,
+                        .n_networks = 1 };
+    char *id = NULL;
+    sms_call_error e;
+    if (sms_agent_register(c, &body, &id, &e) != 0)
+        fail_msg("register %s: %s", name, e.message ? e.message : "?");
+    assert_non_null(id);
+    return id;
+}
+
 /* One line of an audit file, read and removed. */
 static void take_audit_line(char *path, char *line, size_t len)
 {
@@ -404,6 +439,40 @@ static void test_mutating_call_not_retried_on_500(void **state)
     sms_client_free(c);
 }
 
+/* A 502 from the gateway answers, but the service behind it may have applied the change:
+ * outcome unknown, not retried, audited as "unknown" with the status. The same DELETE once
+ * it works is audited "ok" with its status. */
+static void test_gateway_error_on_change_is_outcome_unknown(void **state)
+{
+    (void)state;
+    sms_client *reg = client_as(emu, "admin", "admin-pass");
+    char *id = register_server(reg, "gateway-victim", "10.9.9.7", "fa:16:3e:00:00:07");
+    sms_client_free(reg);
+    char audit[] = "/tmp/sms_client_audit.XXXXXX";
+    sms_client *c = audited_client(audit, "admin", "admin-pass");
+    char spec[128];
+    snprintf(spec, sizeof spec, "/v3/sources/%s=status:502", id);
+    set_fault(spec);
+    sms_call_error e;
+    assert_int_equal(sms_delete_server(c, id, &e), -1);
+    assert_int_equal(e.http_status, 502);
+    assert_int_equal(e.attempts, 1);
+    assert_true(e.outcome_unknown);
+    sms_call_error_free(&e);
+    char line[4096];
+    take_audit_line(audit, line, sizeof line);
+    assert_non_null(strstr(line, "\"outcome\":\"unknown\""));
+    assert_non_null(strstr(line, "\"http_status\":502"));
+    smsemu_clear_faults(emu);
+    assert_int_equal(sms_delete_server(c, id, &e), 0);
+    take_audit_line(audit, line, sizeof line);
+    assert_non_null(strstr(line, "\"outcome\":\"ok\""));
+    assert_non_null(strstr(line, "\"http_status\":200"));
+    assert_null(strstr(line, "\"request_id\":null"));
+    free(id);
+    sms_client_free(c);
+}
+
 static void test_mutating_call_without_answer_is_outcome_unknown(void **state)
 {
     (void)state;
@@ -455,12 +524,7 @@ static void test_timeouts_retried_for_reads_unknown_for_changes(void **state)
     o.max_read_retries = 1;
     sms_client *c = sms_client_new(&o, NULL);
     /* a server of its own: the delayed delete still happens after the test moves on */
-    sms_nic nic = { .name = "eth0", .ip = "10.9.9.8", .mac = "fa:16:3e:00:00:02" };
-    sms_server body = { .name = "timeout-victim", .ip = "10.9.9.8", .os_type = "LINUX",
-                        .os_version = "CENTOS7.6", .agent_version = "23.1.0", .networks = &nic,
-                        .n_networks = 1 };
-    char *id = NULL;
-    assert_int_equal(sms_agent_register(c, &body, &id, NULL), 0);
+    char *id = register_server(c, "timeout-victim", "10.9.9.8", "fa:16:3e:00:00:02");
     char spec[128];
     snprintf(spec, sizeof spec, "/v3/sources/%s=latency:1500", id);
     set_fault(spec);
@@ -585,14 +649,8 @@ static void test_agent_registers_and_polls(void **state)
 {
     (void)state;
     sms_client *c = client_as(emu, "admin", "admin-pass");
-    sms_nic nic = { .name = "eth0", .ip = "10.9.9.9", .mac = "fa:16:3e:00:00:01" };
-    sms_server body = { .name = "agent-test-1", .ip = "10.9.9.9", .os_type = "LINUX",
-                        .os_version = "CENTOS7.6", .agent_version = "23.1.0", .networks = &nic,
-                        .n_networks = 1 };
-    char *id = NULL;
+    char *id = register_server(c, "agent-test-1", "10.9.9.9", "fa:16:3e:00:00:01");
     sms_call_error e;
-    assert_int_equal(sms_agent_register(c, &body, &id, &e), 0);
-    assert_non_null(id);
     sms_server s;
     assert_int_equal(sms_show_server(c, id, &s, &e), 0);
     assert_string_equal(s.name, "agent-test-1");
@@ -612,6 +670,7 @@ int main(void)
         cmocka_unit_test_teardown(test_bad_password_is_401, clear_faults),
         cmocka_unit_test_teardown(test_token_refreshed_after_expiry, clear_faults),
         cmocka_unit_test_teardown(test_revoked_token_relogs_once_on_401, clear_faults),
+        cmocka_unit_test_teardown(test_permanent_401_gives_up_after_one_relogin, clear_faults),
         cmocka_unit_test_teardown(test_aksk_signing, clear_faults),
         cmocka_unit_test_teardown(test_ready_token, clear_faults),
         cmocka_unit_test_teardown(test_paging_over_1201_servers, clear_faults),
@@ -620,6 +679,7 @@ int main(void)
         cmocka_unit_test_teardown(test_viewer_403_decoded_with_all_fields, clear_faults),
         cmocka_unit_test_teardown(test_readonly_refusal_sends_nothing, clear_faults),
         cmocka_unit_test_teardown(test_mutating_call_not_retried_on_500, clear_faults),
+        cmocka_unit_test_teardown(test_gateway_error_on_change_is_outcome_unknown, clear_faults),
         cmocka_unit_test_teardown(test_mutating_call_without_answer_is_outcome_unknown, clear_faults),
         cmocka_unit_test_teardown(test_read_retried_after_reset, clear_faults),
         cmocka_unit_test_teardown(test_timeouts_retried_for_reads_unknown_for_changes, clear_faults),

@@ -145,6 +145,28 @@ static void test_viewer_gets_failed_with_the_403_fields(void **state)
     sms_poller_stop(p);
 }
 
+/* The connection drops after the STOP was sent: the service may have applied it, so the
+ * Commands pane must say UNKNOWN, not FAILED (an operator would otherwise send it again). */
+static void test_lost_answer_is_unknown(void **state)
+{
+    fixture *f = *state;
+    const char *reset = "/v3/tasks/*/action=reset";
+    char err[256];
+    assert_int_equal(smsemu_set_faults(f->emu, &reset, 1, err, sizeof err), 0);
+    sms_poller *p = start_as(f, "admin", false);
+    uint64_t id = submit_one(p, SMS_ACT_STOP, f->ids[0]);
+    entry_arg arg = { id, false };
+    sms_snapshot *s = pt_wait(p, entry_done, &arg, PT_WAIT_MS);
+    assert_non_null(s);
+    const sms_history_entry *e = pt_entry(s, id);
+    assert_int_equal(e->outcome, SMS_OUT_UNKNOWN);
+    assert_true(e->error.outcome_unknown);
+    assert_int_equal(e->error.kind, SMS_E_TRANSPORT);
+    sms_snapshot_release(s);
+    sms_poller_stop(p);
+    smsemu_clear_faults(f->emu);
+}
+
 static void test_server_without_task_fails_without_a_mutating_request(void **state)
 {
     fixture *f = *state;
@@ -350,6 +372,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_admin_start_is_ok_with_state_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_viewer_gets_failed_with_the_403_fields, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lost_answer_is_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_without_task_fails_without_a_mutating_request,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_refuses_without_a_request, setup, teardown),

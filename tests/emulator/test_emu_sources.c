@@ -195,6 +195,8 @@ static void test_register_rejects_bad_bodies(void **state)
     expect_400(f, "POST", "/v3/sources", b, "SMS.0002");                            /* no name */
     snprintf(b, sizeof b, "{\"name\":\"x\",\"os_type\":\"BEOS\",\"os_version\":\"c\",\"ip\":\"1.1.1.1\"%s", ok_tail);
     expect_400(f, "POST", "/v3/sources", b, "SMS.0002");                            /* bad enum */
+    snprintf(b, sizeof b, "{\"name\":\"x\",\"os_type\":\"LINUX\",\"os_version\":\"c\",\"ip\":\"\"%s", ok_tail);
+    expect_400(f, "POST", "/v3/sources", b, "SMS.0002");                            /* empty ip */
     expect_400(f, "POST", "/v3/sources", "{\"name\":\"x\",\"os_type\":\"LINUX\",\"os_version\":\"c\",\"ip\":\"1.1.1.1\","
                "\"agent_version\":\"1\",\"btrfs_list\":[],\"networks\":[]}", "SMS.0002"); /* no NIC */
     /* a body over the cap */

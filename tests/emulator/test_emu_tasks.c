@@ -197,6 +197,9 @@ static void test_stop_and_resume(void **state)
     expect_states(f, "ABORTING", "stopping", NULL);
     expect_action_400(f, "start", "SMS.1039");            /* still stopping: not yet paused */
     expect_action_400(f, "stop", "SMS.1038");             /* already stopping */
+    char path[128];
+    snprintf(path, sizeof path, "/v3/tasks/%s", f->tid);
+    eh_expect_error(f->url, f->tok, "DELETE", path, NULL, 400, "SMS.2015");   /* stopping is busy */
     expect_states(f, "ABORTING", "stopping", NULL);
     agent_gets(f, "STOP");
     assert_int_equal(eh_agent_report(f->url, f->tok, f->sid, "STOP", "success"), 200);

@@ -182,6 +182,23 @@ static void test_decode_caps_long_message(void **state)
     free(b);
 }
 
+/* The cap falls between characters: 1023 ASCII bytes and a 2-byte \u00e9 keep 1023 bytes,
+ * never half of the \u00e9. */
+static void test_decode_caps_at_a_character_boundary(void **state)
+{
+    (void)state;
+    char b[1200];
+    strcpy(b, "{\"error_code\":\"SMS.1\",\"error_msg\":\"");
+    size_t at = strlen(b);
+    memset(b + at, 'x', 1023);
+    strcpy(b + at + 1023, "\xc3\xa9\xc3\xa9\"}");
+    sms_api_error a;
+    assert_int_equal(sms_api_error_decode(b, strlen(b), &a), 0);
+    assert_int_equal(strlen(a.error_msg), 1023);
+    assert_int_equal(a.error_msg[1022], 'x');
+    sms_api_error_clear(&a);
+}
+
 static void test_http_error_falls_back_to_sanitised_raw_text(void **state)
 {
     (void)state;
@@ -312,6 +329,7 @@ static void test_outcome_unknown_rules(void **state)
     assert_true(sms_outcome_unknown(0, CURLE_GOT_NOTHING, true));
     assert_false(sms_outcome_unknown(0, CURLE_COULDNT_CONNECT, false));
     assert_true(sms_outcome_unknown(504, 0, true));
+    assert_true(sms_outcome_unknown(502, 0, true));
     assert_false(sms_outcome_unknown(500, 0, true));
     assert_false(sms_outcome_unknown(403, 0, true));
 }
@@ -350,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_decode_garbage_fails_cleanly),
         cmocka_unit_test(test_decode_survives_mutated_bodies),
         cmocka_unit_test(test_decode_caps_long_message),
+        cmocka_unit_test(test_decode_caps_at_a_character_boundary),
         cmocka_unit_test(test_http_error_falls_back_to_sanitised_raw_text),
         cmocka_unit_test(test_http_error_request_id_from_body_when_no_header),
         cmocka_unit_test(test_summary_of_403),

@@ -106,6 +106,9 @@ static void test_canonical_query_edges(void **state)
     q = sms_sign_canonical_query("name=a+b");
     assert_string_equal(q, "name=a%20b");
     free(q);
+    q = sms_sign_canonical_query("name=a%7Eb-c_d.e");        /* RFC 3986 unreserved: kept, as the SDK does */
+    assert_string_equal(q, "name=a~b-c_d.e");
+    free(q);
     q = sms_sign_canonical_query("bad=%zz&cut=%4&end=%");   /* malformed escapes kept literally */
     assert_string_equal(q, "bad=%25zz&cut=%254&end=%25");
     free(q);

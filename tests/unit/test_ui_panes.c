@@ -855,6 +855,7 @@ static void dashboard_pane_survives_no_fleet(void **state)
     redraw(&sms_view_dashboard, &a, st, w, 24, 80);
     assert_true(window_has(w, "STALE"));
     assert_true(window_has(w, "data STALE 0s old"));        /* the age text says it too */
+    assert_true(window_has(w, " STALE: API"));               /* and the badge (clipped at 80) */
     assert_false(window_has(w, "live"));
     assert_true(window_has(w, "2 servers"));
     assert_true(window_has(w, "100.0 Mbit/s"));
