@@ -116,18 +116,28 @@ total=$(printf '%s\n' "$names" | grep -c . || true)
 [ "$total" -gt 0 ] || { echo "mutants.sh: no mutant selected" >&2; exit 1; }
 
 build() { nice cmake --build "$tree/build" -j"$(nproc)" >"$1" 2>&1; }
-# Fast labels first; each stops at its first failing test. The list check is left out:
-# every mutant removes an original text, so it would fail on all of them.
+# The labels in the order they run: the fast ones first, the screen tests last. lint (the
+# list check) is left out: every mutant removes an original text, so it fails on all.
+test_labels() {
+    all=$(cd "$tree/build" && ctest --print-labels | sed -n 's/^  *//p')
+    echo unit api emu $(printf '%s\n' $all | grep -vxE 'unit|api|emu|tui|lint') \
+        $(printf '%s\n' $all | grep -x tui)
+}
+
+# Label by label; each stops at its first failing test, and each test program at its first
+# failing case (CMOCKA_TEST_ABORT): a screen test that fails would otherwise wait out the
+# deadline of every case after it.
 run_tests() {
-    for label in unit api emu tui; do
+    CMOCKA_TEST_ABORT=1; export CMOCKA_TEST_ABORT
+    for label in $labels; do
         (cd "$tree/build" && nice timeout "$per_mutant" ctest --no-tests=ignore -L "^$label\$" -E '^lint/' \
             --stop-on-failure -j2 --timeout "$per_mutant" --output-on-failure) >>"$1" 2>&1 && continue
-        # Screen tests can time out on a loaded machine: they kill a mutant only if they
-        # fail twice (conservative: a flaky kill is counted as a survivor).
+        # Screen tests can time out on a loaded machine: they kill a mutant only if the
+        # failed one fails again (conservative: a flaky kill is counted as a survivor).
         [ "$label" = tui ] || return 1
-        echo "mutants.sh: a screen test failed; running the screen tests again" >>"$1"
-        (cd "$tree/build" && nice timeout "$per_mutant" ctest --no-tests=ignore -L "^tui\$" \
-            --stop-on-failure -j2 --timeout "$per_mutant" --output-on-failure) >>"$1" 2>&1 || return 1
+        echo "mutants.sh: a screen test failed; running it again" >>"$1"
+        (cd "$tree/build" && nice timeout "$per_mutant" ctest --rerun-failed --timeout "$per_mutant" \
+            --output-on-failure) >>"$1" 2>&1 || return 1
     done
 }
 
@@ -135,6 +145,7 @@ echo "mutants.sh: $total mutants; building the copy in $work"
 nice cmake -S "$tree" -B "$tree/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$work/logs/configure.log" 2>&1 ||
     { cat "$work/logs/configure.log"; exit 1; }
 build "$work/logs/build.log" || { tail -40 "$work/logs/build.log"; exit 1; }
+labels=$(test_labels)
 if [ "$skip_baseline" = 0 ]; then
     : >"$work/logs/baseline.log"
     run_tests "$work/logs/baseline.log" ||
