@@ -60,7 +60,7 @@ script_pid=$!
 for _ in $(seq 100); do [ -s "$work/console.pid" ] && break; sleep 0.1; done
 console_pid=$(cat "$work/console.pid")
 
-rss_kib() { sed -n 's/^VmRSS: *\([0-9]*\).*/\1/p' "/proc/$1/status"; }
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 stats() { curl -s "$url/emulator/stats"; }
