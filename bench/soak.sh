@@ -35,6 +35,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 "$build/src/emulator/smsemu" --servers "$servers" --speed 10 --quiet >"$work/emu.out" 2>&1 &
 emu_pid=$!
