@@ -1,6 +1,7 @@
 /* snapshot.c - refcounted snapshot parts, sanitising copies, and the snapshot's release. */
 #include "api/snapshot.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,48 +98,13 @@ static sms_fleet *fleet_over(fleet_items *it, int32_t count)
     return f;
 }
 
-static fleet_items *items_from_pages(sms_fleet_page *const *pages, size_t n_pages)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < n_pages; i++)
-        n += pages[i]->n_items;
-    fleet_items *it = calloc(1, sizeof *it);
-    if (!it)
-        return NULL;
-    it->refs = 1;
-    it->servers = n ? malloc(n * sizeof *it->servers) : NULL;
-    it->pages = n_pages ? malloc(n_pages * sizeof *it->pages) : NULL;
-    if ((n && !it->servers) || (n_pages && !it->pages)) {
-        fleet_items_unref(it);
-        return NULL;
-    }
-    for (size_t i = 0; i < n_pages; i++) {
-        REF_UP(pages[i]);
-        it->pages[it->n_pages++] = pages[i];
-        if (pages[i]->n_items)
-            memcpy(it->servers + it->n_servers, pages[i]->items,
-                   pages[i]->n_items * sizeof *it->servers);
-        it->n_servers += pages[i]->n_items;
-    }
-    return it;
-}
-
-sms_fleet *sms_fleet_from_pages(sms_fleet_page *const *pages, size_t n_pages)
-{
-    fleet_items *it = items_from_pages(pages, n_pages);
-    if (!it)
-        return NULL;
-    /* the last page read tells the total, as sms_list_servers keeps it */
-    sms_fleet *f = fleet_over(it, n_pages ? pages[n_pages - 1]->count : 0);
-    fleet_items_unref(it);                      /* the fleet holds it now */
-    return f;
-}
-
 sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *const *owners,
                                 size_t n, int32_t count)
 {
-    static uint64_t build;                      /* poller thread only, as the marks */
-    build++;
+    /* marks are written by the poller that owns the pages; the counter may be shared by
+     * several pollers in one process: two fresh values for the two passes */
+    static _Atomic uint64_t builds;
+    uint64_t build = atomic_fetch_add(&builds, 2) + 1;
     fleet_items *it = calloc(1, sizeof *it);
     if (!it)
         return NULL;
@@ -155,7 +121,7 @@ sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *
         fleet_items_unref(it);
         return NULL;
     }
-    build++;                                    /* a second pass takes each page once */
+    build++;                    /* the second value reserved: a second pass takes each page once */
     for (size_t i = 0; i < n; i++) {
         it->servers[i] = *items[i];
         if (owners[i]->mark != build) {
@@ -179,13 +145,6 @@ sms_fleet *sms_fleet_renew(const sms_fleet *old)
     if (f)
         f->overview = old->overview;
     return f;
-}
-
-sms_fleet_page *const *sms_fleet_pages(const sms_fleet *f, size_t *n)
-{
-    const fleet_items *it = f ? impl_of(f)->items : NULL;
-    *n = it ? it->n_pages : 0;
-    return it ? it->pages : NULL;
 }
 
 sms_detail *sms_detail_new(void)

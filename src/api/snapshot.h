@@ -40,15 +40,9 @@ typedef struct sms_fleet_page {
 } sms_fleet_page;
 
 void sms_fleet_page_unref(sms_fleet_page *pg);            /* NULL-safe */
-/* A fleet whose servers are the pages' items end to end (a shallow copy: the pages own
- * the strings and arrays, the fleet holds a reference to each page). fetched_ms and
- * count are set; the overview is left zero. NULL when out of memory. */
-sms_fleet *sms_fleet_from_pages(sms_fleet_page *const *pages, size_t n_pages);
 /* A new fleet part with f's servers (shared, not copied) and a new fetched_ms: the
  * same data confirmed by a later fetch. NULL when out of memory. */
 sms_fleet *sms_fleet_renew(const sms_fleet *f);
-/* The pages f was built from (n = 0 for a fleet made by sms_fleet_new). */
-sms_fleet_page *const *sms_fleet_pages(const sms_fleet *f, size_t *n);
 
 /* Pages of one listing, each a reference. */
 typedef struct sms_page_vec { sms_fleet_page **v; size_t n, alloc; } sms_page_vec;
