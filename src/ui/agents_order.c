@@ -5,6 +5,21 @@
 #include <string.h>
 #include <strings.h>
 
+const char *const sms_agent_col_names[SMS_AC__COUNT] = {
+    [SMS_AC_NAME] = "name", [SMS_AC_IP] = "ip", [SMS_AC_STATE] = "state", [SMS_AC_REASON] = "reason",
+    [SMS_AC_VERSION] = "version", [SMS_AC_OS] = "os", [SMS_AC_HEARTBEAT] = "heartbeat",
+    [SMS_AC_CONNECTED] = "connected", [SMS_AC_REGISTERED] = "registered",
+};
+
+int sms_agent_col_by_name(const char *name)
+{
+    size_t len = name ? strlen(name) : 0;
+    for (int c = 0; len && c < SMS_AC__COUNT; c++)
+        if (strncasecmp(sms_agent_col_names[c], name, len) == 0)
+            return c;
+    return -1;
+}
+
 static uint64_t order_i64(int64_t v) { return (uint64_t)v ^ (1ull << 63); }
 
 static unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c; }

@@ -22,6 +22,11 @@ typedef enum sms_agent_col {
     SMS_AC_CONNECTED, SMS_AC_REGISTERED, SMS_AC__COUNT
 } sms_agent_col;
 
+/* The `:sort` names of the columns ("name", "ip", "state", ...). */
+extern const char *const sms_agent_col_names[SMS_AC__COUNT];
+/* Column by name (a prefix will do), -1 if unknown. */
+int sms_agent_col_by_name(const char *name);
+
 typedef struct sms_agent_order {
     uint64_t *name_keys; size_t n_named;    /* 2 per row: the rows the name order is for */
     uint32_t *by_name;                      /* all rows in name order */

@@ -1,6 +1,7 @@
 /* complete.c - `:` command-line completion, derived from the action table.
  * Kept apart from prompt.c (no curses, no poller) so that it can be unit-tested alone. */
 #include "ui/app.h"
+#include "ui/agents_order.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,10 @@ static size_t complete_argument(const sms_app *a, const char *cmd, const char *p
     char prefix[64];
     size_t n = 0;
     snprintf(prefix, sizeof prefix, "%s ", cmd);
-    if (strcmp(cmd, "sort") == 0) {
+    if (strcmp(cmd, "sort") == 0 && a && a->view == SMS_VIEW_AGENTS) {    /* its own columns */
+        for (int c = 0; c < SMS_AC__COUNT; c++)
+            add_candidate(out, max, &n, prefix, sms_agent_col_names[c], partial);
+    } else if (strcmp(cmd, "sort") == 0) {
         for (int c = 0; c < SMS_COL__COUNT; c++)
             add_candidate(out, max, &n, prefix, sms_cols[c].name, partial);
     } else if (strcmp(cmd, "theme") == 0) {

@@ -23,16 +23,16 @@
 #define PREFIX_W 2              /* mark + gap */
 #define NAME_MIN 12
 
-static const struct { const char *name, *header; int width, priority; } cols_def[SMS_AC__COUNT] = {
-    [SMS_AC_NAME]       = { "name",       "NAME",        0, 0 },
-    [SMS_AC_IP]         = { "ip",         "IP",         15, 3 },
-    [SMS_AC_STATE]      = { "state",      "STATE",      13, 1 },
-    [SMS_AC_REASON]     = { "reason",     "REASON",     34, 2 },
-    [SMS_AC_VERSION]    = { "version",    "AGENT",      10, 4 },
-    [SMS_AC_OS]         = { "os",         "OS",         16, 5 },
-    [SMS_AC_HEARTBEAT]  = { "heartbeat",  "HEARTBEAT",   9, 4 },
-    [SMS_AC_CONNECTED]  = { "connected",  "CONN",        4, 6 },
-    [SMS_AC_REGISTERED] = { "registered", "REGISTERED", 16, 7 },
+static const struct { const char *header; int width, priority; } cols_def[SMS_AC__COUNT] = {
+    [SMS_AC_NAME]       = { "NAME",        0, 0 },
+    [SMS_AC_IP]         = { "IP",         15, 3 },
+    [SMS_AC_STATE]      = { "STATE",      13, 1 },
+    [SMS_AC_REASON]     = { "REASON",     34, 2 },
+    [SMS_AC_VERSION]    = { "AGENT",      10, 4 },
+    [SMS_AC_OS]         = { "OS",         16, 5 },
+    [SMS_AC_HEARTBEAT]  = { "HEARTBEAT",   9, 4 },
+    [SMS_AC_CONNECTED]  = { "CONN",        4, 6 },
+    [SMS_AC_REGISTERED] = { "REGISTERED", 16, 7 },
 };
 
 typedef struct agents_view {
@@ -394,15 +394,6 @@ static void agents_draw(sms_app *a, void *st, WINDOW *w, int rows, int cols)
 
 /* ---- actions ------------------------------------------------------------------------------ */
 
-static int col_by_name(const char *name)
-{
-    size_t len = name ? strlen(name) : 0;
-    for (int c = 0; len && c < SMS_AC__COUNT; c++)
-        if (strncasecmp(cols_def[c].name, name, len) == 0)
-            return c;
-    return -1;
-}
-
 static void set_sort(sms_app *a, agents_view *v, sms_action_id act, const char *arg)
 {
     if (act == SMS_A_SORT_INVERT) {
@@ -410,7 +401,7 @@ static void set_sort(sms_app *a, agents_view *v, sms_action_id act, const char *
     } else if (arg && *arg) {
         char col[32] = "", dir[16] = "";
         sscanf(arg, "%31s %15s", col, dir);
-        int c = col_by_name(col);
+        int c = sms_agent_col_by_name(col);
         if (c < 0) {
             sms_app_message(a, true, "sort: unknown agents column \"%s\"", col);
             return;
@@ -422,7 +413,7 @@ static void set_sort(sms_app *a, agents_view *v, sms_action_id act, const char *
     }
     if (v->built)
         filter_and_sort(v, v->filter);
-    sms_app_message(a, false, "agents sorted by %s%s", cols_def[v->sort_col].name, v->sort_desc ? " (descending)" : "");
+    sms_app_message(a, false, "agents sorted by %s%s", sms_agent_col_names[v->sort_col], v->sort_desc ? " (descending)" : "");
 }
 
 /* Marks are the fleet table's server ids; hosts that never registered have none. */
@@ -505,7 +496,7 @@ static void agents_click(sms_app *a, void *st, int row, int col)
         for (int c = 0; c < SMS_AC__COUNT; c++)
             if (l.width[c] && col >= l.x[c] && col < l.x[c] + l.width[c]) {
                 char arg[32];
-                snprintf(arg, sizeof arg, "%s%s", cols_def[c].name,
+                snprintf(arg, sizeof arg, "%s%s", sms_agent_col_names[c],
                          (int)v->sort_col == c && !v->sort_desc ? " desc" : "");
                 set_sort(a, v, SMS_A_SORT_NEXT, arg);
             }

@@ -99,6 +99,12 @@ static void sort_completes_column_names(void **state)
     n = sms_prompt_complete(&app, "sort ", out, 16);
     assert_int_equal(n, SMS_COL__COUNT);
     assert_int_equal(sms_prompt_complete(&app, "sort name extra", out, 16), 0);
+    /* the Agents pane sorts by its own columns */
+    app.view = SMS_VIEW_AGENTS;
+    n = sms_prompt_complete(&app, "sort he", out, 16);
+    app.view = SMS_VIEW_SERVERS;
+    assert_int_equal(n, 1);
+    assert_string_equal(out[0], "sort heartbeat");
 }
 
 static void theme_completes_files_on_the_path(void **state)
