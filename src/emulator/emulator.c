@@ -19,6 +19,7 @@
 #include "api/buf.h"
 #include "emulator/emu.h"
 #include "emulator/fleet.h"
+#include "emulator/rollout.h"
 
 struct smsemu {
     emu_ctx ctx;
@@ -716,8 +717,10 @@ static int start_daemon(smsemu *e, const smsemu_opts *o, const struct sockaddr_i
 
 static int start_fleet(smsemu *e, const smsemu_opts *o, char *err, size_t errlen)
 {
-    if (o->servers <= 0)
-        return 0;
+    if (o->servers <= 0)                /* no fleet: the inventory names only the extras */
+        return o->inventory_out ? smsemu_rollout_write_inventory(o->inventory_out, e->ctx.seed, 0, NULL,
+                                                                 o->inventory_extra, err, errlen)
+                                : 0;
     smsemu_fleet_opts fo = {e->ctx.url, o->servers, e->ctx.seed, e->ctx.speed, o->no_agents, o->quiet,
                             o->inventory_extra, o->inventory_out, o->tls_cert};
     e->fleet = smsemu_fleet_start(&fo, err, errlen);
