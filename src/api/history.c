@@ -167,6 +167,8 @@ char *sms_history_entry_to_json(const sms_history_entry *e)
     if (e->error.kind != SMS_E_NONE)
         cJSON_AddItemToObject(o, "error", call_error_to_json(&e->error));
     add_str(o, "state_after", e->state_after);
+    if (e->following)
+        cJSON_AddTrueToObject(o, "following");
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;
@@ -253,6 +255,7 @@ static int entry_from_json(const cJSON *o, sms_history_entry *e)
         get_str(o, "task_id", &e->task_id) || get_str(o, "state_after", &e->state_after))
         return -1;
     e->id = (uint64_t)id;
+    e->following = cJSON_IsTrue(member(o, "following"));
     if (error && call_error_from_json(error, &e->error))
         return -1;
     return 0;

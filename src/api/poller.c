@@ -158,12 +158,61 @@ static int64_t fleet_backoff_ms(const sms_poller *p)
 
 /* ---- state observed after an action --------------------------------------- */
 
-/* Fill state_after of the entries waiting for it from the book: an entry's server shows
- * once a fetch that started after the action listed or showed it; a server no longer in
- * the book was removed on evidence (a complete listing without it, or a 404). */
+/* The server states an action leads to; NULL: none in particular (the first look
+ * settles it). An empty list: only the server leaving the listing does (DELETE). */
+static const char *const *leads_to(sms_action_kind k)
+{
+    static const char *const start[] = { "replicate", "syncing", "finished", "error", NULL };
+    static const char *const stop[] = { "stopped", "finished", "error", NULL };
+    static const char *const launch[] = { "finished", "error", NULL };
+    static const char *const clear[] = { "cleared", "clearfailed", NULL };
+    static const char *const drill[] = { "premiged", "premigfailed", "error", NULL };
+    static const char *const gone[] = { NULL };
+    switch (k) {
+    case SMS_ACT_START: case SMS_ACT_RESTART: return start;
+    case SMS_ACT_STOP:                        return stop;
+    case SMS_ACT_LAUNCH:                      return launch;
+    case SMS_ACT_CLEAR:                       return clear;
+    case SMS_ACT_MIGRATION_TEST:              return drill;
+    case SMS_ACT_DELETE:                      return gone;
+    default:                                  return NULL;
+    }
+}
+
+static bool reached(sms_action_kind k, const sms_server *s)
+{
+    const char *const *want = leads_to(k);
+    if (!want || !s)
+        return true;                                    /* no target, or no longer listed */
+    for (size_t i = 0; want[i]; i++)
+        if (s->state && strcmp(s->state, want[i]) == 0)
+            return true;
+    return false;
+}
+
+/* state_after for what the server shows now; at the timeout, what it never reached. */
+static char *state_text(const sms_history_entry *e, const sms_server *s, bool timed_out)
+{
+    char *text = s ? sms_server_state_text(s) : strdup("not listed");
+    const char *const *want = leads_to(e->action);
+    char *out = NULL;
+    if (!text || !timed_out)
+        return text;
+    if (asprintf(&out, "%s (no %s after %d min)", text, want && want[0] ? want[0] : "change",
+                 SMS_FOLLOW_TIMEOUT_MS / 60000) < 0)
+        out = NULL;
+    free(text);
+    return out;
+}
+
+/* Follow the entries waiting for it in the book: state_after is what the server shows on
+ * each fetch that started after the action listed or showed it, until it reaches the
+ * state the action leads to or SMS_FOLLOW_TIMEOUT_MS passes; a server no longer in the
+ * book was removed on evidence (a complete listing without it, or a 404). */
 static void observe_state_locked(sms_poller *p)
 {
     size_t keep = 0;
+    int64_t now = sms_clock_wall_ms();
     for (size_t i = 0; i < p->n_awaiting; i++) {
         sms_history_entry *e = sms_history_log_find(&p->hist, p->awaiting[i].id);
         if (!e)
@@ -173,17 +222,35 @@ static void observe_state_locked(sms_poller *p)
             p->awaiting[keep++] = p->awaiting[i];       /* not yet observable */
             continue;
         }
-        char *text = k != SMS_IDMAP_NONE ? sms_server_state_text(p->book.items[k])
-                                         : strdup("not listed");
+        const sms_server *s = k != SMS_IDMAP_NONE ? p->book.items[k] : NULL;
+        bool settled = !e->following || reached(e->action, s);
+        bool timed_out = !settled && now - (e->done_ms ? e->done_ms : e->at_ms) > SMS_FOLLOW_TIMEOUT_MS;
+        char *text = state_text(e, s, timed_out);
         if (!text) {
             p->awaiting[keep++] = p->awaiting[i];
             continue;
         }
+        bool changed = !e->state_after || strcmp(e->state_after, text) != 0 || settled || timed_out;
+        if (!settled && !timed_out)
+            p->awaiting[keep++] = p->awaiting[i];       /* look again on the next fetch */
+        if (!changed) {
+            free(text);
+            continue;
+        }
         free(e->state_after);
         e->state_after = text;
-        sms_poller_history_changed_locked(p, e);
+        e->following = !settled && !timed_out;
+        sms_poller_history_changed_locked(p, e);        /* e may move: not used after */
     }
     p->n_awaiting = keep;
+}
+
+/* Entries still following their server when the console stopped: follow them again. */
+static void resume_following_locked(sms_poller *p)
+{
+    for (size_t i = 0; i < p->hist.n; i++)
+        if (p->hist.v[i].following)
+            sms_poller_await_state_locked(p, p->hist.v[i].id);
 }
 
 /* Servers acted on that no fetch has shown since: read each again, so the history shows
@@ -580,6 +647,7 @@ sms_poller *sms_poller_start(const sms_poller_opts *o, sms_call_error *err)
     p->context = o->client.context ? strdup(o->client.context) : NULL;
     char msg[256];
     sms_history_log_open(&p->hist, o->history_path, SMS_HISTORY_MAX, msg, sizeof msg);
+    resume_following_locked(p);         /* no thread runs yet */
     /* a history that cannot be read or written leaves a console that works in memory */
 
     sms_client_opts poll_opts = o->client;

@@ -124,7 +124,13 @@ typedef struct sms_history_entry {
     sms_outcome outcome;
     sms_call_error error;           /* when FAILED/UNKNOWN */
     char *state_after;              /* server state/task state observed after it, e.g. "replicate / RUNNING" */
+    bool following;                 /* state_after still follows the server, until it reaches the
+                                       state the action leads to (or SMS_FOLLOW_TIMEOUT_MS) */
 } sms_history_entry;
+
+/* How long STATE AFTER follows a server that does not reach the state its action leads
+ * to; then the entry says so ("... no stopped after 10 min"). */
+#define SMS_FOLLOW_TIMEOUT_MS (10 * 60 * 1000)
 
 typedef struct sms_history {        /* newest last; kept across restarts (history.jsonl) */
     int refs;

@@ -158,6 +158,9 @@ static void finish_entry_locked(sms_poller *p, uint64_t id, int rc, const sms_ca
     if (t && t->name && !entry->server_name)
         entry->server_name = sms_sanitize_dup(t->name);
     bool observe = entry->error.kind != SMS_E_READONLY;
+    /* an accepted action (or one that may have been applied) is followed until the server
+     * gets where it leads; a refused one changed nothing: its first observation says so */
+    entry->following = observe && entry->outcome != SMS_OUT_FAILED;
     if (p->selected && entry->server_id && strcmp(p->selected, entry->server_id) == 0)
         p->detail_requested = true;
     sms_poller_history_changed_locked(p, entry);       /* entry may move: not used after */

@@ -92,10 +92,21 @@ void sms_fmt_clock(char *buf, size_t len, int64_t ms, int64_t now_ms, bool with_
         strftime(buf, len, with_year ? "%Y-%m-%d %H:%M" : "%m-%d %H:%M", &tm);
 }
 
+/* WHEN always with its date ("12-02 17:42:05"): the history spans days and restarts. */
+static void fmt_when(char *buf, size_t len, int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (ms <= 0 || !localtime_r(&t, &tm))
+        snprintf(buf, len, "-");
+    else
+        strftime(buf, len, "%m-%d %H:%M:%S", &tm);
+}
+
 typedef struct hist_col { const char *header; int width; } hist_col;
 enum { C_WHEN, C_WHO, C_WHAT, C_SERVER, C_OUTCOME, C_AFTER, C__COUNT };
 static const hist_col cols_def[C__COUNT] = {
-    { "WHEN", 11 }, { "WHO", 8 }, { "WHAT", 12 }, { "SERVER", 16 }, { "OUTCOME", 9 }, { "STATE AFTER / ERROR", 0 },
+    { "WHEN", 14 }, { "WHO", 8 }, { "WHAT", 12 }, { "SERVER", 16 }, { "OUTCOME", 9 }, { "STATE AFTER / ERROR", 0 },
 };
 
 /* Widths for this window: the server column grows on wide screens, the last takes the rest. */
@@ -127,8 +138,7 @@ static void draw_cells(sms_app *a, WINDOW *w, int y, int cols, const int *wd, co
 static void draw_entry(sms_app *a, WINDOW *w, int y, int cols, const int *wd, const sms_history_entry *e, bool sel)
 {
     char when[24], outcome[32], after[512], summary[400];
-    int64_t now = a->now_ms ? a->now_ms : sms_now_ms();
-    sms_fmt_clock(when, sizeof when, e->at_ms, now, false);
+    fmt_when(when, sizeof when, e->at_ms);
     snprintf(outcome, sizeof outcome, "%s%s", e->outcome == SMS_OUT_PENDING ? a->sym->pending : "",
              sms_outcome_label(e->outcome));
     if (e->outcome == SMS_OUT_FAILED || e->outcome == SMS_OUT_UNKNOWN) {
@@ -138,7 +148,8 @@ static void draw_entry(sms_app *a, WINDOW *w, int y, int cols, const int *wd, co
     else if (e->outcome == SMS_OUT_PENDING)
         snprintf(after, sizeof after, "waiting for the API...");
     else
-        snprintf(after, sizeof after, "%s", e->state_after ? e->state_after : "");
+        snprintf(after, sizeof after, "%s%s", e->state_after ? e->state_after : "",
+                 e->following ? " ... (following)" : "");
     const char *cells[C__COUNT] = {
         when, e->user ? e->user : "-", sms_action_name(e->action),
         e->server_name ? e->server_name : (e->server_id ? e->server_id : "-"), outcome, after,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "emu_helper.h"
 #include "harness.h"
 #include "tui_expect.h"
@@ -236,6 +237,73 @@ static void refusals_and_arguments_are_audited(void **state)
     assert_null(strstr(text, "admin-pass"));              /* no secret */
 }
 
+/* The agent of s takes its pending command and reports it done. */
+static void agent_completes(const sms_server *s, const char *command)
+{
+    char path[160], body[160];
+    snprintf(path, sizeof path, "/v3/sources/%s/command", s->id);
+    assert_int_equal(emu_fixture_call(&fx, "GET", path, NULL), 0);
+    snprintf(path, sizeof path, "/v3/sources/%s/command_result", s->id);
+    snprintf(body, sizeof body, "{\"command_name\":\"%s\",\"result\":\"success\",\"result_detail\":\"{}\"}", command);
+    assert_int_equal(emu_fixture_post(&fx, path, body), 0);
+}
+
+/* The Commands pane's row for action on s holds every one of words (waits for it). */
+static void expect_history_row(tui *t, const sms_server *s, const char *const words[])
+{
+    char line[1024];
+    for (int i = 0; i < 300; i++) {
+        int row;
+        if (tui_find(t, s->name, &row, NULL)) {
+            tui_row(t, row, line, sizeof line);
+            bool all = true;
+            for (size_t k = 0; words[k] && all; k++)
+                all = strstr(line, words[k]) != NULL;
+            if (all)
+                return;
+        }
+        tui_wait_frames(t, 1, 100);
+    }
+    tui_dump(t, words[0]);
+    fail_msg("no Commands row for %s with %s", s->name, words[0]);
+}
+
+static void state_after_follows_the_server_across_restarts(void **state)
+{
+    (void)state;
+    const sms_server *s = &list.source_servers[5];
+    assert_int_equal(emu_fixture_create_task(&fx, s->id, true), 0);
+    agent_completes(s, "START");
+    char dir[] = "/tmp/smshist-XXXXXX", state_env[64], today[16];
+    assert_non_null(mkdtemp(dir));
+    snprintf(state_env, sizeof state_env, "XDG_STATE_HOME=%s", dir);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(today, sizeof today, "%m-%d ", &tm);   /* WHEN carries the date */
+    const char *const env[] = { "SMS_PASSWORD=admin-pass", state_env, NULL };
+    tui *t = tui_start_ready(30, 160, fx.argv, env, TITLE_ALL);
+    select_server(t, s);
+    tui_type(t, "T");
+    tui_expect_text(t, "Confirm stop");
+    tui_type(t, "y");
+    tui_expect_text(t, "1 action accepted by the API");
+    tui_type(t, "4");
+    const char *const following[] = { "STOP", "stopping /", "(following)", today, NULL };
+    expect_history_row(t, s, following);
+    assert_int_equal(tui_quit(t, "q"), 0);
+    agent_completes(s, "STOP");                     /* while no console runs */
+    t = tui_start_ready(30, 160, fx.argv, env, TITLE_ALL);
+    tui_type(t, "4");
+    const char *const reached[] = { "STOP", "stopped /", today, NULL };
+    expect_history_row(t, s, reached);
+    int row;
+    char line[1024];
+    assert_true(tui_find(t, s->name, &row, NULL));
+    assert_null(strstr(tui_row(t, row, line, sizeof line), "following"));
+    assert_int_equal(tui_quit(t, "q"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +313,7 @@ int main(void)
         cmocka_unit_test(wrong_password_stops_login_until_r),
         cmocka_unit_test(recovers_within_two_refresh_intervals),
         cmocka_unit_test(refusals_and_arguments_are_audited),
+        cmocka_unit_test(state_after_follows_the_server_across_restarts),
     };
     tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
