@@ -32,13 +32,11 @@ const sms_agent_reason_info sms_agent_reasons[] = {
       "Install the SMS agent on the host and start it; it registers the server by itself" },
     { SMS_AR_OK, "agent installed and connected", "Nothing to do" },
     { SMS_AR_NO_PROCESS, "no client process detected",
-      "Check that the agent process runs on the host and reaches SMS over HTTPS (443); restart it" },
+      "Check that the host is up, the agent process runs and reaches SMS over HTTPS (443); restart it" },
     { SMS_AR_OS_UNSUPPORTED, "OS not supported",
       "SMS cannot migrate this OS version (see the supported-OS list); upgrade the OS or migrate otherwise" },
     { SMS_AR_WAITING, "registered, waiting for the first connection",
       "The agent registered the host but has not polled yet; it should within minutes, else check its log" },
-    { SMS_AR_DISCONNECTED, "agent disconnected",
-      "SMS lost the agent: check the host is up, the agent runs, and outbound HTTPS to SMS is open" },
     { SMS_AR_OLD_VERSION, "agent older than the newest in the fleet",
       "Upgrade the agent on this host to the version the rest of the fleet runs" },
     { SMS_AR_NOT_IN_INVENTORY, "registered but not in the inventory",
@@ -157,7 +155,8 @@ static sms_agent_status health(const sms_agent_input *in, const sms_agent_policy
         }
         return st;
     }
-    sms_agent_status st = status(SMS_AGENT_FAILED, SMS_AR_DISCONNECTED);
+    /* connected once, now silent: the seed's "no client process detected" too */
+    sms_agent_status st = status(SMS_AGENT_FAILED, SMS_AR_NO_PROCESS);
     st.silent_since_ms = in->last_visit_time;
     return st;
 }

@@ -38,7 +38,6 @@ typedef enum sms_agent_reason {
     SMS_AR_NO_PROCESS = 8,          /* seed 8: no client process detected */
     SMS_AR_OS_UNSUPPORTED = 1003,   /* seed 1003: the operating system is not supported */
     SMS_AR_WAITING = 2001,          /* ours: registered, waiting for the first connection */
-    SMS_AR_DISCONNECTED = 2002,     /* ours: was connected, SMS reports it disconnected */
     SMS_AR_OLD_VERSION = 2003,      /* ours: connected, agent older than the fleet's newest */
     SMS_AR_NOT_IN_INVENTORY = 2004, /* ours: registered, not in the inventory */
 } sms_agent_reason;

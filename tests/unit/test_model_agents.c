@@ -78,7 +78,7 @@ static void test_disconnected(void **state)
     in.last_visit_time = T0 + 1;
     sms_agent_status st = sms_agent_derive(&in, &policy, T0 + 2);
     assert_int_equal(st.state, SMS_AGENT_FAILED);
-    assert_int_equal(st.reason, SMS_AR_DISCONNECTED);
+    assert_int_equal(st.reason, SMS_AR_NO_PROCESS);
     assert_int_equal(st.silent_since_ms, T0 + 1);
 }
 
@@ -145,7 +145,7 @@ static void test_old_version_flag(void **state)
     in.last_visit_time = T0 + 1;
     st = sms_agent_derive(&in, &policy, T0 + 2);
     assert_true(st.old_version);
-    assert_int_equal(st.reason, SMS_AR_DISCONNECTED);
+    assert_int_equal(st.reason, SMS_AR_NO_PROCESS);
     in.connected = true;
     in.agent_version = "25.3.0";
     assert_false(sms_agent_derive(&in, &policy, T0).old_version);
@@ -166,7 +166,7 @@ static void test_unexpected(void **state)
     in.last_visit_time = T0 + 1;
     st = sms_agent_derive(&in, &policy, T0 + 2);
     assert_int_equal(st.state, SMS_AGENT_UNEXPECTED);
-    assert_int_equal(st.reason, SMS_AR_DISCONNECTED);
+    assert_int_equal(st.reason, SMS_AR_NO_PROCESS);
     in.inventory_loaded = false;                        /* no inventory: nothing is unexpected */
     assert_int_equal(sms_agent_derive(&in, &policy, T0 + 2).state, SMS_AGENT_FAILED);
 }

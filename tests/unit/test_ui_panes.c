@@ -953,7 +953,7 @@ static void agents_pane_shows_versions_heartbeats_and_hints(void **state)
         if (strstr(row, "web-01"))
             assert_non_null(strstr(row, "0 agent installed and connected"));
         if (strncmp(row, "  db-01 ", 8) == 0) {           /* its row, not the hint */
-            assert_non_null(strstr(row, "2002 agent disconnected"));
+            assert_non_null(strstr(row, "8 no client process detected"));
             assert_non_null(strstr(row, "24.9.0 old"));
             assert_non_null(strstr(row, "2m30s"));
         }
@@ -966,7 +966,7 @@ static void agents_pane_shows_versions_heartbeats_and_hints(void **state)
             assert_non_null(strstr(row, "-1 agent not installed"));
     }
     /* the first row (db-01, by name) is selected: its hint is under the table */
-    assert_true(window_has(w, "db-01: 2002 agent disconnected. SMS lost the agent"));
+    assert_true(window_has(w, "db-01: 8 no client process detected. Check that the host is up"));
     pane_done(&sms_view_agents, &a, st, w);
     sms_inventory_free(&inv);
 }
