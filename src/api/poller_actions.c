@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/export_report.h"
 #include "api/snapshot.h"
 #include "model/taskrules.h"
 #include "model/text.h"
@@ -157,7 +158,7 @@ static void finish_entry_locked(sms_poller *p, uint64_t id, int rc, const sms_ca
         entry->task_id = sms_sanitize_dup(t->task_id);
     if (t && t->name && !entry->server_name)
         entry->server_name = sms_sanitize_dup(t->name);
-    bool observe = entry->error.kind != SMS_E_READONLY;
+    bool observe = entry->error.kind != SMS_E_READONLY && entry->action != SMS_ACT_EXPORT;
     /* an accepted action (or one that may have been applied) is followed until the server
      * gets where it leads; a refused one changed nothing: its first observation says so */
     entry->following = observe && entry->outcome != SMS_OUT_FAILED;
@@ -281,6 +282,61 @@ static void run_one(sms_poller *p, const sms_job *j, size_t i)
     sms_free(&SMS_T_SERVER, &srv);
 }
 
+/* An entry's state_after, for what the server does not show (the export's report). */
+static void set_state_after(sms_poller *p, uint64_t id, const char *text)
+{
+    pthread_mutex_lock(&p->mu);
+    sms_history_entry *e = sms_history_log_find(&p->hist, id);
+    char *copy = e ? strdup(text) : NULL;
+    if (copy) {
+        free(e->state_after);
+        e->state_after = copy;
+        sms_poller_history_changed_locked(p, e);
+        sms_poller_publish_locked(p);
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* The report of an accepted export: each task's consistency results, read back, in
+ * <base>.csv and .json (base: the operator's `:export FILE`, else the data folder). */
+static void write_report(sms_poller *p, const sms_job *j, const sms_consistency_task *tasks, size_t n)
+{
+    sms_export_item *items = calloc(n ? n : 1, sizeof *items);
+    sms_call_error *errs = calloc(n ? n : 1, sizeof *errs);
+    char base[1024], msg[1200];
+    size_t len;
+    if (j->bucket && j->bucket[0])
+        snprintf(base, sizeof base, "%s", j->bucket);
+    else if (sms_export_default_base(base, sizeof base, sms_clock_wall_ms()))
+        snprintf(base, sizeof base, "smsconsole-export");
+    if ((len = strlen(base)) > 4 && (strcmp(base + len - 4, ".csv") == 0 || strcmp(base + len - 5, ".json") == 0))
+        base[strcmp(base + len - 4, ".csv") == 0 ? len - 4 : len - 5] = '\0';
+    char (*summaries)[200] = calloc(n ? n : 1, sizeof *summaries);
+    if (!summaries) {
+        free(items);
+        items = NULL;
+    }
+    for (size_t i = 0; items && errs && i < n; i++) {
+        items[i].task = tasks[i];
+        if (sms_get_consistency(p->act_client, tasks[i].task_id, &items[i].results, &errs[i])) {
+            sms_call_error_summary(&errs[i], summaries[i], sizeof summaries[i]);
+            items[i].error = summaries[i];
+        }
+    }
+    int rc = items && errs ? sms_export_report_write(base, items, n, msg, sizeof msg) : -1;
+    char text[1300];
+    snprintf(text, sizeof text, rc == 0 ? "report: %s" : "no report: %s", items && errs ? msg : "out of memory");
+    for (size_t i = 0; i < j->n; i++)
+        set_state_after(p, j->entry_ids[i], text);
+    for (size_t i = 0; items && errs && i < n; i++) {
+        sms_free(&SMS_T_CONSISTENCY_RESULTS, &items[i].results);
+        sms_call_error_free(&errs[i]);
+    }
+    free(items);
+    free(errs);
+    free(summaries);
+}
+
 /* One export call for every server whose task could be found. */
 static void run_export(sms_poller *p, const sms_job *j)
 {
@@ -310,6 +366,8 @@ static void run_export(sms_poller *p, const sms_job *j)
     for (size_t i = 0; i < j->n; i++)
         if (resolved[i])
             finish_entry(p, j->entry_ids[i], rc, &e, &t[i]);
+    if (n_items && rc == 0)
+        write_report(p, j, items, n_items);
 out:
     sms_call_error_free(&e);
     for (size_t i = 0; srv && i < j->n; i++)

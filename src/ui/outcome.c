@@ -101,6 +101,8 @@ static void batch_count(const sms_history *h, const sms_batch *b, size_t counts[
         if (!bsearch(&e->id, b->ids, b->n, sizeof *b->ids, cmp_u64))
             continue;
         verdict v = verdict_of(e);
+        if (v == V_ACCEPTED && e->action == SMS_ACT_EXPORT && !e->state_after)
+            v = V_PENDING;                      /* its report is being written */
         counts[v]++;
         found++;
         if (bad && v != V_ACCEPTED && v != V_PENDING)
@@ -142,6 +144,18 @@ static char *failure_list(const sms_history_entry *const *bad, size_t n)
     return text;
 }
 
+/* Where an export's report went ("report: PATH", or why there is none), else "". */
+static const char *export_report(const sms_history *h, const sms_batch *b)
+{
+    for (size_t i = 0; h && i < h->n_entries; i++) {
+        const sms_history_entry *e = &h->entries[i];
+        if (e->action == SMS_ACT_EXPORT && e->state_after &&
+            bsearch(&e->id, b->ids, b->n, sizeof *b->ids, cmp_u64))
+            return e->state_after;
+    }
+    return "";
+}
+
 static void report(sms_app *a, const sms_batch *b)
 {
     const sms_history *h = a->snap->history;
@@ -149,8 +163,9 @@ static void report(sms_app *a, const sms_batch *b)
     const sms_history_entry **bad = calloc(b->n ? b->n : 1, sizeof *bad);
     batch_count(h, b, c, bad, &n_bad);
     const char *name = sms_actions[b->act].name;
+    const char *path = export_report(h, b);
     if (b->n == 1 && c[V_ACCEPTED] == 1) {
-        sms_app_message(a, false, "1 action accepted by the API (%s %s)", name, b->label);
+        sms_app_message(a, false, "1 action accepted by the API (%s %s)%s%s", name, b->label, *path ? "; " : "", path);
     } else if (b->n == 1 && n_bad == 1) {
         sms_error_panel_open_entry(a, bad[0]);
         char summary[200];
@@ -158,8 +173,8 @@ static void report(sms_app *a, const sms_batch *b)
         sms_app_message(a, true, "1 action %s (%s %s): %s (e: details)", verdict_word(verdict_of(bad[0])), name,
                         b->label, summary);
     } else {
-        sms_app_message(a, n_bad > 0 || c[V_UNKNOWN] > 0, "%s on %s: %zu accepted, %zu refused, %zu failed, %zu unknown",
-                        name, b->label, c[V_ACCEPTED], c[V_REFUSED], c[V_FAILED], c[V_UNKNOWN]);
+        sms_app_message(a, n_bad > 0 || c[V_UNKNOWN] > 0, "%s on %s: %zu accepted, %zu refused, %zu failed, %zu unknown%s%s",
+                        name, b->label, c[V_ACCEPTED], c[V_REFUSED], c[V_FAILED], c[V_UNKNOWN], *path ? "; " : "", path);
         char *list = n_bad ? failure_list(bad, n_bad) : NULL;
         if (list) {
             char title[160];

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "emu_helper.h"
 #include "harness.h"
 #include "tui_expect.h"
@@ -304,6 +305,86 @@ static void state_after_follows_the_server_across_restarts(void **state)
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 
+/* The agent of the task uploads its consistency check of one directory. */
+static void agent_uploads_consistency(const char *task_id, const char *dir, int total)
+{
+    char path[160], body[400];
+    snprintf(path, sizeof path, "/v3/tasks/%s/consistency-result", task_id);
+    snprintf(body, sizeof body, "{\"finished_time\":1764680000000,\"consistency_result\":[{\"dir_check\":\"%s\","
+             "\"num_total_files\":%d,\"num_different_files\":1,\"num_target_miss_files\":0,"
+             "\"num_target_more_files\":0}]}", dir, total);
+    assert_int_equal(emu_fixture_post(&fx, path, body), 0);
+}
+
+static char *task_of(const sms_server *s)
+{
+    sms_client *c = emu_fixture_client(&fx);
+    sms_server srv = { 0 };
+    assert_int_equal(sms_show_server(c, s->id, &srv, NULL), 0);
+    assert_true(srv.has_current_task);
+    char *id = strdup(srv.current_task.id);
+    sms_free(&SMS_T_SERVER, &srv);
+    sms_client_free(c);
+    return id;
+}
+
+static void export_writes_a_report_of_every_task(void **state)
+{
+    (void)state;
+    const sms_server *s[2] = { &list.source_servers[0], &list.source_servers[1] };
+    char *task[2];
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(emu_fixture_create_task(&fx, s[i]->id, false), 0);
+        task[i] = task_of(s[i]);
+    }
+    agent_uploads_consistency(task[0], "/var/lib/app", 1234);   /* the second has none yet */
+    char dir[] = "/tmp/smsexport-XXXXXX", cmd[128], csv[160], json[160];
+    assert_non_null(mkdtemp(dir));
+    tui *t = start();
+    for (int i = 0; i < 2; i++) {
+        select_server(t, s[i]);
+        tui_type(t, " ");
+        tui_type(t, "/\033");
+        tui_expect_text(t, TITLE_ALL);
+    }
+    tui_expect_text(t, "marked: 2");
+    snprintf(cmd, sizeof cmd, ":export %s/report\r", dir);
+    tui_type(t, cmd);
+    tui_expect_text(t, "Confirm export");
+    tui_type(t, "y");
+    snprintf(csv, sizeof csv, "%s/report.csv", dir);
+    snprintf(json, sizeof json, "%s/report.json", dir);
+    tui_expect_text(t, "export on 2 servers: 2 accepted");
+    tui_expect_text(t, "report: ");
+    tui_expect_text(t, "/report.csv");          /* the path, shown */
+    assert_int_equal(tui_quit(t, "q"), 0);
+    FILE *f = fopen(csv, "r");
+    assert_non_null(f);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    for (int i = 0; i < 2; i++) {                /* every exported task has its row */
+        char *at = strstr(text, task[i]);
+        if (!at)
+            fail_msg("task %s not in the report:\n%s", task[i], text);
+        assert_non_null(strstr(at, s[i]->name));
+    }
+    assert_non_null(strstr(text, "\"/var/lib/app\",\"1234\",\"1\""));   /* the uploaded check */
+    f = fopen(json, "r");
+    assert_non_null(f);
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    for (int i = 0; i < 2; i++)
+        assert_non_null(strstr(text, task[i]));
+    unlink(csv);
+    unlink(json);
+    rmdir(dir);
+    for (int i = 0; i < 2; i++)
+        free(task[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +395,7 @@ int main(void)
         cmocka_unit_test(recovers_within_two_refresh_intervals),
         cmocka_unit_test(refusals_and_arguments_are_audited),
         cmocka_unit_test(state_after_follows_the_server_across_restarts),
+        cmocka_unit_test(export_writes_a_report_of_every_task),
     };
     tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
