@@ -42,6 +42,7 @@ typedef enum sms_action_group { SMS_GRP_MOVE, SMS_GRP_VIEW, SMS_GRP_SERVER, SMS_
     X(SORT_PREV,   "sort-prev",     "<",           VIEW,   false, NONE,  "Sort by the previous column") \
     X(SORT_INVERT, "sort-invert",   "I",           VIEW,   false, NONE,  "Invert the sort order") \
     X(COPY,        "copy",          "y",           VIEW,   false, NONE,  "Copy the shown error / server id (OSC 52)") \
+    X(DESCRIBE,    "describe",      "d",           VIEW,   false, NONE,  "Raw JSON of the selected server and its task (/ searches, y copies)") \
     X(START,       "start",         "S",           SERVER, true,  YESNO, "Start the migration task (ready or paused)") \
     X(STOP,        "stop",          "T",           SERVER, true,  YESNO, "Stop (pause) the migration task") \
     X(RESTART,     "restart",       "R",           SERVER, true,  YESNO, "Restart a failed migration from the beginning") \

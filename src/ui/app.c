@@ -334,6 +334,7 @@ static bool global_action(sms_app *a, sms_action_id act, const char *arg)
         return true;
     case SMS_A_SORT_NEXT: case SMS_A_SORT_PREV: case SMS_A_SORT_INVERT: set_sort(a, act, arg); return true;
     case SMS_A_COPY:       copy_to_clipboard(a); return true;
+    case SMS_A_DESCRIBE:   sms_describe_open(a); return true;
     case SMS_A_COMMAND:    sms_prompt_open(a, SMS_PROMPT_COMMAND, arg); return true;
     case SMS_A_HELP:
         if (arg && sms_action_by_name(arg) != SMS_A_NONE) {

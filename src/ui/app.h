@@ -49,7 +49,7 @@ const size_t *sms_agents_counts(sms_app *a, size_t *n_old);
 
 /* ---- overlays ------------------------------------------------------------- */
 
-typedef enum sms_prompt_kind { SMS_PROMPT_NONE, SMS_PROMPT_COMMAND, SMS_PROMPT_FILTER } sms_prompt_kind;
+typedef enum sms_prompt_kind { SMS_PROMPT_NONE, SMS_PROMPT_COMMAND, SMS_PROMPT_FILTER, SMS_PROMPT_SEARCH } sms_prompt_kind;
 #define SMS_PROMPT_HISTORY 64
 typedef struct sms_prompt {
     sms_prompt_kind kind;
@@ -181,6 +181,11 @@ void sms_error_panel_open_text(sms_app *a, const char *title, const char *text);
 /* The panel for a failed action of the history, titled "STOP web-01: FAILED". */
 void sms_error_panel_open_entry(sms_app *a, const sms_history_entry *e);
 void sms_error_panel_close(sms_app *a);
+/* Scroll the panel to the next line holding text (case-insensitive, from the line after
+ * the top one, wrapping); false when no line holds it. */
+bool sms_error_panel_search(sms_app *a, const char *text);
+/* describe.c: the raw JSON of the selected server and its task, in the panel. */
+void sms_describe_open(sms_app *a);
 bool sms_error_panel_action(sms_app *a, sms_action_id act);
 void sms_error_panel_draw(sms_app *a, WINDOW *w, int y, int x, int rows, int cols);
 /* Every line the panel shows for e (unwrapped), for copying and tests. */

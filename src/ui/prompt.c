@@ -141,6 +141,11 @@ static void finish(sms_app *a, bool accept)
     snprintf(line, sizeof line, "%s", p->buf);
     p->kind = SMS_PROMPT_NONE;
     a->dirty = true;
+    if (kind == SMS_PROMPT_SEARCH) {
+        if (accept && line[0] && !sms_error_panel_search(a, line))
+            sms_app_message(a, true, "\"%s\" not found", line);
+        return;
+    }
     if (kind == SMS_PROMPT_FILTER) {
         if (!accept) {
             apply_filter(a, "");
@@ -199,7 +204,7 @@ bool sms_prompt_key(sms_app *a, int key)
 void sms_prompt_draw(sms_app *a, WINDOW *w, int y, int cols)
 {
     const sms_prompt *p = &a->prompt;
-    const char *lead = p->kind == SMS_PROMPT_FILTER ? "/" : ":";
+    const char *lead = p->kind == SMS_PROMPT_COMMAND ? ":" : "/";
     attr_t attr = sms_role_attr(SMS_ROLE_PROMPT);
     sms_draw_text(w, y, 0, cols, "", attr, a->sym, true);
     sms_draw_text(w, y, 0, 1, lead, attr, a->sym, false);

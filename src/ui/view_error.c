@@ -323,6 +323,7 @@ bool sms_error_panel_action(sms_app *a, sms_action_id act)
     }
     switch (act) {
     case SMS_A_COPY:      panel_copy(a); break;
+    case SMS_A_FILTER:    sms_prompt_open(a, SMS_PROMPT_SEARCH, ""); break;   /* / searches the panel */
     case SMS_A_BACK:
     case SMS_A_ENTER:
     case SMS_A_ERRORS:    sms_error_panel_close(a); break;
@@ -330,6 +331,22 @@ bool sms_error_panel_action(sms_app *a, sms_action_id act)
     }
     a->dirty = true;
     return true;
+}
+
+bool sms_error_panel_search(sms_app *a, const char *text)
+{
+    sms_error_panel *p = &a->errp;
+    if (!p->open || !text || !*text || !p->n_lines)
+        return false;
+    for (size_t k = 1; k <= p->n_lines; k++) {
+        size_t i = (p->scroll + k) % p->n_lines;
+        if (strcasestr(p->lines[i], text)) {
+            p->scroll = i;
+            a->dirty = true;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void panel_frame(sms_app *a, WINDOW *w, int y, int x, int rows, int cols)
@@ -357,7 +374,7 @@ static void panel_footer(sms_app *a, WINDOW *w, int y, int x, int cols, size_t s
     sms_error_panel *p = &a->errp;
     char hint[128];
     size_t end = p->scroll + shown < p->n_lines ? p->scroll + shown : p->n_lines;
-    snprintf(hint, sizeof hint, " %zu-%zu/%zu  j/k scroll  y copy  Esc close ",
+    snprintf(hint, sizeof hint, " %zu-%zu/%zu  j/k scroll  / search  y copy  Esc close ",
              p->n_lines ? p->scroll + 1 : 0, end, p->n_lines);
     int wdt = sms_text_width(hint, a->sym->utf8);
     int hx = cols - 2 - wdt > 2 ? x + cols - 2 - wdt : x + 2;

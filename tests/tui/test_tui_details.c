@@ -385,6 +385,35 @@ static void export_writes_a_report_of_every_task(void **state)
         free(task[i]);
 }
 
+static void describe_shows_searches_and_copies_the_json(void **state)
+{
+    (void)state;
+    const sms_server *s = &list.source_servers[3];
+    tui *t = start();
+    select_server(t, s);
+    tui_type(t, "\r");                                    /* the detail is fetched */
+    tui_expect_text(t, "agent ");
+    tui_type(t, "1");
+    tui_expect_text(t, "sort: ");
+    tui_type(t, "d");
+    char title[160], ip[160];
+    snprintf(title, sizeof title, "describe %s ", s->name);
+    tui_expect_text(t, title);
+    snprintf(ip, sizeof ip, "\"ip\":  \"%s\"", s->ip);
+    tui_expect_text(t, ip);
+    assert_false(tui_find(t, "\"disks\":", NULL, NULL));   /* further down ... */
+    tui_type(t, "/disks\r");                               /* ... until searched */
+    tui_expect_text(t, "\"disks\":");
+    size_t mark = tui_raw_mark(t);
+    tui_type(t, "y");
+    tui_expect_text(t, "copied the text");
+    assert_true(tui_raw_contains(t, mark, "\033]52;c;"));
+    tui_type(t, "/no-such-key-anywhere\r");
+    tui_expect_text(t, "not found");
+    tui_type(t, "\033");
+    assert_int_equal(tui_quit(t, "q"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +425,7 @@ int main(void)
         cmocka_unit_test(refusals_and_arguments_are_audited),
         cmocka_unit_test(state_after_follows_the_server_across_restarts),
         cmocka_unit_test(export_writes_a_report_of_every_task),
+        cmocka_unit_test(describe_shows_searches_and_copies_the_json),
     };
     tui_filter_tests_from_env();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
