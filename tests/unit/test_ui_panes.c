@@ -59,6 +59,8 @@ WEAK const sms_history_entry *sms_app_last_failure(const sms_app *a, const char 
 }
 WEAK void sms_app_select_changed(sms_app *a) { (void)a; }     /* the servers pane calls it on clicks */
 WEAK int sms_app_copy(const sms_app *a, const char *text) { (void)a; (void)text; return 0; }
+/* the panel's / opens the search prompt */
+WEAK void sms_prompt_open(sms_app *a, sms_prompt_kind k, const char *s) { a->prompt.kind = k; (void)s; }
 WEAK const char *sms_action_name(sms_action_kind k) { return k == SMS_ACT_STOP ? "STOP" : "START"; }
 /* The panel copies the error; the tests own theirs, so a shallow copy and a no-op free do. */
 WEAK int sms_call_error_copy(sms_call_error *dst, const sms_call_error *src) { *dst = *src; return 0; }
