@@ -437,7 +437,24 @@ static cJSON *command_json(const emu_command *cmd)
     return j;
 }
 
-/* Nothing pending is answered with {} (the reference leaves it open). */
+/* With nothing pending the answer says where the task stands, in the current GET-command
+ * values (ShowCommand: TASK_NOT_STARTED, TASK_HAS_STOPPED, TASK_HAS_FINISHED); a running
+ * task, or none, gets {} (the reference leaves it open). */
+static cJSON *idle_command_json(const emu_server *sv)
+{
+    const char *state = sv->task ? sv->task->t.state : NULL, *name = NULL;
+    if (str_eq(state, "READY"))
+        name = "TASK_NOT_STARTED";
+    else if (str_eq(state, "ABORT"))
+        name = "TASK_HAS_STOPPED";
+    else if (str_eq(state, "MIGRATE_SUCCESS") || str_eq(state, "SYNC_SUCCESS"))
+        name = "TASK_HAS_FINISHED";
+    if (!name)
+        return cJSON_CreateObject();
+    emu_command idle = { .name = (char *)name, .task_id = sv->task->t.id };
+    return command_json(&idle);
+}
+
 void emu_h_sources_command(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     int64_t now = emu_now(c);
@@ -447,7 +464,7 @@ void emu_h_sources_command(emu_ctx *c, emu_req *r, emu_resp *o)
     if (sv) {
         agent_seen(c, sv, now);
         emu_command cmd;
-        j = emu_server_deliver(sv, &cmd, now) ? command_json(&cmd) : cJSON_CreateObject();
+        j = emu_server_deliver(sv, &cmd, now) ? command_json(&cmd) : idle_command_json(sv);
     }
     emu_store_unlock(c->store);
     if (!sv)

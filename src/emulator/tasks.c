@@ -137,6 +137,20 @@ static void fill_source_ref(sms_task_source *d, const sms_server *s)
     d->oem_system = s->oem_system;
 }
 
+/* ShowTask's TaskTargetServer lists the target's Btrfs file systems by name (strings);
+ * the create request carried them as objects. */
+static void name_btrfs(sms_task_target *tt)
+{
+    if (!tt->n_btrfs_fs || !(tt->btrfs_list = calloc(tt->n_btrfs_fs, sizeof *tt->btrfs_list)))
+        return;
+    for (size_t i = 0; i < tt->n_btrfs_fs; i++) {
+        const sms_btrfs *b = &tt->btrfs_fs[i];
+        const char *name = b->name ? b->name : b->device ? b->device : b->uuid;
+        if (name && (tt->btrfs_list[tt->n_btrfs_list] = strdup(name)))
+            tt->n_btrfs_list++;
+    }
+}
+
 /* Builds the task record from the request, taking its strings and target layout. */
 static void task_from_request(sms_task *t, sms_create_task *ct, const emu_server *sv, int64_t now)
 {
@@ -168,6 +182,7 @@ static void task_from_request(sms_task *t, sms_create_task *ct, const emu_server
     t->has_target_server = true;
     t->target_server = ct->target_server;
     memset(&ct->target_server, 0, sizeof ct->target_server);
+    name_btrfs(&t->target_server);
     ct->has_target_server = false;
     if (!t->target_server.vm_id) {                   /* the service creates the target VM */
         emu_new_id(id);

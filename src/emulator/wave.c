@@ -188,6 +188,21 @@ static int copy_target_disks(const sms_server *src, sms_task_target *t)
     return 0;
 }
 
+/* The source's Btrfs file systems go to the target as BtrfsFileSystem objects (the
+ * TargetServer shape), never as bare names. */
+static int copy_target_btrfs(const sms_server *src, sms_task_target *t)
+{
+    if (!src->n_btrfs_list)
+        return 0;
+    t->btrfs_fs = calloc(src->n_btrfs_list, sizeof *t->btrfs_fs);
+    if (!t->btrfs_fs)
+        return -1;
+    for (; t->n_btrfs_fs < src->n_btrfs_list; t->n_btrfs_fs++)
+        if (sms_copy(&SMS_T_BTRFS, &t->btrfs_fs[t->n_btrfs_fs], &src->btrfs_list[t->n_btrfs_fs]) != 0)
+            return -1;
+    return 0;
+}
+
 /* The PostTask body (§3.10) for agent i: block migration (file-level for some Linux),
  * a target named after the source, continuous sync only for the SYNCING stage. */
 static int build_task(const smsemu_wave *w, int i, const smsemu_wave_plan *p,
@@ -218,7 +233,7 @@ static int build_task(const smsemu_wave *w, int i, const smsemu_wave_plan *p,
     t->source_server.id = strdup(w->ids[i]);
     t->has_target_server = true;
     t->target_server.os_type = strdup(t->os_type ? t->os_type : "LINUX");
-    int rc = copy_target_disks(&body, &t->target_server);
+    int rc = copy_target_disks(&body, &t->target_server) || copy_target_btrfs(&body, &t->target_server);
     sms_free(&SMS_T_REGISTER, &body);
     if (rc != 0 || !t->name || !t->target_server.name || !t->type || !t->os_type ||
         !t->region_name || !t->region_id || !t->project_name || !t->project_id ||

@@ -169,7 +169,9 @@ typedef struct sms_task_target {   /* TaskTargetServer (detail) / target_server 
          *cutovered_snapshot_ids;
     sms_target_disk *disks; size_t n_disks;
     sms_vg *volume_groups; size_t n_volume_groups;
-    char **btrfs_list; size_t n_btrfs_list;
+    char **btrfs_list; size_t n_btrfs_list;     /* ShowTask: strings (TaskTargetServer) */
+    sms_btrfs *btrfs_fs; size_t n_btrfs_fs;     /* CreateTask: the key btrfs_list holds
+                                                   BtrfsFileSystem objects (TargetServer) */
 } sms_task_target;
 
 typedef struct sms_config_body {   /* ConfigBody (special_config) */

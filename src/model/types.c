@@ -297,8 +297,27 @@ static const sms_field task_target_fields[] = {
     FARR(disks, T_TARGET_DISK, CAP_DISKS), FARR(volume_groups, SMS_T_VG, CAP_DISKS),
     FSARR(btrfs_list, CAP_DISKS),
 };
+/* CreateTask's TargetServer (py target_server.py): btrfs_list is BtrfsFileSystem[];
+ * vm_id only to use an existing server. */
+static const sms_field create_target_fields[] = {
+    FSTR(vm_id), FSTR(name, REQ_NONEMPTY), FSTR(ip), FSTR(os_type), FSTR(os_version),
+    FARR(disks, T_TARGET_DISK, CAP_DISKS, REQ), FARR(volume_groups, SMS_T_VG, CAP_DISKS),
+    { .key = "btrfs_list", .kind = SMS_K_ARR, .off = offsetof(ST, btrfs_fs),
+      .aux = offsetof(ST, n_btrfs_fs), .cap = CAP_DISKS, .sub = &SMS_T_BTRFS },
+};
+/* Every member of sms_task_target, for copy and free through either descriptor. */
+static const sms_field task_target_all_fields[] = {
+    FSTR(id), FSTR(vm_id), FSTR(name), FSTR(ip), FSTR(os_type), FSTR(os_version),
+    FSTR(system_dir), FSTR(image_disk_id), FSTR(cutovered_snapshot_ids),
+    FARR(disks, T_TARGET_DISK, CAP_DISKS), FARR(volume_groups, SMS_T_VG, CAP_DISKS),
+    FSARR(btrfs_list, CAP_DISKS), FARR(btrfs_fs, SMS_T_BTRFS, CAP_DISKS),
+};
 #undef ST
-PRIVATE_TYPE(T_TASK_TARGET, "target_server", sms_task_target, task_target_fields);
+PRIVATE_TYPE(T_TASK_TARGET_ALL, "target_server", sms_task_target, task_target_all_fields);
+static const sms_type T_TASK_TARGET = { "target_server", sizeof(sms_task_target), task_target_fields,
+                                        N(task_target_fields), NULL, NULL, &T_TASK_TARGET_ALL };
+static const sms_type T_CREATE_TARGET = { "target_server", sizeof(sms_task_target), create_target_fields,
+                                          N(create_target_fields), NULL, NULL, &T_TASK_TARGET_ALL };
 
 #define ST sms_config_body
 static const sms_field config_body_fields[] = {
@@ -356,7 +375,7 @@ static const sms_field create_task_fields[] = {
     FI32(priority, .lo = 0, .hi = 2), FI32(speed_limit, .lo = 0, .hi = 1000),
     FBOOL(syncing), FBOOL(start_target_server), FBOOL(use_public_ip), FBOOL(exist_server),
     FBOOL(auto_start), FBOOL(is_need_consistency_check), FBOOL(need_migration_test),
-    FOBJ(source_server, SMS_T_ID_REF, REQ), FOBJ(target_server, T_TASK_TARGET, REQ),
+    FOBJ(source_server, SMS_T_ID_REF, REQ), FOBJ(target_server, T_CREATE_TARGET, REQ),
 };
 #undef ST
 TYPE(SMS_T_CREATE_TASK, "create_task", sms_create_task, create_task_fields);

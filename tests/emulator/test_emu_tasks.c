@@ -155,6 +155,7 @@ static void test_full_migration(void **state)
 {
     fx *f = *state;
     expect_states(f, "READY", "waiting", "setting");
+    agent_gets(f, "TASK_NOT_STARTED");                   /* nothing pending: where it stands */
     assert_int_equal(action(f, "start", NULL), 200);
     expect_states(f, "RUNNING", "initialize", "replicating");
     agent_gets(f, "START");
@@ -179,6 +180,7 @@ static void test_full_migration(void **state)
     assert_true(eh_num(r.json, "replicatesize") == (double)TOTAL);
     assert_true(eh_num(r.json, "totalsize") == (double)TOTAL);
     eh_resp_free(&r);
+    agent_gets(f, "TASK_HAS_FINISHED");
     /* illegal now */
     expect_action_400(f, "start", "SMS.1039");
     expect_action_400(f, "stop", "SMS.1038");
@@ -469,6 +471,7 @@ static void stop_and_confirm(fx *f)
 {
     act_and_report(f, "stop", "STOP", "success");
     expect_states(f, "ABORT", "stopped", NULL);
+    agent_gets(f, "TASK_HAS_STOPPED");
 }
 
 static void test_resume_continuous_sync(void **state)

@@ -215,11 +215,25 @@ static void test_create_task(void **state)
     const char *no_size =
         "{\"name\":\"m1\",\"type\":\"MIGRATE_FILE\",\"region_name\":\"r\",\"region_id\":\"r\","
         "\"project_name\":\"p\",\"project_id\":\"pid\",\"source_server\":{\"id\":\"s1\"},"
-        "\"target_server\":{\"disks\":[{\"name\":\"/dev/vda\"}]}}";
+        "\"target_server\":{\"name\":\"t\",\"disks\":[{\"name\":\"/dev/vda\"}]}}";
     assert_int_equal(sms_parse(&SMS_T_CREATE_TASK, no_size, strlen(no_size), &c,
                                SMS_DECODE_REQUEST, &err), -1);
     assert_string_equal(err.path, "target_server.disks[0].size");
     assert_string_equal(err.msg, "missing required key");
+    /* TargetServer.btrfs_list holds BtrfsFileSystem objects, not names */
+    const char *names =
+        "{\"name\":\"m1\",\"type\":\"MIGRATE_FILE\",\"region_name\":\"r\",\"region_id\":\"r\","
+        "\"project_name\":\"p\",\"project_id\":\"pid\",\"source_server\":{\"id\":\"s1\"},"
+        "\"target_server\":{\"name\":\"t\",\"disks\":[],\"btrfs_list\":[\"/dev/vda2\"]}}";
+    assert_int_equal(sms_parse(&SMS_T_CREATE_TASK, names, strlen(names), &c, SMS_DECODE_REQUEST, &err), -1);
+    const char *objects =
+        "{\"name\":\"m1\",\"type\":\"MIGRATE_FILE\",\"region_name\":\"r\",\"region_id\":\"r\","
+        "\"project_name\":\"p\",\"project_id\":\"pid\",\"source_server\":{\"id\":\"s1\"},"
+        "\"target_server\":{\"name\":\"t\",\"disks\":[],\"btrfs_list\":[{\"name\":\"root\",\"device\":\"/dev/vda2\"}]}}";
+    assert_int_equal(sms_parse(&SMS_T_CREATE_TASK, objects, strlen(objects), &c, SMS_DECODE_REQUEST, &err), 0);
+    assert_int_equal(c.target_server.n_btrfs_fs, 1);
+    expect_str(c.target_server.btrfs_fs[0].device, "/dev/vda2");
+    sms_free(&SMS_T_CREATE_TASK, &c);
 }
 
 static void test_id_ref(void **state)
