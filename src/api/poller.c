@@ -527,7 +527,7 @@ static void *poll_main(void *arg)
             free(id);
             pthread_mutex_lock(&p->mu);
         } else if (now >= version_due && (version_id = sms_versions_next_locked(p)) &&
-                   sms_budget_try(p)) {     /* versions use only reads left over */
+                   sms_budget_try_spare(p)) {  /* versions: only reads no refresh needs */
             p->last_version_try = now;
             pthread_mutex_unlock(&p->mu);
             sms_versions_fetch(p, version_id);

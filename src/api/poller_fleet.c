@@ -51,15 +51,27 @@ void sms_budget_spend(sms_poller *p, unsigned n)
 {
     refill(p);
     p->budget -= n;
+    p->reads_spent += n;
+}
+
+static bool try_keeping(sms_poller *p, double keep)
+{
+    refill(p);
+    if (p->budget - 1.0 < keep)
+        return false;
+    p->budget -= 1.0;
+    p->reads_spent++;
+    return true;
 }
 
 bool sms_budget_try(sms_poller *p)
 {
-    refill(p);
-    if (p->budget < 1.0)
-        return false;
-    p->budget -= 1.0;
-    return true;
+    return try_keeping(p, 0.0);
+}
+
+bool sms_budget_try_spare(sms_poller *p)
+{
+    return try_keeping(p, (double)p->refresh_need);
 }
 
 static void keep_first_error(sms_call_error *keep, sms_call_error *e)
@@ -371,6 +383,8 @@ int sms_poller_refresh_fleet(sms_poller *p, uint64_t gen, const sms_overview *ov
 {
     memset(e, 0, sizeof *e);
     p->stats.refreshes++;
+    uint64_t spent_before = p->reads_spent;
+    unsigned skips_before = p->sweep_skips;
     int rc;
     if (!p->book_loaded || p->full_wanted) {
         rc = full_listing(p, gen, e);
@@ -387,6 +401,8 @@ int sms_poller_refresh_fleet(sms_poller *p, uint64_t gen, const sms_overview *ov
     if (rc == 0 && ov)
         check_overview(p, ov);
     watch_selected(p);
+    /* what the next refresh will need: this one's reads, and the sweep page it skipped */
+    p->refresh_need = (unsigned)(p->reads_spent - spent_before) + (p->sweep_skips > skips_before);
     return rc;
 }
 

@@ -96,6 +96,8 @@ struct sms_poller {
     int64_t budget_at;              /* monotonic ms of the last refill */
     int budget_refresh_ms;          /* refresh_ms, copied under mu by the poller thread */
     unsigned sweep_skips;
+    uint64_t reads_spent;           /* every read counted, ever */
+    unsigned refresh_need;          /* reads the last refresh took, its sweep page included */
 };
 
 #define SMS_READS_PER_REFRESH 5     /* 60 a minute at the default 5 s refresh */
@@ -105,6 +107,9 @@ struct sms_poller {
 void sms_budget_spend(sms_poller *p, unsigned n);
 /* Poller thread only: one read if the budget has one (then spent), else false. */
 bool sms_budget_try(sms_poller *p);
+/* Poller thread only: one read if the budget keeps what the next refresh will need (the
+ * last refresh's reads) after it; for the reads nothing depends on (agent versions). */
+bool sms_budget_try_spare(sms_poller *p);
 
 /* One fleet refresh by the strategy of docs/design.md: 0 ok, -1 with *e filled (the book
  * keeps what it had). ov is NULL when the overview could not be read. */
