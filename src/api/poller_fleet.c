@@ -52,6 +52,10 @@ void sms_budget_spend(sms_poller *p, unsigned n)
     refill(p);
     p->budget -= n;
     p->reads_spent += n;
+    /* a full listing (start, the operator's refresh) is not paid back over minutes of a
+     * stalled sweep: at most one refresh's reads are owed */
+    if (p->budget < -SMS_READS_PER_REFRESH)
+        p->budget = -SMS_READS_PER_REFRESH;
 }
 
 static bool try_keeping(sms_poller *p, double keep)
