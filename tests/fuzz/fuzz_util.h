@@ -29,12 +29,21 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
     return s;
 }
 
-/* Writes the input to one scratch file per process and returns its path. */
+static char fuzz_path[64];
+
+static inline void fuzz_file_remove(void)
+{
+    unlink(fuzz_path);
+}
+
+/* Writes the input to one scratch file per process (removed at exit) and returns its path. */
 static inline const char *fuzz_file(const uint8_t *data, size_t size, const char *suffix)
 {
-    static char path[64];
-    if (!path[0])
-        snprintf(path, sizeof path, "/tmp/sms-fuzz-%d%s", (int)getpid(), suffix);
+    char *path = fuzz_path;
+    if (!path[0]) {
+        snprintf(path, sizeof fuzz_path, "/tmp/sms-fuzz-%d%s", (int)getpid(), suffix);
+        atexit(fuzz_file_remove);
+    }
     FILE *f = fopen(path, "wb");
     FUZZ_CHECK(f != NULL);
     FUZZ_CHECK(fwrite(data, 1, size, f) == size);
