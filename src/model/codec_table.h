@@ -64,6 +64,6 @@ struct sms_type {
  * of 200 fully described servers needs a few tens of thousands. */
 #define SMS_MAX_ELEMENTS 262144
 
-#define SMS_DEFAULT_STR_MAX 255     /* reference.md §3: "Strings are 0-255 chars unless noted" */
+#define SMS_DEFAULT_STR_MAX 255     /* the API reference: "Strings are 0-255 chars unless noted" */
 
 #endif

@@ -1,4 +1,4 @@
-/* model.h - the SMS v3 data model: plain structs mirroring ../shared/api/reference.md §3.
+/* model.h - the SMS v3 data model: plain structs mirroring the official SDK models (docs/api.md).
  *
  * Conventions (every struct below follows them):
  *  - strings are owned, NUL-terminated UTF-8, NULL when the key was absent;

@@ -1,5 +1,5 @@
 /* types.c - one field table per struct of model.h and the exported SMS_T_* descriptors.
- * This is the only place where JSON keys, length limits (reference.md §3), array caps and
+ * This is the only place where JSON keys, length limits (the SDK models, docs/api.md), array caps and
  * request-mode required flags live. codec.c walks these tables. */
 #include "model/codec_table.h"
 
