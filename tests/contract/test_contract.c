@@ -387,6 +387,15 @@ static void test_official_example_bodies_check_and_decode(void **state)
     body = slurp("seed001_register.json", &len);
     if (sms_contract_check("POST", "/v3/sources", body, len, err, sizeof err) < 0)
         fail_msg("register example: %s", err);
+    /* "Querying the Migration Rate" example response (help page, 2022-08-02): the
+     * windows the Migration pane shows */
+    sms_speed_limits sl;
+    body = slurp("help_speed_limit_response.json", &len);
+    assert_int_equal(sms_parse(&SMS_T_SPEED_LIMITS, body, len, &sl, SMS_DECODE_RESPONSE, NULL), 0);
+    assert_int_equal(sl.n_speed_limit, 3);
+    assert_string_equal(sl.speed_limit[2].end, "24:00");
+    assert_int_equal(sl.speed_limit[1].speed, 50);
+    sms_free(&SMS_T_SPEED_LIMITS, &sl);
     sms_api_error ae;
     body = slurp("seed000_403.json", &len);
     assert_int_equal(sms_parse(&SMS_T_API_ERROR, body, len, &ae, SMS_DECODE_RESPONSE, NULL), 0);
