@@ -353,11 +353,16 @@ void emu_h_tasks_progress(emu_ctx *c, emu_req *r, emu_resp *o)
 
 /* ---- speed limits ------------------------------------------------------------------------ */
 
+/* "XX:XX" (SpeedLimitlJson). The help page's own examples write "0:00" and "24:00" (the
+ * end of the day), so one-digit hours and 24:00 are read too. */
 static bool hhmm_ok(const char *s)
 {
-    return s && strlen(s) == 5 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
-           s[2] == ':' && isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) &&
-           (s[0] - '0') * 10 + (s[1] - '0') <= 23 && (s[3] - '0') * 10 + (s[4] - '0') <= 59;
+    unsigned h, m;
+    int used = 0;
+    if (!s || (strlen(s) != 4 && strlen(s) != 5) || !isdigit((unsigned char)s[0]) ||
+        sscanf(s, "%2u:%2u%n", &h, &m, &used) != 2 || s[used] != '\0' || s[used - 3] != ':')
+        return false;
+    return (h <= 23 && m <= 59) || (h == 24 && m == 0);
 }
 
 static int check_limits(const sms_speed_limits *l, emu_resp *o)

@@ -391,9 +391,15 @@ static void test_progress_speed_log(void **state)
     assert_string_equal(eh_str(r.json, "speed_limit.0.start"), "08:00");
     assert_int_equal((int)eh_num(r.json, "speed_limit.0.speed"), 100);
     eh_resp_free(&r);
+    /* the help page's example windows: one-digit hours and 24:00 as the end of the day */
+    assert_int_equal(eh_call_status(f->url, f->tok, "POST", path,
+                                    "{\"speed_limit\":[{\"start\":\"0:00\",\"end\":\"8:00\",\"speed\":20},"
+                                    "{\"start\":\"15:00\",\"end\":\"24:00\",\"speed\":25}]}"), 200);
     static const char *const bad[] = {
         "{\"speed_limit\":[{\"start\":\"8\",\"end\":\"18:00\",\"speed\":1}]}",
-        "{\"speed_limit\":[{\"start\":\"08:00\",\"end\":\"24:00\",\"speed\":1}]}",
+        "{\"speed_limit\":[{\"start\":\"08:00\",\"end\":\"24:01\",\"speed\":1}]}",
+        "{\"speed_limit\":[{\"start\":\"08:00\",\"end\":\"25:00\",\"speed\":1}]}",
+        "{\"speed_limit\":[{\"start\":\"8:0\",\"end\":\"18:00\",\"speed\":1}]}",
         "{\"speed_limit\":[{\"start\":\"08:00\",\"end\":\"18:00\",\"speed\":1001}]}",
         "{\"speed_limit\":[{\"end\":\"18:00\",\"speed\":1}]}",
         "{\"speed_limit\":\"fast\"}",
