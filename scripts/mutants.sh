@@ -17,12 +17,12 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 list=$here/tests/mutants.txt
-skip_baseline=0 check_only=0 only='' from_worktree=0 workdir='' per_mutant=300 min=90
+skip_baseline=0 list_given=0 check_only=0 only='' from_worktree=0 workdir='' per_mutant=300 min=90
 while [ $# -gt 0 ]; do
     case $1 in
     --check) check_only=1 ;;
     --skip-baseline) skip_baseline=1 ;;
-    --list) list=$2; shift ;;
+    --list) list=$2; list_given=1; shift ;;
     --only) only=$2; shift ;;
     --worktree) from_worktree=1 ;;
     --workdir) workdir=$2; shift ;;
@@ -110,6 +110,11 @@ else
     git -C "$here" archive HEAD | tar -xf - -C "$tree"
 fi
 mkdir -p "$tree/.mutants" "$work/logs"
+# The list the run uses is fixed at its start: the copy's own (it matches the copied code),
+# or the one given with --list; edits to the working tree during the run change nothing.
+[ "$list_given" = 1 ] || list=$tree/tests/mutants.txt
+cp "$list" "$work/mutants.txt"
+list=$work/mutants.txt
 names=$(mutant_tool "$tree" check | cut -f1) || { echo "mutants.sh: the list is out of date (see above)" >&2; exit 1; }
 [ -n "$only" ] && names=$(printf '%s\n' "$names" | grep -E -- "$only" || true)
 total=$(printf '%s\n' "$names" | grep -c . || true)
