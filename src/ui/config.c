@@ -1,5 +1,6 @@
 /* config.c - the console's config file, read with libconfig. */
 #include "ui/config.h"
+#include "ui/cfgfile.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -204,13 +205,22 @@ int sms_config_load(const char *path, sms_config *out, char *err, size_t errlen)
     if (stat(path, &st) < 0 && errno == ENOENT)
         return 1;
     out->path = strdup(path);
+    char dir[4096];
+    sms_cfgfile_dir(path, dir, sizeof dir);
+    if (sms_cfgfile_check(path, dir, err, errlen) < 0) {
+        sms_config_free(out);
+        return -1;
+    }
     config_init(&cf);
+    config_set_include_dir(&cf, dir); /* @include names are relative to this file, not the CWD */
     if (config_read_file(&cf, path) != CONFIG_TRUE) {
         if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
             snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        else
-            snprintf(err, errlen, "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path,
+        else if (config_error_file(&cf) && strcmp(config_error_file(&cf), path) != 0)
+            snprintf(err, errlen, "%s: %s:%d: %s", path, config_error_file(&cf), /* in an @include */
                      config_error_line(&cf), config_error_text(&cf));
+        else
+            snprintf(err, errlen, "%s:%d: %s", path, config_error_line(&cf), config_error_text(&cf));
         config_destroy(&cf);
         sms_config_free(out);
         return -1;

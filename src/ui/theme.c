@@ -1,5 +1,6 @@
 /* theme.c - semantic colour roles, theme files and their curses colour pairs. */
 #include "ui/theme.h"
+#include "ui/cfgfile.h"
 
 #include <dirent.h>
 #include <libconfig.h>
@@ -149,9 +150,18 @@ static int parse_roles(const char *path, const config_setting_t *g, sms_role_sty
 int sms_theme_parse_file(const char *path, sms_theme *t, char *err, size_t errlen)
 {
     config_t cf;
+    char dir[4096];
+    sms_cfgfile_dir(path, dir, sizeof dir);
+    if (sms_cfgfile_check(path, dir, err, errlen) < 0)
+        return -1;
     config_init(&cf);
+    config_set_include_dir(&cf, dir);
     if (config_read_file(&cf, path) != CONFIG_TRUE) {
-        snprintf(err, errlen, "%s:%d: %s", path, config_error_line(&cf), config_error_text(&cf));
+        const char *in = config_error_file(&cf);
+        if (in && strcmp(in, path) != 0)
+            snprintf(err, errlen, "%s: %s:%d: %s", path, in, config_error_line(&cf), config_error_text(&cf));
+        else
+            snprintf(err, errlen, "%s:%d: %s", path, config_error_line(&cf), config_error_text(&cf));
         config_destroy(&cf);
         return -1;
     }
