@@ -1,4 +1,4 @@
-/* auth.c - credentials for each request: IAM password login (reference §6) with the token
+/* auth.c - credentials for each request: IAM password login (docs/api-model.md §6) with the token
  * cached and refreshed ahead of expiry, AK/SK signing (§7), or a ready token. Secrets are
  * never logged and are wiped when no longer needed. */
 #include "api/client_priv.h"

@@ -122,7 +122,7 @@ int64_t sms_token_refresh_at(int64_t now_mono_ms, int64_t issued_ms, int64_t exp
 
 /* ---- errors (errors.c) ------------------------------------------------------ */
 
-/* Decodes an error body in the official SDK's order (reference §5.1): error_code +
+/* Decodes an error body in the official SDK's order (docs/api-model.md §5.1): error_code +
  * error_msg, else errorCode + errorMsg, else code + message, else nested objects; plus
  * encoded_authorization_message, error_param[], details[], request_id. Returns 0 when a
  * code or a message was found, -1 otherwise (out left zeroed). */

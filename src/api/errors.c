@@ -1,5 +1,5 @@
 /* errors.c - the client's error value: decoding API error bodies the way the official SDK
- * does (reference §5.1), summaries, copies, and the retry classification. */
+ * does (docs/api-model.md §5.1), summaries, copies, and the retry classification. */
 #include "api/client_priv.h"
 
 #include <cjson/cJSON.h>

@@ -1,4 +1,4 @@
-/* sign.c - SDK-HMAC-SHA256 request signing (reference §7), as the official SDK signer
+/* sign.c - SDK-HMAC-SHA256 request signing (docs/api-model.md §7), as the official SDK signer
  * does it: canonical request, string to sign, HMAC with the SK. Pure functions. */
 #include "api/sign.h"
 #include "api/buf.h"

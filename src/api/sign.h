@@ -1,4 +1,4 @@
-/* sign.h - SDK-HMAC-SHA256 request signing (reference §7), shared by the client and the
+/* sign.h - SDK-HMAC-SHA256 request signing (docs/api-model.md §7), shared by the client and the
  * emulator's verifier. Pure functions over OpenSSL's libcrypto. */
 #ifndef SMS_API_SIGN_H
 #define SMS_API_SIGN_H

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #define STALL_TIMEOUT_S 15L         /* less than 1 byte/s for this long = stalled */
-#define MAX_HEADER_VALUE 16384      /* tokens are at most 16384 chars (reference §1) */
+#define MAX_HEADER_VALUE 16384      /* tokens are at most 16384 chars (docs/api-model.md §1) */
 #define POLL_SLICE_MS 100           /* cancel is also noticed this often without a wakeup */
 
 typedef struct xfer {

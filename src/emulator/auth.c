@@ -1,5 +1,5 @@
 /* auth.c - authenticating SMS calls the way the API gateway does: an IAM token in
- * X-Auth-Token, or an SDK-HMAC-SHA256 signature (reference §7) by the demo AK/SK with an
+ * X-Auth-Token, or an SDK-HMAC-SHA256 signature (docs/api-model.md §7) by the demo AK/SK with an
  * X-Sdk-Date within 15 minutes. Every failure is 401 APIGW.0301. */
 #include <openssl/crypto.h>
 #include <stdio.h>

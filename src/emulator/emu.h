@@ -304,7 +304,7 @@ void emu_h_ctl_server(emu_ctx *, emu_req *, emu_resp *);
 void emu_h_ctl_move(emu_ctx *, emu_req *, emu_resp *);
 void emu_h_version(emu_ctx *, emu_req *, emu_resp *);
 
-/* statemachine.c: the rules of reference §4.5. Called with the store locked.
+/* statemachine.c: the rules of docs/api-model.md §4.5. Called with the store locked.
  * Each returns 0, or fills o with the documented 400 and returns -1. */
 void emu_sm_registered(emu_server *sv, int64_t now);
 void emu_sm_task_created(emu_task *tk, int64_t now);

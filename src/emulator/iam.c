@@ -1,5 +1,5 @@
 /* iam.c - the emulated IAM: built-in identities, POST /v3/auth/tokens (password method,
- * project scope by name or id, reference §6), the token table, TTL and revocation. */
+ * project scope by name or id, docs/api-model.md §6), the token table, TTL and revocation. */
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>

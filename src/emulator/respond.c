@@ -1,4 +1,4 @@
-/* respond.c - building emulator responses (SMS error bodies of reference §5.1, the
+/* respond.c - building emulator responses (SMS error bodies of docs/api-model.md §5.1, the
  * gateway's APIGW errors, the full 403), query and body helpers, clock and ids. */
 #include <errno.h>
 #include <microhttpd.h>

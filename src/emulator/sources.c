@@ -1,4 +1,4 @@
-/* sources.c - /v3/sources, /v3/errors and the agent's command channel (reference §2,
+/* sources.c - /v3/sources, /v3/errors and the agent's command channel (docs/api-model.md §2,
  * §3.1-§3.3, §3.6, §3.7, §3.9). List items are encoded once and cached per server, so
  * paging through 10,000 servers costs a string join per page. */
 #include <stdio.h>
@@ -414,7 +414,7 @@ void emu_h_sources_batch_delete(emu_ctx *c, emu_req *r, emu_resp *o)
 
 /* ---- the agent's command channel --------------------------------------------------------- */
 
-/* last_visit_time is the last change of connectivity (reference §3.1), so it moves
+/* last_visit_time is the last change of connectivity (docs/api-model.md §3.1), so it moves
  * only when a silent agent comes back. */
 static void agent_seen(emu_ctx *c, emu_server *sv, int64_t now)
 {

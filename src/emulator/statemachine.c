@@ -1,5 +1,5 @@
 /* statemachine.c - how server state, migration_cycle, task state and sub_tasks move
- * (reference §4.5: the documented rules, then the inferred pairing), which command the
+ * (docs/api-model.md §4.5: the documented rules, then the inferred pairing), which command the
  * agent is given, and the documented 400s for illegal actions. Everything here runs with
  * the store locked. Timed steps (launch, clone, clear, skip) complete lazily: the next
  * request that looks at the task after the due time applies them (emu_sm_tick). */

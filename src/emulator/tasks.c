@@ -1,5 +1,5 @@
 /* tasks.c - /v3/tasks: list, show, create, delete, actions, progress, speed limits,
- * log collection, consistency results and their export (reference §2, §3.4-§3.10).
+ * log collection, consistency results and their export (docs/api-model.md §2, §3.4-§3.10).
  * The rules of which action is legal when live in statemachine.c. */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* enums.c - display tables for server states, migration cycles, task states and the
- * SMS / API-gateway error codes (reference §4.1-4.3, §5.2). Lookups are exact and
+ * SMS / API-gateway error codes (docs/api-model.md §4.1-4.3, §5.2). Lookups are exact and
  * case-sensitive: the wire values are case-sensitive, and a near match shown as a known
  * state would hide a protocol change. */
 #include "model/enums.h"

@@ -1,4 +1,4 @@
-/* enums.h - display tables for states, cycles and error codes (reference §4, §5.2).
+/* enums.h - display tables for states, cycles and error codes (docs/api-model.md §4, §5.2).
  * Unknown values are never an error: lookups return NULL and the UI shows the raw text. */
 #ifndef SMS_ENUMS_H
 #define SMS_ENUMS_H

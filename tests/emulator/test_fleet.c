@@ -761,7 +761,7 @@ int main(void)
     const struct CMUnitTest under_faults[] = {
         cmocka_unit_test(test_wave_retries_lost_calls),
     };
-    curl_global_init(CURL_GLOBAL_DEFAULT);      /* before any thread (engineering notes §3) */
+    curl_global_init(CURL_GLOBAL_DEFAULT);      /* before any thread: it is not thread-safe */
     int failed = cmocka_run_group_tests_name("fleet bodies", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("fleet live", against_emulator, live_setup,
                                           live_teardown);

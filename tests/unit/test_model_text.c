@@ -1,5 +1,6 @@
 /* test_model_text.c - the untrusted-text sanitiser and the formatters (text.h).
- * Cases follow the table in engineering.md §7 (what ncurses lets through). */
+ * Cases follow what ncurses lets through to the terminal when a string is drawn as is:
+ * cursor movers, escape sequences (ESC, C1 controls in UTF-8), and bidi overrides. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,7 +57,7 @@ static void test_c0_del_controls(void **state)
 static void test_cursor_movers(void **state)
 {
     (void)state;
-    /* engineering.md §7: CR and BS moved the cursor, LF overwrote the next row, TAB
+    /* drawn raw: CR and BS moved the cursor, LF overwrote the next row, TAB
      * broke the columns */
     expect_clean("D:cr\rZ", "D:cr?Z");
     expect_clean("bs\b\bY", "bs??Y");
