@@ -2,6 +2,7 @@
 #include "api/fleet_book.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,14 +30,28 @@ static const struct { const char *name; size_t off; } overview_keys[] = {
 #define N_OVERVIEW_KEYS (sizeof overview_keys / sizeof overview_keys[0])
 #define OVERVIEW_MAX 1000           /* ShowOverview's documented range per state: 0-1000 */
 
+/* The states the older four-key answer counts by name (it says `replicating` for
+ * replicate); every other state is only in its `other`. */
+static bool named_in_older_answer(const char *state)
+{
+    return strcmp(state, "waiting") == 0 || strcmp(state, "replicate") == 0 ||
+           strcmp(state, "syncing") == 0;
+}
+
+static int32_t wanted(const sms_overview *ov, size_t k)
+{
+    int32_t v;
+    memcpy(&v, (const char *)ov + overview_keys[k].off, sizeof v);
+    if (strcmp(overview_keys[k].name, "replicate") == 0 && ov->replicating > 0)
+        v = ov->replicating > INT32_MAX - v ? INT32_MAX : v + ov->replicating;
+    return v;
+}
+
 int32_t sms_overview_count(const sms_overview *ov, const char *state)
 {
     for (size_t k = 0; state && k < N_OVERVIEW_KEYS; k++)
-        if (strcmp(state, overview_keys[k].name) == 0) {
-            int32_t v;
-            memcpy(&v, (const char *)ov + overview_keys[k].off, sizeof v);
-            return v;
-        }
+        if (strcmp(state, overview_keys[k].name) == 0)
+            return ov->other > 0 && !named_in_older_answer(state) ? -1 : wanted(ov, k);
     return -1;
 }
 
@@ -174,14 +189,23 @@ bool sms_book_matches_overview(const sms_fleet_book *b, const sms_overview *ov)
                 break;
             }
     }
+    /* the older answer: the states it does not name are compared as one sum, `other` */
+    bool older = ov->other > 0;
+    int64_t rest_have = 0, rest_want = older ? ov->other : 0;
     for (size_t k = 0; k < N_OVERVIEW_KEYS; k++) {
-        int32_t want;
-        memcpy(&want, (const char *)ov + overview_keys[k].off, sizeof want);
+        int32_t want = wanted(ov, k);
+        if (older && !named_in_older_answer(overview_keys[k].name)) {
+            rest_have += have[k];
+            rest_want += want;
+            continue;
+        }
         int32_t mine = have[k] > OVERVIEW_MAX ? OVERVIEW_MAX : have[k];
         if (mine != want && !(want > OVERVIEW_MAX && mine == OVERVIEW_MAX))
             return false;
     }
-    return true;
+    if (rest_have > OVERVIEW_MAX)
+        rest_have = OVERVIEW_MAX;
+    return rest_have == rest_want || (rest_want > OVERVIEW_MAX && rest_have == OVERVIEW_MAX);
 }
 
 sms_fleet *sms_book_publish(sms_fleet_book *b)

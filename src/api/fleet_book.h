@@ -17,7 +17,8 @@
 extern const char *const sms_moving_states[SMS_N_MOVING_STATES];
 extern const size_t sms_n_moving_states;
 bool sms_state_is_moving(const char *state);
-/* The overview's count for a state name, or -1 if the overview has no such key. */
+/* The overview's count for a state name, or -1 if the overview has no such key or, in
+ * the older four-key answer (other > 0), counts the state only within `other`. */
 int32_t sms_overview_count(const sms_overview *ov, const char *state);
 
 typedef struct sms_fleet_book {
@@ -39,7 +40,8 @@ void sms_book_remove(sms_fleet_book *b, size_t i);
 /* Removes the entries not seen since fetch number gen; returns how many. */
 size_t sms_book_remove_unseen(sms_fleet_book *b, uint64_t gen);
 /* Servers per state, compared with the overview (counts there stop at 1000): true when
- * every overview key agrees with the book. */
+ * every overview key agrees with the book (in the older four-key answer: waiting,
+ * replicating as replicate, syncing, and the other states' sum as `other`). */
 bool sms_book_matches_overview(const sms_fleet_book *b, const sms_overview *ov);
 /* The book as a new fleet part (count = entries). NULL when out of memory. */
 sms_fleet *sms_book_publish(sms_fleet_book *b);

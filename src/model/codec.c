@@ -762,7 +762,12 @@ static cJSON *encode_field(const sms_field *f, const void *base, bool *omit)
             return NULL;
         }
         return f->kind == SMS_K_STR ? cJSON_CreateString(s) : encode_json_text(s);
-    case SMS_K_I32:    return cJSON_CreateNumber(*AT_C(base, f->off, int32_t));
+    case SMS_K_I32:
+        if ((f->flags & SMS_F_OMIT_ZERO) && *AT_C(base, f->off, int32_t) == 0) {
+            *omit = true;
+            return NULL;
+        }
+        return cJSON_CreateNumber(*AT_C(base, f->off, int32_t));
     case SMS_K_I64:
     case SMS_K_SIZE:
         if ((f->flags & SMS_F_OMIT_ZERO) && *AT_C(base, f->off, int64_t) == 0) {

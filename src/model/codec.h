@@ -59,8 +59,10 @@ int sms_decode(const sms_type *t, const cJSON *json, void *out, sms_decode_mode 
  * and arrays (as []) are always written. Returns NULL only on allocation failure. */
 cJSON *sms_encode(const sms_type *t, const void *in);
 char *sms_to_json(const sms_type *t, const void *in);          /* compact text, malloc'd */
-/* A consistency result whose consistency_result[] items are strings (Go SDK) rewritten
- * with {"dir_check": text} items; NULL when the body needs no change (model/consistency.c). */
+/* A consistency result whose consistency_result[] items are strings rewritten with
+ * {"dir_check": text} items, and whose result_list[] items are strings (Go SDK since
+ * 0.1.186) rewritten as runs: the JSON object a string holds, else a run of one such line;
+ * NULL when the body needs no change (model/consistency.c). */
 char *sms_consistency_normalize(const char *body, size_t len);
 /* Deep copy into *dst (zeroed first); 0 ok, -1 out of memory (dst left zeroed). */
 int sms_copy(const sms_type *t, void *dst, const void *src);

@@ -139,6 +139,9 @@ typedef struct sms_server_list {   /* GET /v3/sources */
 typedef struct sms_overview {      /* GET /v3/sources/overview */
     int32_t waiting, replicate, syncing, stopped, deleting, cutovering, unavailable, stopping,
             skipping, finished, initialize, error, cloning, unconfigured;
+    /* The older four-key answer (an earlier help page's example and Go SDK models:
+     * waiting, replicating, syncing, other): `other` lumps every state but those three. */
+    int32_t replicating, other;
 } sms_overview;
 
 typedef struct sms_mig_error {     /* one item of GET /v3/errors */
@@ -266,9 +269,10 @@ typedef struct sms_consistency_check {   /* one verification run (python SDK sha
     sms_consistency_result *consistency_result; size_t n_consistency_result;
 } sms_consistency_check;
 /* GET/POST /v3/tasks/{id}/consistency-result. The published shapes differ: the agent's
- * upload and the Go SDK put consistency_result[] + finished_time at the top (Go's newest
- * model makes the items plain strings: read as dir_check), the Python SDK answers
- * result_list[] of runs. Both are kept as read. */
+ * upload and the Go SDK 0.1.72 put consistency_result[] + finished_time at the top, the
+ * Python SDK and Go 0.1.142 answer result_list[] of runs, Go since 0.1.186 makes the runs
+ * plain strings (sms_consistency_normalize turns them into runs). Both layouts are kept
+ * as read. */
 typedef struct sms_consistency_results {
     char *task_id;
     int64_t finished_time;

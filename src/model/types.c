@@ -245,12 +245,14 @@ static const sms_field server_list_fields[] = {
 #undef ST
 TYPE(SMS_T_SERVER_LIST, "server_list", sms_server_list, server_list_fields);
 
-#define OV(k) FI32(k, .lo = 0, .hi = 1000)
+#define OV(k, ...) FI32(k, .lo = 0, .hi = 1000, __VA_ARGS__)
 #define ST sms_overview
 static const sms_field overview_fields[] = {
     OV(waiting), OV(replicate), OV(syncing), OV(stopped), OV(deleting), OV(cutovering),
     OV(unavailable), OV(stopping), OV(skipping), OV(finished), OV(initialize), OV(error),
     OV(cloning), OV(unconfigured),
+    /* the older four-key answer's own keys; written only when the answer had them */
+    OV(replicating, .flags = SMS_F_OMIT_ZERO), OV(other, .flags = SMS_F_OMIT_ZERO),
 };
 #undef ST
 #undef OV

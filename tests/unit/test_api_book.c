@@ -105,12 +105,44 @@ static void test_overview_comparison_caps_at_1000(void **state)
     sms_book_free(&b);
 }
 
+/* The older four-key answer (waiting, replicating, syncing, other), as an earlier help
+ * page's example has it: replicating counts replicate, and the states it does not name
+ * are unknown one by one (so the poller asks for each) but compared as one sum. */
+static void test_older_four_key_overview(void **state)
+{
+    (void)state;
+    sms_fleet_book b = { 0 };
+    apply(&b, page(0, 5, "waiting"), 1);
+    apply(&b, page(100, 6, "replicate"), 1);
+    apply(&b, page(200, 3, "syncing"), 1);
+    apply(&b, page(300, 1, "error"), 1);
+    apply(&b, page(400, 1, "stopping"), 1);
+    sms_overview ov = { .waiting = 5, .replicating = 6, .syncing = 3, .other = 2 };
+    assert_int_equal(sms_overview_count(&ov, "replicate"), 6);
+    assert_int_equal(sms_overview_count(&ov, "waiting"), 5);
+    assert_int_equal(sms_overview_count(&ov, "error"), -1);
+    assert_int_equal(sms_overview_count(&ov, "initialize"), -1);
+    assert_true(sms_book_matches_overview(&b, &ov));
+    ov.other = 3;
+    assert_false(sms_book_matches_overview(&b, &ov));
+    ov.other = 2;
+    ov.replicating = 7;
+    assert_false(sms_book_matches_overview(&b, &ov));
+    /* the current answer is unchanged: no `other`, so every key stands for itself */
+    sms_overview now = { .waiting = 5, .replicate = 6, .syncing = 3, .error = 1, .stopping = 1 };
+    assert_int_equal(sms_overview_count(&now, "error"), 1);
+    assert_int_equal(sms_overview_count(&now, "initialize"), 0);
+    assert_true(sms_book_matches_overview(&b, &now));
+    sms_book_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_entry_per_id_newest_wins),
         cmocka_unit_test(test_removals_keep_the_index),
         cmocka_unit_test(test_overview_comparison_caps_at_1000),
+        cmocka_unit_test(test_older_four_key_overview),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

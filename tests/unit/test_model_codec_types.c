@@ -121,6 +121,18 @@ static void test_overview(void **state)
                             o.initialize, o.error, o.cloning, o.unconfigured };
     for (int i = 0; i < 14; i++)
         assert_int_equal(got[i], i + 1);
+    char *text = sms_to_json(&SMS_T_OVERVIEW, &o);  /* the current answer: no older keys */
+    assert_null(strstr(text, "replicating"));
+    assert_null(strstr(text, "other"));
+    free(text);
+    sms_free(&SMS_T_OVERVIEW, &o);
+    /* the older four-key answer (an earlier help page's example): its keys are kept */
+    decode_and_round_trip(&SMS_T_OVERVIEW, "{ \"waiting\" : 5, \"replicating\" : 6, \"syncing\" : 3, \"other\" : 2 }",
+                          &o, SMS_DECODE_RESPONSE);
+    assert_int_equal(o.waiting, 5);
+    assert_int_equal(o.replicating, 6);
+    assert_int_equal(o.other, 2);
+    assert_int_equal(o.replicate, 0);
     sms_free(&SMS_T_OVERVIEW, &o);
 }
 
@@ -324,8 +336,8 @@ static void test_consistency_export(void **state)
     sms_free(&SMS_T_CONSISTENCY_EXPORT, &e);
 }
 
-/* Both published shapes: Python's result_list[] of runs, and the top-level
- * consistency_result[] (objects, or the Go SDK's strings) with finished_time. */
+/* The published shapes: result_list[] of runs (Python; Go 0.1.142), of strings (Go since
+ * 0.1.186), and the top-level consistency_result[] (objects, or strings) with finished_time. */
 static void test_consistency_results(void **state)
 {
     (void)state;
@@ -352,6 +364,25 @@ static void test_consistency_results(void **state)
     sms_free(&SMS_T_CONSISTENCY_RESULTS, &r);
     static const char objects[] = "{\"consistency_result\":[{\"dir_check\":\"/\"}]}";
     assert_null(sms_consistency_normalize(objects, strlen(objects)));   /* already objects */
+
+    /* the Go SDK since 0.1.186: result_list[] of strings. Plain text becomes a run of one
+     * line; a string holding a run's JSON is that run. */
+    static const char runs[] = "{\"task_id\":\"t1\",\"result_list\":[\"/home: 3 files differ\","
+        "\"{\\\"check_result\\\":\\\"finished\\\",\\\"consistency_result\\\":[{\\\"dir_check\\\":\\\"/etc\\\","
+        "\\\"num_different_files\\\":4}]}\"]}";
+    normal = sms_consistency_normalize(runs, strlen(runs));
+    assert_non_null(normal);
+    decode_and_round_trip(&SMS_T_CONSISTENCY_RESULTS, normal, &r, SMS_DECODE_RESPONSE);
+    free(normal);
+    assert_int_equal(r.n_result_list, 2);
+    assert_int_equal(r.result_list[0].n_consistency_result, 1);
+    expect_str(r.result_list[0].consistency_result[0].dir_check, "/home: 3 files differ");
+    expect_str(r.result_list[1].check_result, "finished");
+    expect_str(r.result_list[1].consistency_result[0].dir_check, "/etc");
+    assert_int_equal(r.result_list[1].consistency_result[0].num_different_files, 4);
+    sms_free(&SMS_T_CONSISTENCY_RESULTS, &r);
+    static const char run_objects[] = "{\"result_list\":[{\"check_result\":\"x\"}]}";
+    assert_null(sms_consistency_normalize(run_objects, strlen(run_objects)));
 }
 
 static void test_collect_log(void **state)
