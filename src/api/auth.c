@@ -104,8 +104,7 @@ char *sms_auth_login_body(const char *user, const char *password, const char *do
     return b.s;
 }
 
-/* expires_at / issued_at from {"token": {...}}; -1 when absent or unreadable. */
-static void token_times(const char *body, size_t len, int64_t *issued, int64_t *expires)
+void sms_token_times(const char *body, size_t len, int64_t *issued, int64_t *expires)
 {
     *issued = *expires = -1;
     cJSON *json = cJSON_ParseWithLengthOpts(body, len, NULL, 0);
@@ -266,7 +265,7 @@ static int password_login(sms_client *c, sms_call_error *e)
         return -1;
     }
     int64_t issued, expires;
-    token_times(rs.body.s, rs.body.len, &issued, &expires);
+    sms_token_times(rs.body.s, rs.body.len, &issued, &expires);
     c->token = rs.subject_token;
     rs.subject_token = NULL;
     c->token_refresh_mono_ms = sms_token_refresh_at(sms_clock_mono_ms(), issued, expires, sms_clock_wall_ms());

@@ -117,6 +117,9 @@ char *sms_auth_login_body(const char *user, const char *password, const char *do
 /* When to refresh a token received at now_mono_ms: ahead of expiry by a tenth of its
  * lifetime, at most an hour (the lifetime comes from the server's own issued/expires
  * pair, so clock skew does not matter). */
+/* expires_at / issued_at (ms since the epoch) of an IAM login answer {"token": {...}};
+ * -1 each when absent or unreadable. */
+void sms_token_times(const char *body, size_t len, int64_t *issued, int64_t *expires);
 int64_t sms_token_refresh_at(int64_t now_mono_ms, int64_t issued_ms, int64_t expires_ms,
                              int64_t now_wall_ms);
 
