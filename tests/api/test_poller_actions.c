@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/agent.h"
+#include "api/clock.h"
 #include "api/history.h"
 #include "model/codec.h"
 #include "poller_testutil.h"
@@ -34,9 +35,19 @@ static int setup(void **state)
     return 0;
 }
 
+static int64_t clock_shifted_ms;           /* undone by teardown, even after a failure */
+
+static void shift_clock(int64_t ms)
+{
+    sms_clock_test_shift_ms(ms);
+    clock_shifted_ms += ms;
+}
+
 static int teardown(void **state)
 {
     fixture *f = *state;
+    sms_clock_test_shift_ms(-clock_shifted_ms);
+    clock_shifted_ms = 0;
     smsemu_stop(f->emu);
     pt_free_ids(f->ids, f->n);
     free(f->task_id);
@@ -351,6 +362,54 @@ static void test_stop_leaves_no_entry_pending(void **state)
     sms_poller_stop(p);
 }
 
+typedef struct follow_arg { uint64_t id; int64_t fetched_after; bool following; const char *text; } follow_arg;
+
+/* The entry as a fleet fetched at or after fetched_after left it. */
+static bool entry_followed(const sms_snapshot *s, const void *arg)
+{
+    const follow_arg *a = arg;
+    const sms_history_entry *e = pt_entry(s, a->id);
+    return e && s->fleet && s->fleet->fetched_ms >= a->fetched_after && e->following == a->following &&
+           e->state_after && strstr(e->state_after, a->text);
+}
+
+/* STATE AFTER follows a server that never gets where its action leads for 10 minutes
+ * (SMS_FOLLOW_TIMEOUT_MS), then gives up and says so. The wall clock is moved forward
+ * instead of waiting: before the limit the entry still follows, after it the entry
+ * stops, with the state it never reached. */
+static void test_follow_gives_up_after_ten_minutes(void **state)
+{
+    fixture *f = *state;
+    sms_client *c = pt_client(f->emu, "admin");
+    assert_int_equal(sms_task_do_action(c, f->task_id, "start", NULL), 0);
+    sms_client_free(c);
+    sms_poller *p = start_as(f, "admin", false);
+    uint64_t id = submit_one(p, SMS_ACT_STOP, f->ids[0]);   /* no agent: stays "stopping" */
+    follow_arg arg = { id, 0, true, "stopping" };
+    sms_snapshot *s = pt_wait(p, entry_followed, &arg, PT_WAIT_MS);
+    assert_non_null(s);
+    int64_t done = pt_entry(s, id)->done_ms;
+    sms_snapshot_release(s);
+
+    shift_clock(SMS_FOLLOW_TIMEOUT_MS - 30 * 1000);         /* 9 min 30 s after the answer */
+    arg.fetched_after = done + SMS_FOLLOW_TIMEOUT_MS - 30 * 1000;
+    sms_poller_refresh_now(p);
+    s = pt_wait(p, entry_followed, &arg, PT_WAIT_MS);
+    assert_non_null(s);                                     /* still following */
+    assert_null(strstr(pt_entry(s, id)->state_after, "after 10 min"));
+    sms_snapshot_release(s);
+
+    shift_clock(60 * 1000);                                 /* 10 min 30 s */
+    arg = (follow_arg){ id, done + SMS_FOLLOW_TIMEOUT_MS + 30 * 1000, false, "stopping" };
+    sms_poller_refresh_now(p);
+    s = pt_wait(p, entry_followed, &arg, PT_WAIT_MS);
+    if (!s)
+        fail_msg("the entry still follows its server 10 min 30 s after the answer");
+    assert_non_null(strstr(pt_entry(s, id)->state_after, "(no stopped after 10 min)"));
+    sms_snapshot_release(s);
+    sms_poller_stop(p);
+}
+
 static void test_bad_requests_are_not_queued(void **state)
 {
     fixture *f = *state;
@@ -381,6 +440,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_speed_export_and_delete_reach_the_api,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_leaves_no_entry_pending, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_follow_gives_up_after_ten_minutes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_requests_are_not_queued, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
