@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api/pager.h"
+#include "api/poller.h"
 #include "model/codec.h"
 #include "model/contract.h"
 
@@ -342,6 +343,17 @@ static int mutate_by_id(sms_client *c, const char *method, const char *fmt, cons
     return sms_error_end(rc, e, &local);
 }
 
+/* The audit names the action as the console's action table does (sms_action_name). */
+static const char *action_of_operation(const char *operation)
+{
+    for (int k = 0; k < SMS_ACT__COUNT; k++) {
+        const char *op = sms_action_operation((sms_action_kind)k);
+        if (op && strcmp(op, operation) == 0)
+            return sms_action_name((sms_action_kind)k);
+    }
+    return operation;
+}
+
 int sms_task_do_action(sms_client *c, const char *task_id, const char *operation, sms_call_error *e)
 {
     /* only the official enum: an invented operation must never leave the console */
@@ -351,20 +363,19 @@ int sms_task_do_action(sms_client *c, const char *task_id, const char *operation
                       operation ? operation : "");
         return sms_error_end(-1, e, &local);
     }
-    char body[96], action[80];
+    char body[96];
     snprintf(body, sizeof body, "{\"operation\":\"%s\"}", operation);
-    snprintf(action, sizeof action, "task_%s", operation);
-    return mutate_by_id(c, "POST", "/v3/tasks/{id}/action", task_id, body, action, e);
+    return mutate_by_id(c, "POST", "/v3/tasks/{id}/action", task_id, body, action_of_operation(operation), e);
 }
 
 int sms_delete_server(sms_client *c, const char *id, sms_call_error *e)
 {
-    return mutate_by_id(c, "DELETE", "/v3/sources/{id}", id, NULL, "delete_server", e);
+    return mutate_by_id(c, "DELETE", "/v3/sources/{id}", id, NULL, sms_action_name(SMS_ACT_DELETE), e);
 }
 
 int sms_delete_task(sms_client *c, const char *id, sms_call_error *e)
 {
-    return mutate_by_id(c, "DELETE", "/v3/tasks/{id}", id, NULL, "delete_task", e);
+    return mutate_by_id(c, "DELETE", "/v3/tasks/{id}", id, NULL, sms_action_name(SMS_ACT_DELETE_TASK), e);
 }
 
 /* What the API would refuse, or what would silently stall a migration; NULL when fine. */
@@ -398,7 +409,7 @@ int sms_set_speed_limits(sms_client *c, const char *task_id, const sms_speed_lim
         sms_call_error local, *err = sms_error_begin(e, &local);
         rc = sms_error_end(out_of_memory(err), e, &local);
     } else {
-        rc = mutate_by_id(c, "POST", "/v3/tasks/{id}/speed-limit", task_id, body, "set_speed_limit", e);
+        rc = mutate_by_id(c, "POST", "/v3/tasks/{id}/speed-limit", task_id, body, sms_action_name(SMS_ACT_SPEED_LIMIT), e);
     }
     free(body);
     return rc;
@@ -420,7 +431,7 @@ int sms_task_upload_log(sms_client *c, const char *task_id, const char *bucket, 
         sms_call_error local, *err = sms_error_begin(e, &local);
         rc = sms_error_end(out_of_memory(err), e, &local);
     } else {
-        rc = mutate_by_id(c, "POST", "/v3/tasks/{id}/log", task_id, body.s, "upload_log", e);
+        rc = mutate_by_id(c, "POST", "/v3/tasks/{id}/log", task_id, body.s, sms_action_name(SMS_ACT_UPLOAD_LOG), e);
     }
     sms_buf_free(&body);
     return rc;
@@ -450,7 +461,7 @@ static int export_batch(sms_client *c, const sms_consistency_task *items, size_t
     char *targets = batch_targets(items, n);
     int rc = body && targets
                  ? mutate(c, "POST", "/v3/tasks/consistency-results/export", body, language,
-                          "export_consistency", targets, NULL, e)
+                          sms_action_name(SMS_ACT_EXPORT), targets, NULL, e)
                  : out_of_memory(e);
     free(body);
     free(targets);

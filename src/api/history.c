@@ -17,7 +17,21 @@
 
 /* ---- names ---------------------------------------------------------------- */
 
+/* Each kind's name is its `:` command in the console's action table (ui/actions.h): the
+ * history file, the audit file and the screen all write this one name (a unit test of
+ * the UI checks the two tables agree). */
 static const char *const action_names[SMS_ACT__COUNT] = {
+    [SMS_ACT_START] = "start",               [SMS_ACT_STOP] = "stop",
+    [SMS_ACT_RESTART] = "restart",           [SMS_ACT_LAUNCH] = "launch",
+    [SMS_ACT_CLONE_TEST] = "clone-test",     [SMS_ACT_NETWORK_CHECK] = "network-check",
+    [SMS_ACT_SKIP] = "skip",                 [SMS_ACT_CLEAR] = "clear",
+    [SMS_ACT_MIGRATION_TEST] = "migration-test", [SMS_ACT_DELETE] = "delete",
+    [SMS_ACT_DELETE_TASK] = "delete-task",   [SMS_ACT_UPLOAD_LOG] = "upload-log",
+    [SMS_ACT_SPEED_LIMIT] = "speed-limit",   [SMS_ACT_EXPORT] = "export",
+};
+
+/* The names history files written before December 2026 use: still read. */
+static const char *const legacy_action_names[SMS_ACT__COUNT] = {
     [SMS_ACT_START] = "START",               [SMS_ACT_STOP] = "STOP",
     [SMS_ACT_RESTART] = "RESTART",           [SMS_ACT_LAUNCH] = "LAUNCH",
     [SMS_ACT_CLONE_TEST] = "CLONE_TEST",     [SMS_ACT_NETWORK_CHECK] = "NETWORK_CHECK",
@@ -66,6 +80,8 @@ static int name_index(const char *const *names, size_t n, const char *s)
 int sms_action_parse(const char *s, sms_action_kind *out)
 {
     int i = name_index(action_names, N_OF(action_names), s);
+    if (i < 0)
+        i = name_index(legacy_action_names, N_OF(legacy_action_names), s);
     if (i < 0)
         return -1;
     *out = (sms_action_kind)i;

@@ -23,7 +23,7 @@
 
 const char *sms_outcome_name(sms_outcome o);                /* "PENDING", "OK", ... */
 int sms_outcome_parse(const char *s, sms_outcome *out);     /* 0 ok, -1 unknown */
-int sms_action_parse(const char *s, sms_action_kind *out);  /* "START" -> SMS_ACT_START */
+int sms_action_parse(const char *s, sms_action_kind *out);  /* "start" (or old "START") -> SMS_ACT_START */
 const char *sms_error_kind_name(sms_error_kind k);          /* "HTTP", "TRANSPORT", ... */
 
 void sms_history_entry_free(sms_history_entry *e);           /* members; NULL-safe */

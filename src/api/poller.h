@@ -91,7 +91,9 @@ typedef enum sms_action_kind {     /* each is exactly one documented request (do
     SMS_ACT__COUNT
 } sms_action_kind;
 
-const char *sms_action_name(sms_action_kind k);       /* "START", "STOP", ... */
+/* "start", "stop", "upload-log", ...: the `:` command of the console's action table, and
+ * the name the history and audit files write. */
+const char *sms_action_name(sms_action_kind k);
 /* The official `operation` value a task action sends ("start", "test", ...), or NULL for
  * the kinds that are other requests. */
 const char *sms_action_operation(sms_action_kind k);

@@ -97,8 +97,7 @@ static void readonly_refuses_every_mutating_action(void **state)
     tui_type(t, "4");                           /* nothing reached the action worker */
     tui_expect_text(t, "4 Commands");
     tui_settle(t);
-    assert_false(tui_find(t, "START", NULL, NULL));
-    assert_false(tui_find(t, "DELETE", NULL, NULL));
+    assert_true(tui_find(t, "No actions yet", NULL, NULL));
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 

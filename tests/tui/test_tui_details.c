@@ -169,10 +169,9 @@ static void recovers_within_two_refresh_intervals(void **state)
 }
 
 /* The whole audit file written under state_dir. */
-static char *read_audit(const char *state_dir)
+/* A file's text (the first 64 KiB), in a buffer the next call reuses. */
+static const char *read_text(const char *path)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/smsconsole/audit.jsonl", state_dir);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     static char text[65536];
@@ -180,6 +179,13 @@ static char *read_audit(const char *state_dir)
     text[n] = '\0';
     fclose(f);
     return text;
+}
+
+static const char *read_audit(const char *state_dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/smsconsole/audit.jsonl", state_dir);
+    return read_text(path);
 }
 
 /* The line of text holding every one of words, or fail. */
@@ -227,15 +233,22 @@ static void refusals_and_arguments_are_audited(void **state)
     assert_int_equal(tui_quit(t, "q"), 0);
 
     const char *text = read_audit(dir);
-    const char *const start[] = { "\"outcome\":\"refused\"", "\"action\":\"START\"", s->id,
+    const char *const start[] = { "\"outcome\":\"refused\"", "\"action\":\"start\"", s->id,
                                   "\"args\":{\"operation\":\"start\"}", NULL };
     expect_line_with(text, start);
     const char *const speed[] = { "\"outcome\":\"refused\"", s->id, "\"speed_limit\":[{",
                                   "\"start\":\"01:00\"", "\"end\":\"05:00\"", "\"speed\":100", NULL };
     expect_line_with(text, speed);
-    const char *const upload[] = { "\"outcome\":\"ok\"", "\"args\":{\"log_bucket\":\"my-log-bucket\"}", NULL };
+    const char *const upload[] = { "\"outcome\":\"ok\"", "\"action\":\"upload-log\"",
+                                   "\"args\":{\"log_bucket\":\"my-log-bucket\"}", NULL };
     expect_line_with(text, upload);
     assert_null(strstr(text, "admin-pass"));              /* no secret */
+    /* the history names it as the audit and the action table do */
+    char hist[200];
+    snprintf(hist, sizeof hist, "%s/smsconsole/history.jsonl", dir);
+    const char *h = read_text(hist);
+    assert_non_null(strstr(h, "\"action\":\"upload-log\""));
+    assert_null(strstr(h, "UPLOAD_LOG"));
 }
 
 /* The agent of s takes its pending command and reports it done. */
@@ -290,13 +303,13 @@ static void state_after_follows_the_server_across_restarts(void **state)
     tui_type(t, "y");
     tui_expect_text(t, "1 action accepted by the API");
     tui_type(t, "4");
-    const char *const following[] = { "STOP", "stopping /", "(following)", today, NULL };
+    const char *const following[] = { " stop ", "stopping /", "(following)", today, NULL };
     expect_history_row(t, s, following);
     assert_int_equal(tui_quit(t, "q"), 0);
     agent_completes(s, "STOP");                     /* while no console runs */
     t = tui_start_ready(30, 160, fx.argv, env, TITLE_ALL);
     tui_type(t, "4");
-    const char *const reached[] = { "STOP", "stopped /", today, NULL };
+    const char *const reached[] = { " stop ", "stopped /", today, NULL };
     expect_history_row(t, s, reached);
     int row;
     char line[1024];

@@ -190,7 +190,7 @@ static void delete_asks_for_the_server_name(void **state)
     tui_type(t, "\r");
     tui_expect_text(t, "1 action accepted by the API");
     tui_type(t, "4");                           /* the Commands pane has it */
-    tui_expect_text(t, "DELETE");
+    tui_expect_text(t, " delete ");
     assert_int_equal(tui_quit(t, "q"), 0);
 }
 

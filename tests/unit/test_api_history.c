@@ -120,7 +120,14 @@ static void test_every_action_and_outcome_name_parses_back(void **state)
     /* agent commands are not operator requests: an old history line with them is skipped */
     assert_int_equal(sms_action_parse("SYNC", &k), -1);
     assert_int_equal(sms_action_parse("RSET_LOG_ACL", &k), -1);
-    assert_string_equal(sms_action_name(SMS_ACT_LAUNCH), "LAUNCH");
+    assert_string_equal(sms_action_name(SMS_ACT_LAUNCH), "launch");
+    assert_string_equal(sms_action_name(SMS_ACT_UPLOAD_LOG), "upload-log");
+    /* files written before the names followed the action table are still read */
+    assert_int_equal(sms_action_parse("UPLOAD_LOG", &k), 0);
+    assert_int_equal(k, SMS_ACT_UPLOAD_LOG);
+    assert_int_equal(sms_action_parse("LAUNCH", &k), 0);
+    assert_int_equal(k, SMS_ACT_LAUNCH);
+    assert_int_equal(sms_action_parse("upload_log", &k), -1);
 }
 
 static void test_parse_rejects_what_is_not_an_entry(void **state)

@@ -145,6 +145,29 @@ static void yes_no_defaults_to_no(void **state)
     assert_true(accepted());
 }
 
+/* The history file, the audit file and the screen name an action by sms_action_name
+ * (api/); the action table (ui/actions.h) is the one list of names: every request kind
+ * is one mutating row, under the same name. */
+static void request_names_are_the_action_table_names(void **state)
+{
+    (void)state;
+    bool seen[SMS_ACT__COUNT] = { false };
+    for (int a = 0; a < SMS_A__COUNT; a++) {
+        sms_action_kind k;
+        if (!sms_action_request_kind((sms_action_id)a, &k))
+            continue;
+        assert_true(sms_actions[a].mutating);
+        assert_false(seen[k]);
+        seen[k] = true;
+        if (strcmp(sms_action_name(k), sms_actions[a].name) != 0)
+            fail_msg("request kind %d is named \"%s\", its action \"%s\"", (int)k, sms_action_name(k),
+                     sms_actions[a].name);
+    }
+    for (int k = 0; k < SMS_ACT__COUNT; k++)
+        if (!seen[k])
+            fail_msg("request kind %d (%s) has no row in the action table", k, sms_action_name((sms_action_kind)k));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +176,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(delete_of_several_needs_their_number, setup, teardown),
         cmocka_unit_test_setup_teardown(escape_cancels_a_typed_confirmation, setup, teardown),
         cmocka_unit_test_setup_teardown(yes_no_defaults_to_no, setup, teardown),
+        cmocka_unit_test(request_names_are_the_action_table_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
