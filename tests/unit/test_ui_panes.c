@@ -61,7 +61,7 @@ WEAK void sms_app_select_changed(sms_app *a) { (void)a; }     /* the servers pan
 WEAK int sms_app_copy(const sms_app *a, const char *text) { (void)a; (void)text; return 0; }
 /* the panel's / opens the search prompt */
 WEAK void sms_prompt_open(sms_app *a, sms_prompt_kind k, const char *s) { a->prompt.kind = k; (void)s; }
-WEAK const char *sms_action_name(sms_action_kind k) { return k == SMS_ACT_STOP ? "STOP" : "START"; }
+WEAK const char *sms_action_name(sms_action_kind k) { return k == SMS_ACT_STOP ? "stop" : "start"; }
 /* The panel copies the error; the tests own theirs, so a shallow copy and a no-op free do. */
 WEAK int sms_call_error_copy(sms_call_error *dst, const sms_call_error *src) { *dst = *src; return 0; }
 WEAK void sms_call_error_free(sms_call_error *e) { (void)e; }
@@ -662,12 +662,12 @@ static void migration_pane_draws_task_and_inert_names(void **state)
     sms_error_panel_close(&a);
 
     /* a later success on the same server makes the failure an earlier one */
-    assert_true(window_has(w, "Last action FAILED: STOP"));
+    assert_true(window_has(w, "Last action FAILED: stop"));
     sms_history_entry later[] = { hist[0], { .id = 2, .server_id = "s1", .action = SMS_ACT_START, .outcome = SMS_OUT_OK } };
     sms_history h2 = { .entries = later, .n_entries = 2 };
     snap.history = &h2;
     redraw(&sms_view_migration, &a, st, w, 80, 80);
-    assert_true(window_has(w, "Earlier action FAILED: STOP"));
+    assert_true(window_has(w, "Earlier action FAILED: stop"));
     snap.history = &h;
 
     /* narrow: still clipped */
