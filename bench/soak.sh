@@ -1,7 +1,7 @@
 #!/bin/bash
 # Soak benchmark (not in CI): the console against a moving fleet on a flaky API for a long
-# time, RSS and CPU sampled every minute. Prints one line a minute and a summary; figures
-# only, nothing is asserted.
+# time, RSS, open descriptors and CPU sampled every minute. Prints one line a minute and a
+# summary; figures only, nothing is asserted.
 #
 #   bench/soak.sh [--minutes 30] [--servers 2000] [--faults 'SPEC;SPEC'] [--build DIR]
 #
@@ -62,21 +62,27 @@ for _ in $(seq 100); do [ -s "$work/console.pid" ] && break; sleep 0.1; done
 console_pid=$(cat "$work/console.pid")
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+fd_count() { ls "/proc/$1/fd" | wc -l; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 stats() { curl -s "$url/emulator/stats"; }
 num() { sed -n "s/.*\"$1\":\\([0-9]*\\).*/\\1/p"; }
 
 echo "soak: $servers servers, faults '$faults', $minutes min, console pid $console_pid"
-printf '%4s %12s %12s %10s %10s %9s %9s\n' min console_kib emu_kib cpu_s req_total 5xx faults
-first_rss= last_rss= max_rss=0
+printf '%4s %12s %12s %6s %6s %10s %10s %9s %9s\n' min console_kib emu_kib con_fd emu_fd cpu_s \
+    req_total 5xx faults
+first_rss= last_rss= max_rss=0 first_fd= fd=
 for m in $(seq 0 "$minutes"); do
     [ "$m" -gt 0 ] && sleep 60
     kill -0 "$console_pid" 2>/dev/null || { echo "soak: the console exited at minute $m" >&2; exit 1; }
+    kill -0 "$emu_pid" 2>/dev/null || { echo "soak: the emulator exited at minute $m" >&2; exit 1; }
     r=$(rss_kib "$console_pid"); e=$(rss_kib "$emu_pid")
+    fd=$(fd_count "$console_pid"); efd=$(fd_count "$emu_pid")
+    [ -z "$first_fd" ] && first_fd=$fd
     c=$(awk -v t="$(cpu_ticks "$console_pid")" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }')
     s=$(stats)
-    printf '%4d %12d %12d %10s %10s %9s %9s\n' "$m" "$r" "$e" "$c" "$(echo "$s" | num requests)" \
+    printf '%4d %12d %12d %6d %6d %10s %10s %9s %9s\n' "$m" "$r" "$e" "$fd" "$efd" "$c" \
+        "$(echo "$s" | num requests)" \
         "$(echo "$s" | num 5xx)" "$(echo "$s" | num faults_applied)"
     [ -z "$first_rss" ] && first_rss=$r
     [ "$m" -eq 1 ] && first_rss=$r      # minute 1: after the first full fleet is loaded
@@ -84,4 +90,5 @@ for m in $(seq 0 "$minutes"); do
     [ "$r" -gt "$max_rss" ] && max_rss=$r
 done
 echo "soak: console RSS minute 1 $first_rss KiB, end $last_rss KiB, max $max_rss KiB," \
-     "growth $((last_rss - first_rss)) KiB over $((minutes - 1)) min; CPU ${c} s in ${minutes} min"
+     "growth $((last_rss - first_rss)) KiB over $((minutes - 1)) min; CPU ${c} s in ${minutes} min;" \
+     "open descriptors $first_fd at start, $fd at the end"

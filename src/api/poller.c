@@ -481,6 +481,8 @@ static void poll_detail(sms_poller *p, const char *id)
 
 static void wait_until_locked(sms_poller *p, int64_t due_mono)
 {
+    if (due_mono <= sms_clock_mono_ms())
+        p->stats.late_waits++;
     struct timespec ts = { .tv_sec = due_mono / 1000, .tv_nsec = (due_mono % 1000) * 1000000 };
     pthread_cond_timedwait(&p->poll_cv, &p->mu, &ts);
 }
@@ -540,8 +542,11 @@ static void *poll_main(void *arg)
             if (now >= version_due)             /* nothing unknown: look again later */
                 p->last_version_try = now;
             int64_t due = fleet_due < detail_due ? fleet_due : detail_due;
-            int64_t next_version = p->version_ms < 0 ? INT64_MAX :
-                                   throttled ? now + p->version_ms : p->last_version_try + p->version_ms;
+            /* the same backoff as version_due: a wait for less would end at once, again
+             * and again, while the API fails (a busy loop) */
+            int64_t next_version = p->version_ms < 0 ? INT64_MAX : throttled ? now + p->version_ms :
+                p->last_version_try + backoff_ms(p->version_ms, p->max_backoff_ms,
+                                                 p->health[SMS_CALL_SERVERS].failures);
             wait_until_locked(p, due < next_version ? due : next_version);
         }
     }

@@ -148,6 +148,8 @@ typedef struct sms_refresh_stats {
     uint64_t single_fetches;        /* ShowServer of a server that left the moving subset */
     uint64_t sweeps_completed;
     int64_t last_full_ms;           /* wall clock of the last full listing or completed sweep */
+    uint64_t late_waits;            /* the poller thread's waits whose end had already come:
+                                       a few are races, many are a busy loop */
 } sms_refresh_stats;
 
 /* ---- the snapshot -------------------------------------------------------- */

@@ -212,6 +212,35 @@ static void test_failure_keeps_last_fleet_marks_stale_backs_off_and_recovers(voi
     smsemu_stop(e);
 }
 
+/* While the list fails the agent-version lookups back off with it (here every 100 ms,
+ * doubled per failure) and the poller thread sleeps until then. It once slept only until
+ * the undoubled time, and then, that time past, spun on a wait that ended at once: a
+ * core busy for as long as the API failed (found by bench/soak.sh). Counted, not timed:
+ * the waits that began after their end. */
+static void test_failing_api_does_not_spin_the_poller(void **state)
+{
+    (void)state;
+    smsemu *e = pt_emu_start(3, true);
+    const char *fault = "/v3/sources*=status:503";
+    char err[256];
+    assert_int_equal(smsemu_set_faults(e, &fault, 1, err, sizeof err), 0);
+    sms_poller_opts o = pt_poller_opts(e, "admin");
+    o.refresh_ms = 300;
+    o.max_backoff_ms = 60000;
+    o.version_ms = 100;
+    sms_poller *p = sms_poller_start(&o, NULL);
+    assert_non_null(p);
+    failing_arg arg = { .failures = 5 };   /* retries 600 ms apart: 2.4 s of failing */
+    sms_snapshot *s = pt_wait(p, stale_after_failures, &arg, PT_WAIT_MS);
+    assert_non_null(s);
+    if (s->refresh.late_waits > 20)
+        fail_msg("%llu waits began after their end in %u failed refreshes (a busy loop)",
+                 (unsigned long long)s->refresh.late_waits, s->health[SMS_CALL_SERVERS].failures);
+    sms_snapshot_release(s);
+    sms_poller_stop(p);
+    smsemu_stop(e);
+}
+
 typedef struct detail_arg { const char *id; bool want_task; } detail_arg;
 
 static bool detail_of(const sms_snapshot *s, const void *arg)
@@ -444,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_wakes_coalesce_into_one_pending_byte),
         cmocka_unit_test(test_server_text_is_sanitised_in_the_snapshot),
         cmocka_unit_test(test_failure_keeps_last_fleet_marks_stale_backs_off_and_recovers),
+        cmocka_unit_test(test_failing_api_does_not_spin_the_poller),
         cmocka_unit_test(test_selection_fetches_detail_and_task),
         cmocka_unit_test(test_revoked_token_is_renewed_without_going_stale),
         cmocka_unit_test(test_bad_credentials_show_as_not_logged_in),
