@@ -7,8 +7,9 @@
 #
 # Default faults: 10 % of API answers are 503, 2 % of connections are reset (agents' and
 # console's alike: the agents retry as real agents do). The console runs in a pseudo-
-# terminal made by script(1) at the default 5 s refresh; the emulator is a separate
-# process with its agents moving servers through the migration wave (--speed 10).
+# terminal made by script(1) at the default 5 s refresh (con_lists: the list requests, all
+# the console's: the agents send none); the emulator is a separate process with its agents
+# moving servers through the migration wave (--speed 10).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 minutes=30 servers=2000 build="$here/build-bench"
@@ -53,7 +54,8 @@ cat >"$work/run.sh" <<RUN
 #!/bin/sh
 echo \$\$ >"$work/console.pid"
 exec env TERM=xterm-256color LC_ALL=C.UTF-8 SMS_PASSWORD=admin-pass XDG_STATE_HOME="$work/state" \
-    "$build/smsconsole" --endpoint "$url" --user admin --domain demo --project ap-southeast-1
+    "$build/smsconsole" --endpoint "$url" --iam-endpoint "$url" --user admin --domain demo \
+    --project ap-southeast-3
 RUN
 chmod +x "$work/run.sh"
 sleep $((minutes * 60 + 120)) | script -qfec "$work/run.sh" /dev/null >/dev/null 2>&1 &
@@ -69,8 +71,8 @@ stats() { curl -s "$url/emulator/stats"; }
 num() { sed -n "s/.*\"$1\":\\([0-9]*\\).*/\\1/p"; }
 
 echo "soak: $servers servers, faults '$faults', $minutes min, console pid $console_pid"
-printf '%4s %12s %12s %6s %6s %10s %10s %9s %9s\n' min console_kib emu_kib con_fd emu_fd cpu_s \
-    req_total 5xx faults
+printf '%4s %12s %12s %6s %6s %10s %10s %9s %9s %9s\n' min console_kib emu_kib con_fd emu_fd cpu_s \
+    req_total 5xx faults con_lists
 first_rss= last_rss= max_rss=0 first_fd= fd=
 for m in $(seq 0 "$minutes"); do
     [ "$m" -gt 0 ] && sleep 60
@@ -81,9 +83,12 @@ for m in $(seq 0 "$minutes"); do
     [ -z "$first_fd" ] && first_fd=$fd
     c=$(awk -v t="$(cpu_ticks "$console_pid")" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }')
     s=$(stats)
-    printf '%4d %12d %12d %6d %6d %10s %10s %9s %9s\n' "$m" "$r" "$e" "$fd" "$efd" "$c" \
-        "$(echo "$s" | num requests)" \
-        "$(echo "$s" | num 5xx)" "$(echo "$s" | num faults_applied)"
+    printf '%4d %12d %12d %6d %6d %10s %10s %9s %9s %9s\n' "$m" "$r" "$e" "$fd" "$efd" "$c" \
+        "$(echo "$s" | num requests)" "$(echo "$s" | num 5xx)" "$(echo "$s" | num faults_applied)" \
+        "$(echo "$s" | num list_requests)"
+    lists=$(echo "$s" | num list_requests)
+    [ "$m" -gt 0 ] && [ "${lists:-0}" -eq 0 ] &&
+        { echo "soak: the console listed nothing in a minute (login refused?)" >&2; exit 1; }
     [ -z "$first_rss" ] && first_rss=$r
     [ "$m" -eq 1 ] && first_rss=$r      # minute 1: after the first full fleet is loaded
     last_rss=$r
