@@ -58,22 +58,22 @@ static int out_of_memory(sms_call_error *e)
 /* The three list types share one layout: int32_t count; T *items; size_t n_items. */
 typedef struct list_shape {
     const sms_type *type;
-    size_t count_off, items_off, n_off, item_size, id_off;
+    size_t count_off, items_off, n_off, item_size, id_off, key_off;  /* pager.h */
     int page;
 } list_shape;
 
-#define LIST_SHAPE(T, items, n, ITEM, ID, TYPE, PAGE) \
+#define LIST_SHAPE(T, items, n, ITEM, ID, KEY, TYPE, PAGE) \
     { &TYPE, offsetof(T, count), offsetof(T, items), offsetof(T, n), sizeof(ITEM), \
-      offsetof(ITEM, ID), PAGE }
+      offsetof(ITEM, ID), offsetof(ITEM, KEY), PAGE }
 
 static const list_shape server_list_shape =
-    LIST_SHAPE(sms_server_list, source_servers, n_source_servers, sms_server, id,
+    LIST_SHAPE(sms_server_list, source_servers, n_source_servers, sms_server, id, anon_key,
                SMS_T_SERVER_LIST, SERVERS_PAGE);
 static const list_shape task_list_shape =
-    LIST_SHAPE(sms_task_list, tasks, n_tasks, sms_task, id, SMS_T_TASK_LIST, TASKS_PAGE);
+    LIST_SHAPE(sms_task_list, tasks, n_tasks, sms_task, id, id, SMS_T_TASK_LIST, TASKS_PAGE);
 static const list_shape error_list_shape =
     LIST_SHAPE(sms_mig_error_list, migration_errors, n_migration_errors, sms_mig_error,
-               source_id, SMS_T_MIG_ERROR_LIST, ERRORS_PAGE);
+               source_id, source_id, SMS_T_MIG_ERROR_LIST, ERRORS_PAGE);
 
 #define FIELD(base, off, T) (*(T *)((char *)(base) + (off)))
 
@@ -158,7 +158,8 @@ static int list_all(sms_client *c, const list_shape *s, const char *base, const 
             break;
         }
         step = sms_pager_page(&pg, FIELD(page, s->count_off, int32_t),
-                              FIELD(page, s->items_off, void *), got, s->item_size, s->id_off, keep);
+                              FIELD(page, s->items_off, void *), got, s->item_size, s->id_off,
+                              s->key_off, keep);
         if (step == SMS_PAGER_RESTART) {
             sms_free(s->type, out);
             memset(out, 0, sizeof(list_mem));

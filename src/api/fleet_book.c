@@ -72,6 +72,11 @@ size_t sms_book_find(const sms_fleet_book *b, const char *id)
     return sms_idmap_get(&b->index, id);
 }
 
+const char *sms_book_key(const sms_server *s)
+{
+    return s->id ? s->id : s->anon_key;
+}
+
 static int reserve(sms_fleet_book *b, size_t more)
 {
     if (b->n + more <= b->alloc)
@@ -113,11 +118,11 @@ static void replace(sms_fleet_book *b, size_t i, const sms_server *item, sms_fle
         b->changed = true;
     /* the index's key points into the old item: point it at the new one while the old
      * one (compared against on the way) is still alive */
-    sms_idmap_update(&b->index, item->id, i);
+    sms_idmap_update(&b->index, sms_book_key(item), i);
     __atomic_add_fetch(&pg->refs, 1, __ATOMIC_RELAXED);
     /* the index's key points into the old item: point it at the new one while the old
      * one is still alive (the lookup compares against the old key) */
-    sms_idmap_put(&b->index, item->id, i);
+    sms_idmap_put(&b->index, sms_book_key(item), i);
     sms_fleet_page_unref(b->owners[i]);
     b->owners[i] = pg;
     b->items[i] = item;
@@ -129,12 +134,13 @@ int sms_book_apply(sms_fleet_book *b, sms_fleet_page *pg, uint64_t gen)
         return -1;
     for (size_t k = 0; k < pg->n_items; k++) {
         const sms_server *item = &pg->items[k];
-        if (!item->id)
-            continue;                   /* nothing to merge it by; the codec requires it */
-        size_t i = sms_idmap_get(&b->index, item->id);
+        const char *key = sms_book_key(item);
+        if (!key)
+            continue;                   /* a ShowServer answer without id: nothing to merge by */
+        size_t i = sms_idmap_get(&b->index, key);
         if (i == SMS_IDMAP_NONE) {
             i = b->n;
-            if (sms_idmap_put(&b->index, item->id, i) != 0)
+            if (sms_idmap_put(&b->index, key, i) != 0)
                 return -1;
             __atomic_add_fetch(&pg->refs, 1, __ATOMIC_RELAXED);
             b->owners[i] = pg;
@@ -154,7 +160,7 @@ void sms_book_remove(sms_fleet_book *b, size_t i)
 {
     if (i >= b->n)
         return;
-    sms_idmap_del(&b->index, b->items[i]->id);
+    sms_idmap_del(&b->index, sms_book_key(b->items[i]));
     sms_fleet_page_unref(b->owners[i]);
     size_t last = --b->n;
     if (i != last) {                    /* the last entry takes its place */
@@ -162,7 +168,7 @@ void sms_book_remove(sms_fleet_book *b, size_t i)
         b->owners[i] = b->owners[last];
         b->seen[i] = b->seen[last];
         b->moving[i] = b->moving[last];
-        sms_idmap_update(&b->index, b->items[i]->id, i);
+        sms_idmap_update(&b->index, sms_book_key(b->items[i]), i);
     }
     b->changed = true;
 }
@@ -181,8 +187,10 @@ size_t sms_book_remove_unseen(sms_fleet_book *b, uint64_t gen)
 bool sms_book_matches_overview(const sms_fleet_book *b, const sms_overview *ov)
 {
     int32_t have[N_OVERVIEW_KEYS] = { 0 };
+    int64_t unread = 0, missing = 0;
     for (size_t i = 0; i < b->n; i++) {
         const char *st = b->items[i]->state;
+        unread += b->items[i]->bad_record != NULL;
         for (size_t k = 0; st && k < N_OVERVIEW_KEYS; k++)
             if (strcmp(st, overview_keys[k].name) == 0) {
                 have[k]++;
@@ -200,12 +208,21 @@ bool sms_book_matches_overview(const sms_fleet_book *b, const sms_overview *ov)
             continue;
         }
         int32_t mine = have[k] > OVERVIEW_MAX ? OVERVIEW_MAX : have[k];
-        if (mine != want && !(want > OVERVIEW_MAX && mine == OVERVIEW_MAX))
+        if (mine == want || (want > OVERVIEW_MAX && mine == OVERVIEW_MAX))
+            continue;
+        if (mine > want)
             return false;
+        missing += (int64_t)want - mine;
     }
     if (rest_have > OVERVIEW_MAX)
         rest_have = OVERVIEW_MAX;
-    return rest_have == rest_want || (rest_want > OVERVIEW_MAX && rest_have == OVERVIEW_MAX);
+    if (rest_have != rest_want && !(rest_want > OVERVIEW_MAX && rest_have == OVERVIEW_MAX)) {
+        if (rest_have > rest_want)
+            return false;
+        missing += rest_want - rest_have;
+    }
+    /* an unreadable record's state is unknown: it may be any one of those missing */
+    return missing <= unread;
 }
 
 sms_fleet *sms_book_publish(sms_fleet_book *b)

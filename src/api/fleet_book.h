@@ -33,6 +33,9 @@ typedef struct sms_fleet_book {
 
 void sms_book_free(sms_fleet_book *b);
 size_t sms_book_find(const sms_fleet_book *b, const char *id);     /* SMS_IDMAP_NONE */
+/* What an entry is kept under: its id, or for a record without a readable id its
+ * anon_key (model.h); NULL for neither. */
+const char *sms_book_key(const sms_server *s);
 /* Every item of pg (a page can hold an id twice: the last one wins) replaces the entry of
  * its id or is added; seen = gen. 0, or -1 when out of memory (entries stay consistent). */
 int sms_book_apply(sms_fleet_book *b, sms_fleet_page *pg, uint64_t gen);
@@ -41,7 +44,8 @@ void sms_book_remove(sms_fleet_book *b, size_t i);
 size_t sms_book_remove_unseen(sms_fleet_book *b, uint64_t gen);
 /* Servers per state, compared with the overview (counts there stop at 1000): true when
  * every overview key agrees with the book (in the older four-key answer: waiting,
- * replicating as replicate, syncing, and the other states' sum as `other`). */
+ * replicating as replicate, syncing, and the other states' sum as `other`), or the book
+ * lacks no more servers in all than it holds unreadable records (their state is unknown). */
 bool sms_book_matches_overview(const sms_fleet_book *b, const sms_overview *ov);
 /* The book as a new fleet part (count = entries). NULL when out of memory. */
 sms_fleet *sms_book_publish(sms_fleet_book *b);

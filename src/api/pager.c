@@ -19,16 +19,18 @@ static void new_pass(sms_pager *p)
     p->restarts++;
 }
 
-static const char *id_at(const void *items, size_t i, size_t stride, size_t id_off)
+static const char *key_at(const void *items, size_t i, size_t stride, size_t id_off, size_t key_off)
 {
     const char *item = (const char *)items + i * stride;
     const char *id;
     memcpy(&id, item + id_off, sizeof id);
+    if (!id)
+        memcpy(&id, item + key_off, sizeof id);
     return id;
 }
 
 sms_pager_step sms_pager_page(sms_pager *p, int32_t count, const void *items, size_t n,
-                              size_t stride, size_t id_off, bool *keep)
+                              size_t stride, size_t id_off, size_t key_off, bool *keep)
 {
     p->requests++;
     if (p->count >= 0 && count != p->count) {
@@ -42,7 +44,7 @@ sms_pager_step sms_pager_page(sms_pager *p, int32_t count, const void *items, si
     }
     size_t added = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *id = id_at(items, i, stride, id_off);
+        const char *id = key_at(items, i, stride, id_off, key_off);
         bool is_new = !id || sms_idmap_get(&p->seen, id) == SMS_IDMAP_NONE;
         if (is_new && id && sms_idmap_put(&p->seen, id, i) != 0)
             is_new = true;                          /* out of memory: keep it anyway */

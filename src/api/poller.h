@@ -32,6 +32,8 @@ typedef struct sms_fleet {          /* one successful fetch of overview + server
     int64_t fetched_ms;             /* wall clock, ms since epoch */
     sms_overview overview;
     sms_server *servers; size_t n_servers;   /* list items, sanitised, API order */
+    size_t n_unreadable;            /* of which placeholders for records that could not be
+                                       read (bad_record set; no id when anon_key is set) */
     int32_t count;                  /* total the API reported */
 } sms_fleet;
 

@@ -225,10 +225,14 @@ static size_t full_listing_pages(const sms_poller *p)
 }
 
 /* Entries that pred selects, re-read one by one, or by a full listing when that takes
- * fewer requests. */
+ * fewer requests. A record without a readable id cannot be asked for: not listed where
+ * it was expected, it is gone (listed again, it comes back). */
 static int refetch_where(sms_poller *p, uint64_t gen, bool (*pred)(const sms_poller *, size_t, uint64_t),
                          uint64_t arg, sms_call_error *e)
 {
+    for (size_t i = p->book.n; i-- > 0;)
+        if (!p->book.items[i]->id && pred(p, i, arg))
+            sms_book_remove(&p->book, i);
     size_t n = 0;
     for (size_t i = 0; i < p->book.n; i++)
         n += pred(p, i, arg);

@@ -20,6 +20,7 @@
 typedef struct fleet_items {
     int refs;
     sms_server *servers; size_t n_servers;      /* shallow copies of the pages' items */
+    size_t n_unreadable;                        /* of which placeholders (bad_record) */
     sms_fleet_page **pages; size_t n_pages;     /* one reference each */
 } fleet_items;
 
@@ -93,6 +94,7 @@ static sms_fleet *fleet_over(fleet_items *it, int32_t count)
     impl_of(f)->items = it;
     f->servers = it->servers;
     f->n_servers = it->n_servers;
+    f->n_unreadable = it->n_unreadable;
     f->count = count;
     f->fetched_ms = sms_clock_wall_ms();
     return f;
@@ -124,6 +126,7 @@ sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *
     build++;                    /* the second value reserved: a second pass takes each page once */
     for (size_t i = 0; i < n; i++) {
         it->servers[i] = *items[i];
+        it->n_unreadable += items[i]->bad_record != NULL;
         if (owners[i]->mark != build) {
             owners[i]->mark = build;
             REF_UP(owners[i]);

@@ -85,7 +85,8 @@ static sms_fleet_page *decode_page(const sms_response *r, uint64_t hash, sms_cal
         free(pg);
         return NULL;
     }
-    if (sms_sanitize_strings(&SMS_T_SERVER_LIST, &list) != 0) {
+    if (sms_servers_flag_unidentified(list.source_servers, list.n_source_servers) < 0 ||
+        sms_sanitize_strings(&SMS_T_SERVER_LIST, &list) != 0) {
         sms_free(&SMS_T_SERVER_LIST, &list);
         set_error(e, SMS_E_DECODE, "cannot prepare the server list for display (out of memory?)");
         free(pg);
@@ -190,7 +191,7 @@ int sms_fleet_query(sms_client *c, const char *filters, const sms_page_vec *prev
             break;
         }
         step = sms_pager_page(&pager, pg->count, pg->items, pg->n_items, sizeof *pg->items,
-                              offsetof(sms_server, id), NULL);
+                              offsetof(sms_server, id), offsetof(sms_server, anon_key), NULL);
         if (step == SMS_PAGER_RESTART) {
             sms_page_vec_clear(out);
             sms_fleet_page_unref(pg);

@@ -22,6 +22,7 @@
 #include "model/text.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -440,20 +441,64 @@ static long array_size(decoder *d, const sms_field *f, const cJSON *item)
 
 static void free_struct(const sms_type *t, void *base);
 
-/* The id of an item that failed, when it is a clean string (else NULL). */
+/* The id of an item that failed, when it is a clean, whole, non-empty string (else NULL). */
 static const char *readable_id(const decoder *d, const cJSON *obj)
 {
     const cJSON *id = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, "id") : NULL;
     size_t chars, cut;
-    if (!cJSON_IsString(id) || (d->nul_marked && strstr(id->valuestring, NUL_MARK_UTF8)) ||
+    if (!cJSON_IsString(id) || !id->valuestring[0] ||
+        (d->nul_marked && strstr(id->valuestring, NUL_MARK_UTF8)) ||
         !utf8_measure(id->valuestring, SMS_DEFAULT_STR_MAX, &chars, &cut) || chars > SMS_DEFAULT_STR_MAX)
         return NULL;
     return id->valuestring;
 }
 
+/* FNV-1a, 64 bits: a stable fingerprint of an item's JSON text (not a secret). */
+static uint64_t fingerprint(const char *s)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * UINT64_C(1099511628211);
+    return h;
+}
+
+/* Placeholders without an id seen so far in one array, for their keys' numbering. */
+typedef struct anon_seen { uint64_t *v; size_t n, alloc; } anon_seen;
+
+/* "#<fingerprint>.<k>": a record's JSON text hashed, k-th record of that text in this
+ * array. The same record listed again (a later refresh, another page) gets the same key,
+ * two records get two; '#' makes it no valid id (model/contract.h). -1 out of memory. */
+static int key_of_text(const char *text, anon_seen *seen, char *key, size_t len)
+{
+    uint64_t h = fingerprint(text);
+    size_t k = 0;
+    for (size_t i = 0; i < seen->n; i++)
+        k += seen->v[i] == h;
+    if (seen->n == seen->alloc) {
+        size_t alloc = seen->alloc ? 2 * seen->alloc : 8;
+        uint64_t *v = realloc(seen->v, alloc * sizeof *v);
+        if (!v)
+            return -1;
+        seen->v = v;
+        seen->alloc = alloc;
+    }
+    seen->v[seen->n++] = h;
+    snprintf(key, len, "#%016" PRIx64 ".%zu", h, k);
+    return 0;
+}
+
+static int anon_key(decoder *d, const cJSON *obj, anon_seen *seen, char *key, size_t len)
+{
+    char *text = cJSON_PrintUnformatted(obj);
+    int rc = text ? key_of_text(text, seen, key, len) : -1;
+    cJSON_free(text);
+    return rc == 0 ? 0 : fail(d, "out of memory");
+}
+
 /* SMS_F_ITEMWISE in response mode: the item that just failed (path at mark + "[i]...")
  * becomes its type's placeholder and the list goes on. -1 when that does not apply. */
-static int recover_item(decoder *d, const sms_field *f, const cJSON *obj, void *elem, size_t mark)
+static int recover_item(decoder *d, const sms_field *f, const cJSON *obj, void *elem, size_t mark,
+                        anon_seen *seen)
 {
     const sms_type *t = f->sub;
     if (!(f->flags & SMS_F_ITEMWISE) || d->mode != SMS_DECODE_RESPONSE || !t->bad_item || d->fatal)
@@ -464,9 +509,13 @@ static int recover_item(decoder *d, const sms_field *f, const cJSON *obj, void *
         rel++;
     char why[sizeof d->err->path + sizeof d->err->msg + 2];
     snprintf(why, sizeof why, "%s%s%s", rel, *rel ? ": " : "", d->err->msg);
+    const char *id = readable_id(d, obj);
+    char key[40] = "";
+    if (!id && anon_key(d, obj, seen, key, sizeof key) != 0)
+        return -1;
     free_struct(storage_of(t), elem);
     memset(elem, 0, t->size);
-    if (t->bad_item(elem, readable_id(d, obj), why) != 0) {
+    if (t->bad_item(elem, id, id ? NULL : key, why) != 0) {
         free_struct(storage_of(t), elem);
         return fail(d, "out of memory");
     }
@@ -486,17 +535,19 @@ static int decode_struct_array(decoder *d, const sms_field *f, const cJSON *item
     *AT(base, f->off, void *) = elems;          /* set before filling: sms_free can undo */
     *AT(base, f->aux, size_t) = (size_t)n;
     size_t i = 0;
-    for (const cJSON *c = item->child; c; c = c->next, i++) {
+    anon_seen seen = { 0 };
+    int rc = 0;
+    for (const cJSON *c = item->child; c && rc == 0; c = c->next, i++) {
         size_t mark = path_push_index(d, i);
         void *elem = elems + i * f->sub->size;
-        int rc = cJSON_IsObject(c) ? decode_struct(d, f->sub, c, elem) : fail(d, "expected object");
+        rc = cJSON_IsObject(c) ? decode_struct(d, f->sub, c, elem) : fail(d, "expected object");
         if (rc)
-            rc = recover_item(d, f, c, elem, mark);
-        if (rc)
-            return rc;
-        path_pop(d, mark);
+            rc = recover_item(d, f, c, elem, mark, &seen);
+        if (rc == 0)
+            path_pop(d, mark);
     }
-    return 0;
+    free(seen.v);
+    return rc;
 }
 
 static int decode_string_array(decoder *d, const sms_field *f, const cJSON *item, void *base)
@@ -877,6 +928,35 @@ static void free_struct(const sms_type *t, void *base)
 {
     for (size_t i = 0; i < t->n_fields; i++)
         free_field(&t->fields[i], base);
+}
+
+int sms_servers_flag_unidentified(sms_server *v, size_t n)
+{
+    anon_seen seen = { 0 };
+    int flagged = 0;
+    for (size_t i = 0; i < n && flagged >= 0; i++) {
+        sms_server *s = &v[i];
+        if (s->bad_record || (s->id && s->id[0]))
+            continue;
+        const char *why = s->id ? "id: empty" : "id: missing";
+        char key[40], *text = sms_to_json(&SMS_T_SERVER, s), *name = s->name;
+        int rc = text ? key_of_text(text, &seen, key, sizeof key) : -1;
+        free(text);
+        s->name = NULL;
+        sms_free(&SMS_T_SERVER, s);
+        if (rc == 0 && SMS_T_SERVER.bad_item(s, NULL, key, why) == 0)
+            flagged++;
+        else
+            flagged = -1;
+        char *named;                /* which record it is, for the operator to find it */
+        if (flagged > 0 && name && asprintf(&named, "%s (name: %s)", s->name, name) >= 0) {
+            free(s->name);
+            s->name = named;
+        }
+        free(name);
+    }
+    free(seen.v);
+    return flagged;
 }
 
 void sms_free(const sms_type *t, void *obj)

@@ -13,7 +13,9 @@
  *    boundary and counts it in sms_jerr.truncated.
  *  - One bad server in a list (invalid UTF-8, a NUL, a wrong type) does not fail the
  *    list in response mode: that item becomes a placeholder holding its id (when
- *    readable) and the reason in bad_record, counted in sms_jerr.bad_items.
+ *    readable, else anon_key, a key made from its JSON text) and the reason in
+ *    bad_record, counted in sms_jerr.bad_items. A server without an id decodes as it
+ *    is; sms_servers_flag_unidentified makes it a placeholder too.
  * On error the output struct is left zeroed (nothing leaks, nothing half-filled).
  */
 #ifndef SMS_CODEC_H
@@ -68,6 +70,12 @@ char *sms_consistency_normalize(const char *body, size_t len);
 int sms_copy(const sms_type *t, void *dst, const void *src);
 /* Free every member (not the struct itself) and zero it. NULL-safe. */
 void sms_free(const sms_type *t, void *obj);
+/* Each of n list items that decoded without a usable id (missing, null or empty) becomes
+ * a placeholder too ("[unreadable record] id: missing"), kept under an anon_key made from
+ * its encoding: no request could name it, nothing could tell it from another record.
+ * Not part of sms_parse, so that a round trip through the codec stays a fixed point.
+ * Returns how many; -1 out of memory (an item may then be left empty). */
+int sms_servers_flag_unidentified(sms_server *v, size_t n);
 /* Sanitise every string of obj in place with sms_sanitize_inplace (model/text.h), at any
  * depth: members, nested objects, array items, string arrays; nothing else changes.
  * Strings never grow, so nothing is allocated, except for a free JSON text (kind JSON)

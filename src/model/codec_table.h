@@ -54,8 +54,9 @@ struct sms_type {
      * (SMS_T_SERVER and SMS_T_REGISTER share struct sms_server); NULL = `fields`. */
     const sms_type *storage;
     /* Fills a zeroed item that could not be decoded (SMS_F_ITEMWISE): the item's id when
-     * it was readable (else NULL) and why ("name: invalid UTF-8"). 0 ok, -1 OOM. */
-    int (*bad_item)(void *obj, const char *id, const char *why);
+     * it was readable, else NULL and a key that stands for it ("#<hash of its JSON>.<k>"),
+     * and why ("name: invalid UTF-8"). 0 ok, -1 OOM. */
+    int (*bad_item)(void *obj, const char *id, const char *key, const char *why);
 };
 
 /* Array elements in one document, all arrays together. The per-array caps multiply

@@ -126,9 +126,12 @@ typedef struct sms_server {
          *platform, *domain_id, *raw_devices;
     bool has_rsync, paravirtualization, driver_files, system_services, account_rights;
     double io_read_wait;
-    /* Not an API key: set when this list item could not be decoded; then only id (when
-     * readable) and name ("[unreadable record] ...") are set. */
+    /* Not an API key: set when this list item could not be decoded (or had no usable
+     * id); then only id (when readable) and name ("[unreadable record] ...") are set. */
     char *bad_record;
+    /* Not an API key: a placeholder without a readable id is kept (merged, deduplicated)
+     * under this key instead, "#<hash of its JSON text>.<k>"; never an id to act on. */
+    char *anon_key;
 } sms_server;
 
 typedef struct sms_server_list {   /* GET /v3/sources */

@@ -191,19 +191,20 @@ static const sms_field server_all_fields[] = {
     FSTR(boot_loader), FSTR(system_dir), FSTR(platform), FSTR(domain_id), FSTR(raw_devices),
     FBOOL(has_rsync), FBOOL(paravirtualization), FBOOL(driver_files),
     FBOOL(system_services), FBOOL(account_rights), FDBL(io_read_wait),
-    FSTR(bad_record, .max_len = 1024),
+    FSTR(bad_record, .max_len = 1024), FSTR(anon_key),
 };
 PRIVATE_TYPE(T_SERVER_ALL, "server", sms_server, server_all_fields);
 
 /* A list item that could not be decoded: shown as such, with its id and the reason. */
-static int server_bad_item(void *obj, const char *id, const char *why)
+static int server_bad_item(void *obj, const char *id, const char *key, const char *why)
 {
     sms_server *s = obj;
     s->id = id ? strdup(id) : NULL;
+    s->anon_key = key ? strdup(key) : NULL;
     s->bad_record = strdup(why);
     if (asprintf(&s->name, "[unreadable record] %s", why) < 0)
         s->name = NULL;
-    return (id && !s->id) || !s->bad_record || !s->name ? -1 : 0;
+    return (id && !s->id) || (key && !s->anon_key) || !s->bad_record || !s->name ? -1 : 0;
 }
 const sms_type SMS_T_SERVER = { "server", sizeof(sms_server), server_fields, N(server_fields),
                                 NULL, NULL, &T_SERVER_ALL, server_bad_item };

@@ -243,7 +243,8 @@ static void copy_to_clipboard(sms_app *a)
     const sms_server *s = sms_fleet_table_selected(&a->table);
     const char *text = a->errp.open && a->errp.copy_text ? a->errp.copy_text : s ? s->id : NULL;
     if (!text) {
-        sms_app_message(a, true, "nothing to copy");
+        sms_app_message(a, true, s && !a->errp.open ? "nothing to copy: the API sent this record without a readable id"
+                                                    : "nothing to copy");
         return;
     }
     if (sms_app_copy(a, text) < 0)
@@ -281,7 +282,10 @@ static void open_last_error(sms_app *a)
 static bool handle_marks(sms_app *a, sms_action_id act)
 {
     const sms_server *s = sms_fleet_table_selected(&a->table);
-    if (act == SMS_A_MARK && s) {
+    if (act == SMS_A_MARK && s && !s->id) {
+        sms_app_message(a, true, "%s: cannot be marked: the API sent it without a readable id, and actions "
+                        "go to servers by id", s->name ? s->name : "this record");
+    } else if (act == SMS_A_MARK && s) {
         sms_fleet_table_toggle_mark(&a->table, s->id);
         sms_fleet_table_move(&a->table, +1);
         sms_app_select_changed(a);
@@ -424,6 +428,14 @@ static bool pending_for(sms_app *a, sms_action_id act, const char *arg, sms_targ
             sms_app_message(a, true, "%s: no server selected", sms_actions[act].name);
         return false;
     }
+    for (size_t i = 0; i < tg->n; i++)          /* marks have ids: only a selected row */
+        if (!tg->v[i]->id) {
+            sms_app_message(a, true, "%s refused: %s: the API sent this record without a readable id, "
+                            "so no request can name it (nothing was sent)", sms_actions[act].name,
+                            tg->v[i]->name ? tg->v[i]->name : "?");
+            free(tg->v);
+            return false;
+        }
     *pa = (sms_pending_action){ .act = act, .ids = calloc(tg->n, sizeof(char *)),
                                 .names = calloc(tg->n, sizeof(char *)), .arg = arg ? strdup(arg) : NULL,
                                 .marked = a->table.n_marks > 0, .hidden = tg->hidden, .missing = tg->missing };

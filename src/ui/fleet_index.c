@@ -11,6 +11,9 @@
 
 /* Servers without an id are indexed as "" (the old code compared NULL ids as ""). */
 static const char *id_key(const char *id) { return id ? id : ""; }
+/* A record without a readable id goes by the key the codec gave it (model.h, anon_key):
+ * two such rows are two entries, the same one listed again the same entry. */
+static const char *server_key(const sms_server *s) { return s->id ? s->id : id_key(s->anon_key); }
 
 static uint64_t hash_id(const char *s)
 {
@@ -177,9 +180,9 @@ static uint32_t sync_entry(sms_fleet_table *t, const sms_server *s, size_t i, si
 {
     sms_fleet_index *x = t->index;
     const char *name = s->name ? s->name : "";
-    uint32_t at = find_entry(t, i, n_before, id_key(s->id));
+    uint32_t at = find_entry(t, i, n_before, server_key(s));
     if (at == SMS_NO_ENTRY)
-        return add_entry(t, id_key(s->id), name);
+        return add_entry(t, server_key(s), name);
     sms_seen *e = &t->seen[at];
     if (folded_equals(e->name_key, name))
         return at;
@@ -208,7 +211,7 @@ static void drop_unseen(sms_fleet_table *t, const sms_fleet *f)
     for (size_t e = 0; e < t->n_seen; e++)
         slot_insert(t, (uint32_t)e);
     for (size_t i = 0; i < x->n_synced; i++)
-        x->entry_of[i] = lookup(t, id_key(f->servers[i].id));
+        x->entry_of[i] = lookup(t, server_key(&f->servers[i]));
 }
 
 /* ---- ranks ------------------------------------------------------------------ */

@@ -233,6 +233,8 @@ static void draw_title(sms_app *a, WINDOW *w, int cols, const columns *l)
         n += snprintf(line + n, sizeof line - (size_t)n, "  filter: %s", t->filter);
     if (t->n_marks && n > 0 && (size_t)n < sizeof line)
         n += snprintf(line + n, sizeof line - (size_t)n, "  marked: %zu", t->n_marks);
+    if (t->fleet && t->fleet->n_unreadable && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, "  unreadable: %zu", t->fleet->n_unreadable);
     if (l->scrolls && n > 0 && (size_t)n < sizeof line)
         snprintf(line + n, sizeof line - (size_t)n, "  %s%s-%s%s (h/l)", l->first > SMS_COL_NAME + 1 ? "<" : "",
                  sms_cols[l->first].header, sms_cols[l->last].header, l->last < SMS_COL__COUNT - 1 ? ">" : "");

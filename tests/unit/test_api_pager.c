@@ -25,7 +25,7 @@ static void make_page(item *v, char names[][16], int first, size_t n)
 
 static sms_pager_step feed(sms_pager *p, int32_t count, const item *v, size_t n, bool *keep)
 {
-    return sms_pager_page(p, count, v, n, sizeof *v, offsetof(item, id), keep);
+    return sms_pager_page(p, count, v, n, sizeof *v, offsetof(item, id), offsetof(item, id), keep);
 }
 
 static void test_lying_count_stops_when_a_page_adds_nothing(void **state)
@@ -113,6 +113,38 @@ static void test_changed_count_restarts_a_bounded_number_of_times(void **state)
     sms_pager_end(&p);
 }
 
+/* Records without a readable id are keyed by their anon_key: a server that repeats a
+ * page of such records while claiming count=500 still costs two requests, and the same
+ * record on two pages is kept once. An item with neither id nor key is always new. */
+static void test_records_without_id_go_by_their_key(void **state)
+{
+    (void)state;
+    typedef struct rec { const char *id, *key; } rec;
+    rec page[3] = { { NULL, "#00000000000000aa.0" }, { NULL, "#00000000000000bb.0" }, { "s1", NULL } };
+    bool keep[3];
+    sms_pager p;
+    sms_pager_begin(&p);
+    assert_int_equal(sms_pager_page(&p, 500, page, 3, sizeof *page, offsetof(rec, id), offsetof(rec, key), keep),
+                     SMS_PAGER_NEXT);
+    assert_true(keep[0] && keep[1] && keep[2]);
+    assert_int_equal(sms_pager_page(&p, 500, page, 3, sizeof *page, offsetof(rec, id), offsetof(rec, key), keep),
+                     SMS_PAGER_DONE);
+    assert_false(keep[0] || keep[1] || keep[2]);
+    assert_int_equal(p.kept, 3);
+    assert_int_equal(p.requests, 2);
+    sms_pager_end(&p);
+
+    rec bare[2] = { { NULL, NULL }, { NULL, NULL } };
+    sms_pager_begin(&p);
+    assert_int_equal(sms_pager_page(&p, 4, bare, 2, sizeof *bare, offsetof(rec, id), offsetof(rec, key), keep),
+                     SMS_PAGER_NEXT);
+    assert_int_equal(sms_pager_page(&p, 4, bare, 2, sizeof *bare, offsetof(rec, id), offsetof(rec, key), keep),
+                     SMS_PAGER_DONE);
+    assert_true(keep[0] && keep[1]);
+    assert_int_equal(p.kept, 4);
+    sms_pager_end(&p);
+}
+
 static void test_partial_last_page_and_offset_range(void **state)
 {
     (void)state;
@@ -157,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_within_and_across_pages_are_dropped),
         cmocka_unit_test(test_changed_count_restarts_a_bounded_number_of_times),
         cmocka_unit_test(test_partial_last_page_and_offset_range),
+        cmocka_unit_test(test_records_without_id_go_by_their_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

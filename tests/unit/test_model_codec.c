@@ -227,6 +227,72 @@ static void test_bad_record_fails_alone(void **state)
                  "name", "invalid UTF-8");
 }
 
+/* A server without a usable id (a number: a decode failure; missing, null or empty:
+ * sms_servers_flag_unidentified) is a placeholder: nothing else could tell it from
+ * another record, nor act on it. It gets a key from its JSON text instead: the same
+ * record, listed again, the same key; two records, even byte for byte equal, two keys. */
+static void test_record_without_id_is_a_placeholder_with_a_key(void **state)
+{
+    (void)state;
+    const char *text =
+        "{\"count\":7,\"source_servers\":["
+        "{\"name\":\"x\",\"state\":\"waiting\"},"
+        "{\"id\":5,\"name\":\"five\"},"
+        "{\"id\":\"\",\"name\":\"empty\"},"
+        "{\"id\":null},"
+        "{\"name\":\"x\",\"state\":\"waiting\"},"
+        "{\"id\":\"s6\",\"name\":\"good\"},"
+        "{\"id\":6,\"name\":\"six\"}]}";
+    sms_server_list l;
+    sms_jerr err;
+    assert_int_equal(parse(&SMS_T_SERVER_LIST, text, &l, SMS_DECODE_RESPONSE, &err), 0);
+    assert_int_equal(l.n_source_servers, 7);
+    assert_int_equal(err.bad_items, 2);                 /* the numbers */
+    sms_server *v = l.source_servers;
+    assert_string_equal(v[0].name, "x");                /* the codec keeps it as it is */
+    assert_null(v[0].bad_record);
+    assert_int_equal(sms_servers_flag_unidentified(v, l.n_source_servers), 4);
+    static const char *const why[] = { "id: missing", "id: expected string", "id: empty", "id: missing",
+                                       "id: missing", NULL, "id: expected string" };
+    for (size_t i = 0; i < 7; i++) {
+        if (!why[i])
+            continue;
+        assert_null(v[i].id);
+        assert_string_equal(v[i].bad_record, why[i]);
+        assert_non_null(v[i].anon_key);
+        assert_int_equal(v[i].anon_key[0], '#');
+        assert_null(v[i].state);                        /* nothing else of it is trusted */
+    }
+    assert_string_equal(v[0].name, "[unreadable record] id: missing (name: x)");
+    assert_string_equal(v[3].name, "[unreadable record] id: missing");
+    assert_string_equal(v[1].name, "[unreadable record] id: expected string");
+    assert_string_equal(v[5].id, "s6");
+    assert_null(v[5].bad_record);
+    assert_null(v[5].anon_key);
+    /* equal records: one hash, numbered; different records: different keys */
+    assert_memory_equal(v[0].anon_key, v[4].anon_key, 17);
+    assert_string_not_equal(v[0].anon_key, v[4].anon_key);
+    assert_int_equal(v[0].anon_key[strlen(v[0].anon_key) - 1], '0');
+    assert_int_equal(v[4].anon_key[strlen(v[4].anon_key) - 1], '1');
+    assert_string_not_equal(v[1].anon_key, v[6].anon_key);      /* the same reason */
+    assert_string_not_equal(v[0].anon_key, v[3].anon_key);
+    /* the same records in another answer: the same keys */
+    sms_server_list again;
+    assert_int_equal(parse(&SMS_T_SERVER_LIST, "{\"count\":2,\"source_servers\":[{\"id\":5,\"name\":\"five\"},"
+                           "{\"name\":\"x\",\"state\":\"waiting\"}]}", &again, SMS_DECODE_RESPONSE, &err), 0);
+    assert_int_equal(sms_servers_flag_unidentified(again.source_servers, again.n_source_servers), 1);
+    assert_string_equal(again.source_servers[0].anon_key, v[1].anon_key);
+    assert_string_equal(again.source_servers[1].anon_key, v[0].anon_key);
+    sms_free(&SMS_T_SERVER_LIST, &again);
+    /* the key copies and frees with the record; a second pass changes nothing */
+    assert_int_equal(sms_servers_flag_unidentified(v, l.n_source_servers), 0);
+    sms_server_list copy;
+    assert_int_equal(sms_copy(&SMS_T_SERVER_LIST, &copy, &l), 0);
+    assert_string_equal(copy.source_servers[2].anon_key, v[2].anon_key);
+    sms_free(&SMS_T_SERVER_LIST, &copy);
+    sms_free(&SMS_T_SERVER_LIST, &l);
+}
+
 /* {"networks":[ {}, {}, ... n times ]} */
 static char *networks_json(size_t n)
 {
@@ -726,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_bad_utf8),
         cmocka_unit_test(test_embedded_nul),
         cmocka_unit_test(test_bad_record_fails_alone),
+        cmocka_unit_test(test_record_without_id_is_a_placeholder_with_a_key),
         cmocka_unit_test(test_array_over_cap),
         cmocka_unit_test(test_total_items_budget),
         cmocka_unit_test(test_depth_limit),
