@@ -292,7 +292,9 @@ static void describe_status(int status, char *buf, size_t len)
 }
 
 /* sh -c CMD with stdout to a pipe. Its environment holds no secret: they were taken out
- * of ours at start-up (take_env_secrets), and are unset again here in case. */
+ * of ours at start-up (take_env_secrets), and are unset again here in case. It gets no
+ * descriptor but 0, 1 and 2: whatever else is open (a session's sockets and files, what
+ * we inherited ourselves), close-on-exec or not, is closed before the exec. */
 static int password_from_command(const char *cmd, char *out, size_t len)
 {
     int fds[2];
@@ -304,7 +306,13 @@ static int password_from_command(const char *cmd, char *out, size_t len)
     if (pid == 0) {
         for (size_t i = 0; i < N_SECRET_ENV; i++)
             unsetenv(secret_env_names[i]);
-        dup2(fds[1], STDOUT_FILENO);
+        if (fds[1] == STDOUT_FILENO)
+            fcntl(fds[1], F_SETFD, 0);             /* dup2 to itself keeps close-on-exec */
+        else
+            dup2(fds[1], STDOUT_FILENO);
+        if (close_range(3, ~0u, 0) != 0)
+            for (int fd = 3; fd < 1024; fd++)       /* kernels before 5.9 */
+                close(fd);
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }

@@ -10,11 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+void (*sms_wipe_observer)(const unsigned char *block, size_t size);
+
 static void wipe_free(void *p)
 {
     if (!p)
         return;
-    explicit_bzero(p, malloc_usable_size(p));
+    size_t n = malloc_usable_size(p);
+    explicit_bzero(p, n);
+    if (sms_wipe_observer)
+        sms_wipe_observer(p, n);
     free(p);
 }
 

@@ -149,25 +149,63 @@ static void password_comes_from_password_command(void **state)
 }
 
 /* The command runs without the secrets of the console's environment, and a stale SK
- * (no AK beside it) does not stand in the way of the password login. */
+ * (no AK beside it) does not stand in the way of the password login. It inherits no
+ * descriptor but stdin, stdout (the pipe the password is read from) and stderr: not the
+ * console's sockets or files, nor what the console itself inherited (here the harness's
+ * frame pipe), whether or not they were opened close-on-exec. It runs again, for the
+ * second context, after a first session (its connections, history, audit file). */
 static void password_command_gets_no_secret(void **state)
 {
     (void)state;
-    char envfile[64], text[1024];
+    char envfile[64], fdfile[64], text[2048];
     snprintf(envfile, sizeof envfile, "/tmp/smsenv-XXXXXX");
     int fd = mkstemp(envfile);
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(fdfile, sizeof fdfile, "/tmp/smsfds-XXXXXX");
+    fd = mkstemp(fdfile);
     assert_true(fd >= 0);
     close(fd);
     snprintf(text, sizeof text,
              "contexts = ( { name = \"cmd\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
              "  domain = \"demo\"; project = \"ap-southeast-3\";\n"
-             "  password_command = \"env > %s; echo admin-pass\"; } );\n", fx.url, fx.url, envfile);
+             "  password_command = \"env > %s; echo admin-pass\"; },\n"
+             "  { name = \"fds\"; region = \"r-fds\"; endpoint = \"%s\"; iam_endpoint = \"%s\"; user = \"admin\";\n"
+             "  domain = \"demo\"; project = \"ap-southeast-3\";\n"
+             "  password_command = \"sh -c 'exec ls -l /proc/self/fd > %s'; echo admin-pass\"; } );\n",
+             fx.url, fx.url, envfile, fx.url, fx.url, fdfile);
     write_config(text);
     const char *const argv[] = { "smsconsole", "--config", cfg_path, NULL };
     const char *const env[] = { "HUAWEICLOUD_SDK_SK=stale-secret-key", "SMS_AUTH_TOKEN=", NULL };
     tui *t = tui_start(30, 120, argv, env);
     tui_expect_text(t, "Servers 6/6");
+    tui_type(t, ":context fds\r");
+    tui_expect_text(t, "fds (r-fds)");
     assert_int_equal(tui_quit(t, "q"), 0);
+    /* "lrwx------ 1 u g 64 Dec  6 22:02 11 -> socket:[540605]", as ls run by a shell the
+     * command started sees them (the command's own shell keeps copies of what it
+     * redirects: dash's 10): beyond 0, 1 and 2 only ls's own /proc/N/fd may show */
+    FILE *fds = fopen(fdfile, "r");
+    assert_non_null(fds);
+    char fdline[512], leaked[1024] = "";
+    int n_fds = 0;
+    while (fgets(fdline, sizeof fdline, fds)) {
+        char *arrow = strstr(fdline, " -> ");
+        if (!arrow)
+            continue;
+        *arrow = '\0';
+        const char *fdnum = strrchr(fdline, ' ') + 1, *target = arrow + 4;
+        n_fds++;
+        if (atoi(fdnum) > 2 && strncmp(target, "/proc/", 6) != 0 &&
+            strlen(leaked) + strlen(fdnum) + strlen(target) + 8 < sizeof leaked)
+            snprintf(leaked + strlen(leaked), sizeof leaked - strlen(leaked), "%s -> %.*s; ", fdnum,
+                     (int)strcspn(target, "\n"), target);
+    }
+    fclose(fds);
+    assert_true(n_fds >= 3);                             /* the command did list them */
+    if (leaked[0])
+        fail_msg("password_command inherited: %s", leaked);
+    unlink(fdfile);
     FILE *f = fopen(envfile, "r");
     assert_non_null(f);
     char line[4096];
