@@ -9,6 +9,11 @@
  *   frame_new    a new fleet arrives: rebuild the table (filter + sort) + draw + doupdate
  *   frame_churn  the same, but 1 % of the servers changed progress and state since the
  *                last frame (sorted by progress, so the order really moves)
+ *   and the same as _cpu: this thread's CPU time per frame (see below)
+ * A new fleet comes with a new fleet_seq, as the app installs it (ui/app.c), so the pane
+ * measures its column widths again as it does in the app. --churn-only runs one new fleet
+ * and then the churn frames, each through servers_churn_frame(), for
+ *   valgrind --tool=callgrind --toggle-collect=servers_churn_frame bench_frame --churn-only
  * With --pane agents, the Agents pane over N hosts instead (model/agents.h): 95 % of the
  * servers are in an inventory that also names N/20 hosts that never registered:
  *   agents_new   a new fleet arrives: derive every host's state, filter, sort, draw
@@ -198,12 +203,32 @@ static void draw_pane(sms_app *a)
     doupdate();
 }
 
+/* A new fleet as the app takes it (install_snapshot: the table, a new fleet_seq), drawn. */
+static void new_fleet_frame(sms_app *a, const sms_fleet *f, int64_t now_ms)
+{
+    sms_fleet_table_update(&a->table, f, now_ms);
+    a->fleet_seq++;
+    draw_pane(a);
+}
+
+/* The same, its own symbol for callgrind's --toggle-collect. */
+__attribute__((noinline)) void servers_churn_frame(sms_app *a, const sms_fleet *f, int64_t now_ms);
+__attribute__((noinline)) void servers_churn_frame(sms_app *a, const sms_fleet *f, int64_t now_ms)
+{
+    new_fleet_frame(a, f, now_ms);
+}
+
 int main(int argc, char **argv)
 {
     int n = 10000, cols = 200, rows = 60, frames = 300;
     const char *filter = "", *pane = "servers";
+    bool churn_only = false;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--churn-only"))
+            churn_only = true;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--servers")) n = atoi(argv[i + 1]);
+        if (!strcmp(argv[i], "--churn-only")) i--;
+        else if (!strcmp(argv[i], "--servers")) n = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--size")) sscanf(argv[i + 1], "%dx%d", &cols, &rows);
         else if (!strcmp(argv[i], "--frames")) frames = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--filter")) filter = argv[i + 1];
@@ -237,15 +262,16 @@ int main(int argc, char **argv)
     sms_fleet *f = make_fleet(n);
     a.table.sort_col = SMS_COL_PROGRESS;
 
-    double *t = calloc((size_t)frames, sizeof *t);
-    for (int i = 0; i < frames; i++) {
-        double t0 = now_ms();
-        sms_fleet_table_update(&a.table, f, (int64_t)i * 5000);
-        draw_pane(&a);
+    double *t = calloc((size_t)frames, sizeof *t), *c = calloc((size_t)frames, sizeof *c);
+    for (int i = 0; i < (churn_only ? 1 : frames); i++) {
+        double t0 = now_ms(), c0 = cpu_ms();
+        new_fleet_frame(&a, f, (int64_t)i * 5000);
+        c[i] = cpu_ms() - c0;
         t[i] = now_ms() - t0;
     }
     printf("servers %d\nsize %dx%d\nshown_rows %zu\n", n, cols, rows, a.table.n_rows);
-    report("frame_new", t, frames);
+    if (!churn_only)
+        report_both("frame_new", t, c, frames);
     static const char *churn_states[] = { "replicate", "syncing", "error" };
     for (int i = 0; i < frames; i++) {
         for (int k = 0; k < n / 100; k++) {         /* 1 % of the fleet moves */
@@ -254,19 +280,22 @@ int main(int argc, char **argv)
             free(s->state);
             s->state = strdup(churn_states[(i + k) % 3]);
         }
-        double t0 = now_ms();
-        sms_fleet_table_update(&a.table, f, (int64_t)(frames + i) * 5000);
-        draw_pane(&a);
+        double t0 = now_ms(), c0 = cpu_ms();
+        servers_churn_frame(&a, f, (int64_t)(frames + i) * 5000);
+        c[i] = cpu_ms() - c0;
         t[i] = now_ms() - t0;
     }
-    report("frame_churn", t, frames);
-    for (int i = 0; i < frames; i++) {
-        double t0 = now_ms();
+    report_both("frame_churn", t, c, frames);
+    for (int i = 0; i < frames && !churn_only; i++) {
+        double t0 = now_ms(), c0 = cpu_ms();
         sms_fleet_table_move(&a.table, (i / 50) % 2 ? -1 : 1);
         draw_pane(&a);
+        c[i] = cpu_ms() - c0;
         t[i] = now_ms() - t0;
     }
-    report("frame_move", t, frames);
+    if (!churn_only)
+        report_both("frame_move", t, c, frames);
+    free(c);
     free(t);
     a.table.fleet = NULL;
     sms_app_free(&a);

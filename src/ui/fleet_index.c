@@ -120,6 +120,7 @@ static uint32_t add_entry(sms_fleet_table *t, const char *id, const char *name)
     t->seen[at] = e;
     slot_insert(t, at);
     t->index->ranks_dirty = true;
+    t->index->epoch++;
     return at;
 }
 
@@ -207,6 +208,7 @@ static void drop_unseen(sms_fleet_table *t, const sms_fleet *f)
     if (kept == t->n_seen)
         return;
     t->n_seen = kept;
+    x->epoch++;                         /* entries moved */
     memset(x->slots, 0, x->n_slots * sizeof *x->slots);
     for (size_t e = 0; e < t->n_seen; e++)
         slot_insert(t, (uint32_t)e);
@@ -282,6 +284,7 @@ static bool assign_ranks(sms_fleet_table *t)
         merge_ranks(t, old, n_old, fresh, n_new, order);
         rank_seen = NULL;
         x->ranks_dirty = false;
+        x->epoch++;                     /* ranks renumbered */
     }
     free(count); free(old); free(fresh); free(order);
     return ok;
@@ -368,8 +371,11 @@ void sms_fleet_index_free(sms_fleet_table *t)
     free(t->index->slots);
     free(t->index->entry_of);
     free(t->index->keys);
-    free(t->index->prev_keys);
+    free(t->index->sorted);
     free(t->index->tmp_keys);
+    free(t->index->ekey);
+    free(t->index->estamp);
+    free(t->index->enew);
     free(t->index);
     t->index = NULL;
 }

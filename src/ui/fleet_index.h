@@ -12,8 +12,8 @@
 
 /* One row to sort: the column as two order-preserving integers (strings: their first 16
  * bytes), the rank of a longer string's tail, the name rank, then the fleet index (a
- * total order, whatever the data). No padding: keys are compared with memcmp. */
-typedef struct sms_sort_key { uint64_t k1, k2; uint32_t tail, rank, index, zero; } sms_sort_key;
+ * total order, whatever the data); and the server's seen entry, which does not order. */
+typedef struct sms_sort_key { uint64_t k1, k2; uint32_t tail, rank, index, entry; } sms_sort_key;
 
 typedef struct sms_fleet_index {
     uint32_t *slots; size_t n_slots;        /* open addressing: seen index + 1, 0 = empty */
@@ -25,9 +25,17 @@ typedef struct sms_fleet_index {
     bool tracked;                           /* a fleet was taken: later changes highlight */
     bool ranks_dirty;                       /* an entry appeared or was renamed */
     bool ranks_unusable;                    /* one id with two names, or out of memory */
-    /* fleet_sort.c: keys of the last rebuild, in fleet order, and what they were for */
-    sms_sort_key *keys, *prev_keys, *tmp_keys; size_t cap_keys, n_prev_keys;
+    uint32_t epoch;                         /* changes when entries are added, dropped or
+                                               ranked again: per-entry keys then mean nothing */
+    /* fleet_sort.c: the keys of this build in fleet order; the order of the last build
+     * (sorted) and what it was for; per entry, its key in the last build (ekey, valid
+     * when estamp is that build's number) and where a kept row now is (enew) */
+    sms_sort_key *keys, *sorted, *tmp_keys; size_t cap_keys, n_sorted;
+    sms_sort_key *ekey; uint32_t *estamp, *enew; size_t cap_ekey;
+    uint32_t build, prev_epoch;
     sms_col prev_col; bool prev_desc, prev_valid;
+    char prev_filter[128];
+    size_t merges;                          /* builds done by merging (for the tests) */
 } sms_fleet_index;
 
 /* Bring the index up to date with fleet f (entries, ranks). With track, record state

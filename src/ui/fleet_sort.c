@@ -62,7 +62,7 @@ static const char *col_string(const sms_server *s, sms_col col)
 static void key_of(const sms_server *s, sms_col col, sms_sort_key *k)
 {
     k->k1 = k->k2 = 0;
-    k->tail = k->zero = 0;
+    k->tail = 0;
     switch (col) {
     case SMS_COL_NAME:     break;                 /* the rank is the name order */
     case SMS_COL_IP: case SMS_COL_OS: case SMS_COL_STATE:
@@ -225,9 +225,29 @@ static bool reserve_keys(sms_fleet_index *x, size_t n)
 {
     if (n <= x->cap_keys)
         return true;
-    if (!grow_keys(&x->keys, n) || !grow_keys(&x->prev_keys, n) || !grow_keys(&x->tmp_keys, n))
+    if (!grow_keys(&x->keys, n) || !grow_keys(&x->sorted, n) || !grow_keys(&x->tmp_keys, n))
         return false;
     x->cap_keys = n;
+    return true;
+}
+
+/* The per-entry arrays for n entries; a new slot has no key of the last build (stamp 0,
+ * and builds are numbered from 1). */
+static bool reserve_entry_keys(sms_fleet_index *x, size_t n)
+{
+    if (n <= x->cap_ekey)
+        return true;
+    uint32_t *stamp = realloc(x->estamp, n * sizeof *stamp);
+    if (stamp) {
+        memset(stamp + x->cap_ekey, 0, (n - x->cap_ekey) * sizeof *stamp);
+        x->estamp = stamp;
+    }
+    uint32_t *at = stamp ? realloc(x->enew, n * sizeof *at) : NULL;
+    if (at)
+        x->enew = at;
+    if (!at || !grow_keys(&x->ekey, n))
+        return false;
+    x->cap_ekey = n;
     return true;
 }
 
@@ -275,7 +295,8 @@ static size_t collect_keys(sms_fleet_table *t, size_t n, bool *exact)
             continue;
         sms_sort_key *k = &x->keys[m++];
         key_of(s, t->sort_col, k);
-        k->rank = t->seen[sms_fleet_index_entry_of(t, i)].rank;
+        k->entry = sms_fleet_index_entry_of(t, i);
+        k->rank = t->seen[k->entry].rank;
         k->index = (uint32_t)i;
         long_strings |= prefix_full(k);
     }
@@ -283,11 +304,100 @@ static size_t collect_keys(sms_fleet_table *t, size_t n, bool *exact)
     return m;
 }
 
-static bool same_as_last(const sms_fleet_table *t, size_t m)
+/* ---- merging the changed rows into the last order ------------------------------ */
+
+/* Whether a and b order alike, their fleet indexes aside. */
+static bool same_place(const sms_sort_key *a, const sms_sort_key *b)
 {
-    const sms_fleet_index *x = t->index;
-    return x->prev_valid && x->prev_col == t->sort_col && x->prev_desc == t->sort_desc &&
-           x->n_prev_keys == m && t->n_rows == m && memcmp(x->keys, x->prev_keys, m * sizeof *x->keys) == 0;
+    return a->k1 == b->k1 && a->k2 == b->k2 && a->tail == b->tail && a->rank == b->rank;
+}
+
+/* Record each shown server's key under its entry, and sort the rows whose key changed or
+ * that were not shown in the last build into tmp_keys; a row that kept its key keeps its
+ * place (enew: its fleet index now). Returns how many changed, or SIZE_MAX when the
+ * per-entry keys cannot tell (an id listed twice). `comparable`: the last build sorted
+ * the same entries by the same column, direction and filter. */
+static size_t classify(sms_fleet_table *t, size_t m, uint32_t stamp, bool comparable, bool *moved)
+{
+    sms_fleet_index *x = t->index;
+    size_t changed = 0;
+    bool twice = false;
+    *moved = false;
+    for (size_t i = 0; i < m; i++) {
+        const sms_sort_key *k = &x->keys[i];
+        uint32_t e = k->entry;
+        if (e >= x->cap_ekey || x->estamp[e] == stamp) {
+            twice = true;               /* (or no entry: the index could not be built) */
+            continue;
+        }
+        if (comparable && x->estamp[e] == stamp - 1 && same_place(&x->ekey[e], k)) {
+            *moved |= x->ekey[e].index != k->index;
+            x->enew[e] = k->index;
+        } else {
+            x->enew[e] = SMS_NO_ENTRY;
+            x->tmp_keys[changed++] = *k;
+        }
+        x->ekey[e] = *k;
+        x->estamp[e] = stamp;
+    }
+    return twice ? SIZE_MAX : changed;
+}
+
+/* The last order less the rows that changed or left, with their fleet indexes now, in
+ * place at the front of `sorted`; false when it is no longer in order (the API's order
+ * of servers with equal keys changed), which a full sort then settles. */
+static bool keep_unchanged(sms_fleet_index *x, uint32_t stamp, size_t *kept)
+{
+    size_t k = 0;
+    for (size_t r = 0; r < x->n_sorted; r++) {
+        uint32_t e = x->sorted[r].entry;
+        if (x->estamp[e] != stamp || x->enew[e] == SMS_NO_ENTRY)
+            continue;                   /* hidden, gone or changed */
+        sms_sort_key key = x->sorted[r];
+        key.index = x->enew[e];
+        if (k && cmp_keys(&x->sorted[k - 1], &key) >= 0)
+            return false;
+        x->sorted[k++] = key;
+    }
+    *kept = k;
+    return true;
+}
+
+/* Merge the sorted changed rows (tmp_keys) into the kept ones, from the back. */
+static void merge_back(sms_fleet_index *x, size_t kept, size_t changed)
+{
+    size_t i = kept, j = changed, out = kept + changed;
+    while (j > 0) {
+        if (i > 0 && cmp_keys(&x->sorted[i - 1], &x->tmp_keys[j - 1]) > 0)
+            x->sorted[--out] = x->sorted[--i];
+        else
+            x->sorted[--out] = x->tmp_keys[--j];
+    }
+}
+
+/* A few rows changed: sort them and merge them into the last order (O(n) sequential work
+ * and O(c log c) compares, instead of a radix sort of every row). False when a full sort
+ * is needed. */
+static bool merge_changes(sms_fleet_table *t, size_t m, size_t changed)
+{
+    sms_fleet_index *x = t->index;
+    size_t kept;
+    if (!keep_unchanged(x, x->build, &kept) || kept + changed != m)
+        return false;
+    qsort(x->tmp_keys, changed, sizeof *x->tmp_keys, cmp_keys);
+    merge_back(x, kept, changed);
+    x->merges++;
+    return true;
+}
+
+static void sort_all(sms_fleet_table *t, size_t m, bool exact)
+{
+    sms_fleet_index *x = t->index;
+    memcpy(x->sorted, x->keys, m * sizeof *x->keys);
+    if (exact)
+        radix_sort(x->sorted, x->tmp_keys, m, t->sort_desc);
+    else
+        qsort(x->sorted, m, sizeof *x->sorted, cmp_keys);
 }
 
 void sms_fleet_rows_build(sms_fleet_table *t)
@@ -299,26 +409,38 @@ void sms_fleet_rows_build(sms_fleet_table *t)
     sorting.fleet = t->fleet;
     sorting.col = t->sort_col;
     sorting.desc = t->sort_desc;
-    if (!x || n > UINT32_MAX || !sms_fleet_index_ranks_usable(t) || !reserve_keys(x, n)) {
+    if (!x || n > UINT32_MAX || !sms_fleet_index_ranks_usable(t) || !reserve_keys(x, n) ||
+        !reserve_entry_keys(x, t->n_seen)) {
         if (x)
             x->prev_valid = false;
         build_by_strings(t, n);
         return;
     }
-    bool exact;
+    bool exact, moved;
     size_t m = collect_keys(t, n, &exact);
-    if (exact && same_as_last(t, m))
-        return;                         /* nothing that orders the rows changed */
-    memcpy(x->prev_keys, x->keys, m * sizeof *x->keys);
-    x->n_prev_keys = m;
+    bool comparable = exact && x->prev_valid && x->prev_col == t->sort_col &&
+                      x->prev_desc == t->sort_desc && x->prev_epoch == x->epoch &&
+                      t->n_rows == x->n_sorted && strcmp(x->prev_filter, t->filter) == 0;
+    if (++x->build == 0) {              /* stamps wrapped: none may look recent */
+        memset(x->estamp, 0, x->cap_ekey * sizeof *x->estamp);
+        x->build = 1;
+        comparable = false;
+    }
+    size_t changed = classify(t, m, x->build, comparable, &moved);
+    bool unchanged = comparable && changed == 0 && !moved && m == x->n_sorted;
+    /* Past an eighth of the rows a radix pass over all of them costs less. */
+    bool merged = unchanged || (comparable && changed <= m / 8 && merge_changes(t, m, changed));
+    if (!merged)
+        sort_all(t, m, exact);
+    x->n_sorted = m;
     x->prev_col = t->sort_col;
     x->prev_desc = t->sort_desc;
-    x->prev_valid = exact;
-    if (exact)
-        radix_sort(x->keys, x->tmp_keys, m, t->sort_desc);
-    else
-        qsort(x->keys, m, sizeof *x->keys, cmp_keys);
+    x->prev_epoch = x->epoch;
+    x->prev_valid = exact && changed != SIZE_MAX;
+    snprintf(x->prev_filter, sizeof x->prev_filter, "%s", t->filter);
+    if (unchanged)
+        return;                         /* nothing that orders the rows changed */
     for (size_t r = 0; r < m; r++)
-        t->rows[r] = x->keys[r].index;
+        t->rows[r] = x->sorted[r].index;
     t->n_rows = m;
 }

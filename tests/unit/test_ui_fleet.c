@@ -16,6 +16,7 @@
 #include <strings.h>
 #include "model/enums.h"
 #include "ui/fleet.h"
+#include "ui/fleet_index.h"             /* merges: which path built the rows */
 
 #define N 5
 static sms_server servers[N];
@@ -387,6 +388,94 @@ static void sort_and_filter_match_the_reference_through_refreshes(void **state)
     sms_fleet_table_free(&t);
 }
 
+/* ---- merging changed rows into the kept order ---------------------------------- */
+
+#define CHURN 2000
+static sms_server churn[CHURN];
+static char churn_ids[CHURN][16];
+
+/* 1 % of the servers change what they sort by; now and then one is renamed (new ranks)
+ * or two swap places in the API's order: two that tie on every key but the fleet order
+ * then change places in the table too. */
+static void churn_some(int round)
+{
+    for (int k = 0; k < CHURN / 100; k++) {
+        sms_server *s = &churn[rng() % CHURN];
+        switch (rng() % 6) {
+        case 0: s->replicatesize = PICK(done); break;
+        case 1: s->state = PICK(states); break;
+        case 2: s->ip = PICK(ips); break;
+        case 3: s->current_task.migrate_speed = PICK(speeds); break;
+        case 4: s->connected = !s->connected; break;
+        default: s->state_action_time += 1000; break;
+        }
+    }
+    if (round % 7 == 3)
+        churn[rng() % CHURN].name = PICK(names);
+    if (round % 5 == 4) {
+        size_t a = rng() % (CHURN / 10) * 10 + 2, b = round % 10 == 4 ? a + 1 : rng() % CHURN;
+        sms_server tmp = churn[a];
+        churn[a] = churn[b];
+        churn[b] = tmp;
+    }
+}
+
+/* A table kept through refreshes merges the few changed rows into its last order; the
+ * rows must be exactly those of a full sort of the same fleet (a new table), for every
+ * column, both directions, with and without a filter. */
+static void merged_rows_match_a_full_sort_through_churn(void **state)
+{
+    (void)state;
+    static const char *filters[] = { "", "ing" };
+    enum { N_KEPT = SMS_COL__COUNT * 2 * 2 };
+    sms_fleet_table kept[N_KEPT];
+    sms_fleet f = { .servers = churn, .n_servers = CHURN };
+    rng_state = 2026;
+    for (int i = 0; i < CHURN; i++) {
+        random_server(0);
+        churn[i] = big[0];
+        /* unique ids; every tenth differs from the one before only in case, and has
+         * its name: the two tie on name and id, the fleet order decides */
+        snprintf(churn_ids[i], sizeof churn_ids[i], i % 10 == 3 ? "ID-%05d" : "id-%05d", i % 10 == 3 ? i - 1 : i);
+        churn[i].id = churn_ids[i];
+        if (i % 10 == 3)
+            churn[i].name = churn[i - 1].name;
+    }
+    for (int k = 0; k < N_KEPT; k++) {
+        sms_fleet_table_init(&kept[k]);
+        kept[k].sort_col = (sms_col)(k / 4);
+        kept[k].sort_desc = k / 2 % 2;
+        snprintf(kept[k].filter, sizeof kept[k].filter, "%s", filters[k % 2]);
+    }
+    size_t merges = 0;
+    for (int round = 0; round < 40; round++) {
+        if (round)
+            churn_some(round);
+        for (int k = 0; k < N_KEPT; k++) {
+            sms_fleet_table full;
+            sms_fleet_table_init(&full);
+            full.sort_col = kept[k].sort_col;
+            full.sort_desc = kept[k].sort_desc;
+            snprintf(full.filter, sizeof full.filter, "%s", kept[k].filter);
+            sms_fleet_table_update(&kept[k], &f, 1000 * round);
+            sms_fleet_table_update(&full, &f, 1000 * round);
+            assert_int_equal(kept[k].n_rows, full.n_rows);
+            for (size_t r = 0; r < full.n_rows; r++)
+                if (kept[k].rows[r] != full.rows[r])
+                    fail_msg("round %d column %s%s filter \"%s\" row %zu: server %zu, a full sort has %zu",
+                             round, sms_cols[full.sort_col].name, full.sort_desc ? " desc" : "",
+                             full.filter, r, kept[k].rows[r], full.rows[r]);
+            sms_fleet_table_free(&full);
+        }
+    }
+    for (int k = 0; k < N_KEPT; k++) {
+        merges += kept[k].index->merges;
+        sms_fleet_table_free(&kept[k]);
+    }
+    print_message("merges %zu of %d builds\n", merges, N_KEPT * 40);
+    assert_true(merges > N_KEPT * 20);          /* most rounds merged rather than sorted */
+}
+
 /* One id listed twice under two names (a page boundary moving while paging). */
 static void a_duplicate_id_still_sorts_like_the_reference(void **state)
 {
@@ -526,6 +615,7 @@ int main(void)
         cmocka_unit_test(a_repeated_id_is_targeted_once),
         cmocka_unit_test_setup_teardown(state_changes_are_highlighted_and_errors_counted, setup, teardown),
         cmocka_unit_test(sort_and_filter_match_the_reference_through_refreshes),
+        cmocka_unit_test(merged_rows_match_a_full_sort_through_churn),
         cmocka_unit_test(a_duplicate_id_still_sorts_like_the_reference),
         cmocka_unit_test_setup_teardown(a_renamed_server_moves_in_the_name_order, setup, teardown),
         cmocka_unit_test_setup_teardown(a_state_change_highlights_when_the_order_is_unchanged, setup, teardown),
