@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "api/poller.h"
+#include "ui/fleet.h"
 
 /* ---- migration pipeline -------------------------------------------------- */
 
@@ -65,6 +66,18 @@ const char *sms_fmt_rate_short(char *buf, size_t len, double mbit);
 const char *sms_fmt_ratio(char *buf, size_t len, double x);
 /* True when the server needs attention: error state or a failed current task. */
 bool sms_server_in_error(const sms_server *s);
+
+/* ---- servers table ---------------------------------------------------------- */
+
+/* Text of a cell of the servers table (every column but PROGRESS, which is a bar). */
+void sms_server_cell_text(const sms_server *s, sms_col c, char *buf, size_t len);
+/* The widths of the STATE and CYCLE cells met so far, by text: distinct values are few.
+ * Borrows the strings: use it for one pass over one fleet. Zero it to start. */
+typedef struct sms_cell_memo_entry { const char *key; int width; } sms_cell_memo_entry;
+typedef struct sms_cell_memo { sms_cell_memo_entry e[2][16]; size_t n[2]; } sms_cell_memo;
+/* sms_text_width() of that text, without formatting it where the text is known (the
+ * column widths are measured over every row of a new fleet). */
+int sms_server_cell_width(const sms_server *s, sms_col c, bool utf8, sms_cell_memo *memo);
 
 /* ---- history ------------------------------------------------------------- */
 

@@ -37,24 +37,22 @@ typedef struct columns {
     bool scrolls;                       /* the columns do not all fit */
 } columns;
 
-static void cell_text(const sms_server *s, sms_col c, char *buf, size_t len);
-
 static void measure(sms_app *a, servers_view *v)
 {
     const sms_fleet_table *t = &a->table;
     if (v->measured == t->fleet && v->measured_seq == a->fleet_seq && v->measured_rows == t->n_rows &&
         strcmp(v->measured_filter, t->filter) == 0 && v->width[SMS_COL_NAME])
         return;
+    sms_cell_memo memo;
+    memset(&memo, 0, sizeof memo);
     for (int c = 0; c < SMS_COL__COUNT; c++)    /* the header and its sort arrow */
         v->width[c] = c == SMS_COL_PROGRESS ? sms_cols[c].width : (int)strlen(sms_cols[c].header) + 1;
     for (size_t r = 0; r < t->n_rows; r++) {
         const sms_server *s = sms_fleet_table_row(t, r);
         for (int c = 0; c < SMS_COL__COUNT; c++) {
-            char text[256];
             if (c == SMS_COL_PROGRESS || v->width[c] >= COL_CAP)
                 continue;
-            cell_text(s, (sms_col)c, text, sizeof text);
-            int w = sms_text_width(text, a->sym->utf8);
+            int w = sms_server_cell_width(s, (sms_col)c, a->sym->utf8, &memo);
             v->width[c] = w > COL_CAP ? COL_CAP : w > v->width[c] ? w : v->width[c];
         }
     }
@@ -122,8 +120,7 @@ static bool task_is_moving(const sms_server *s)
     return true;
 }
 
-/* Text of one cell (everything but the progress bar). */
-static void cell_text(const sms_server *s, sms_col c, char *buf, size_t len)
+void sms_server_cell_text(const sms_server *s, sms_col c, char *buf, size_t len)
 {
     const sms_server_task *t = task_is_moving(s) ? &s->current_task : NULL;
     const sms_enum_info *cy;
@@ -153,6 +150,67 @@ static void cell_text(const sms_server *s, sms_col c, char *buf, size_t len)
     case SMS_COL_CHANGED: fmt_changed(buf, len, s->state_action_time); break;
     case SMS_COL_PROGRESS: case SMS_COL__COUNT: break;
     }
+}
+
+/* Width of text as a cell shows it: copied into 256 bytes (the cell_text buffer), then
+ * counted; printable ASCII, the usual case, is a column a byte. */
+static int text_cell_width(const char *text, bool utf8)
+{
+    size_t n = 0;
+    while (text[n] && (unsigned char)text[n] < 0x80 && n < 255)
+        n++;
+    if (!text[n] || n == 255)
+        return (int)n;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", text);
+    return sms_text_width(buf, utf8);
+}
+
+/* The width of a STATE (m = 0) or CYCLE (m = 1) cell, whose text depends on key alone. */
+static int memo_width(sms_cell_memo *memo, int m, const char *key, const sms_server *s, sms_col c, bool utf8)
+{
+    for (size_t i = 0; key && i < memo->n[m]; i++)
+        if (strcmp(memo->e[m][i].key, key) == 0)
+            return memo->e[m][i].width;
+    char text[256];
+    sms_server_cell_text(s, c, text, sizeof text);
+    int w = sms_text_width(text, utf8);
+    if (key && memo->n[m] < sizeof memo->e[m] / sizeof memo->e[m][0])
+        memo->e[m][memo->n[m]++] = (sms_cell_memo_entry){ key, w };
+    return w;
+}
+
+#define LAST_CHANGED_S 253402300799LL   /* 9999-12-31 23:59:59: "%m-%d %H:%M" is 11 columns */
+
+int sms_server_cell_width(const sms_server *s, sms_col c, bool utf8, sms_cell_memo *memo)
+{
+    switch (c) {
+    case SMS_COL_NAME:  return text_cell_width(s->name ? s->name : s->id ? s->id : "?", utf8);
+    case SMS_COL_IP:    return text_cell_width(s->ip ? s->ip : "-", utf8);
+    case SMS_COL_OS:    return text_cell_width(s->os_version ? s->os_version : s->os_type ? s->os_type : "-", utf8);
+    case SMS_COL_STATE: return memo_width(memo, 0, s->state, s, c, utf8);
+    case SMS_COL_CYCLE: return memo_width(memo, 1, s->migration_cycle, s, c, utf8);
+    case SMS_COL_AGENT: return s->connected ? 3 : 2;                    /* "yes", "no" */
+    case SMS_COL_CHANGED:
+        if (s->state_action_time <= 0)
+            return 1;                                                   /* "-" */
+        if (s->state_action_time / 1000 <= LAST_CHANGED_S)
+            return 11;
+        break;
+    case SMS_COL_SPEED:
+        if (!task_is_moving(s) || !(s->current_task.migrate_speed > 0))
+            return 1;
+        break;
+    case SMS_COL_ETA:
+        if (!task_is_moving(s) || s->current_task.remain_seconds <= 0)
+            return 1;
+        break;
+    case SMS_COL_PROGRESS: case SMS_COL__COUNT:
+        break;
+    }
+    char text[256];
+    sms_server_cell_text(s, c, text, sizeof text);
+    return sms_text_width(text, utf8);
 }
 
 static void draw_progress(sms_app *a, WINDOW *w, int y, int x, int width, const sms_server *s, attr_t base)
@@ -199,7 +257,7 @@ static void draw_row(sms_app *a, WINDOW *w, int y, int cols, const columns *l, c
                 else if (c == SMS_COL_AGENT && !s->connected)
                     attr = sms_severity_attr(SMS_SEV_WARN);
             }
-            cell_text(s, (sms_col)c, text, sizeof text);
+            sms_server_cell_text(s, (sms_col)c, text, sizeof text);
             int tw = sms_text_width(text, a->sym->utf8);
             int off = sms_cols[c].right && tw < width ? width - tw : 0;
             sms_draw_text(w, y, x + off, width - off, text, attr, a->sym, false);

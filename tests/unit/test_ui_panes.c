@@ -917,6 +917,62 @@ static void servers_pane_shows_speed_only_while_moving(void **state)
     pane_done(&sms_view_servers, &a, st, w);
 }
 
+/* The servers pane measures its columns over every row of a new fleet without formatting
+ * the cells whose text it knows: the width must be that of the cell's text, whatever the
+ * server holds (wide, combining, control or over-long text, NULLs, odd numbers). */
+static void servers_cell_widths_are_those_of_their_text(void **state)
+{
+    (void)state;
+    char long_ascii[300], long_wide[400];
+    memset(long_ascii, 'a', sizeof long_ascii - 1);
+    long_ascii[sizeof long_ascii - 1] = '\0';
+    long_wide[0] = '\0';
+    for (int i = 0; i < 130; i++)
+        strcat(long_wide, "\xe6\x9c\x8d");              /* 3 bytes, 2 columns: cut inside one */
+    static const char *texts[] = { "web-01", "", "\xe6\x9c\x8d\xe5\x8a\xa1\xe5\x99\xa8-01", "e\xcc\x81t\xc3\xa9",
+                                   "tab\there", "del\x7f", "10.0.0.1", "fd00::1", NULL, NULL };
+    static const char *states[] = { "waiting", "replicate", "error", "finished", "stopped", "not-a-state",
+                                    "\xc3\xa9tat", NULL };
+    static const char *cycles[] = { "checking", "replicating", "cutovered", "bogus", "", NULL };
+    static const char *tasks[] = { "RUNNING", "SYNCING", "ABORT", "MIGRATE_SUCCESS", NULL };
+    static const double speeds[] = { 0.0, -1.0, 407.0, 12345678.9, 1e300, -0.0 };
+    static const int64_t times[] = { 0, -5, 1700000000000LL, 253402300799999LL, 253402300800000LL,
+                                     INT64_MAX, 1 };
+    static const int64_t remain[] = { 0, -1, 349, 86400 * 400LL, INT64_MAX };
+    const char *pool[N_OF(texts) + 2];
+    memcpy(pool, texts, sizeof texts);
+    pool[N_OF(texts)] = long_ascii;
+    pool[N_OF(texts) + 1] = long_wide;
+    uint32_t r = 1;
+#define PICK_R(a) (a)[(r = r * 1103515245u + 12345u, (r >> 8) % N_OF(a))]
+    for (int utf8 = 0; utf8 < 2; utf8++) {
+        sms_cell_memo memo;
+        memset(&memo, 0, sizeof memo);
+        for (int i = 0; i < 3000; i++) {
+            sms_server s = {
+                .id = (char *)PICK_R(pool), .name = (char *)PICK_R(pool), .ip = (char *)PICK_R(pool),
+                .os_version = (char *)PICK_R(pool), .os_type = (char *)PICK_R(pool),
+                .state = (char *)PICK_R(states), .migration_cycle = (char *)PICK_R(cycles),
+                .state_action_time = PICK_R(times), .connected = i & 1, .has_current_task = i % 3 != 0,
+            };
+            s.current_task.state = (char *)PICK_R(tasks);
+            s.current_task.migrate_speed = PICK_R(speeds);
+            s.current_task.remain_seconds = PICK_R(remain);
+            for (int c = 0; c < SMS_COL__COUNT; c++) {
+                if (c == SMS_COL_PROGRESS)
+                    continue;
+                char text[256];
+                sms_server_cell_text(&s, (sms_col)c, text, sizeof text);
+                int want = sms_text_width(text, utf8), got = sms_server_cell_width(&s, (sms_col)c, utf8, &memo);
+                if (got != want)
+                    fail_msg("server %d column %s (%s): width %d, its text \"%s\" is %d wide",
+                             i, sms_cols[c].name, utf8 ? "UTF-8" : "ASCII", got, text, want);
+            }
+        }
+    }
+#undef PICK_R
+}
+
 /* The Agents pane over a fleet, its versions and an inventory: each row's state, reason,
  * version (flagged when old), heartbeat age and the selected row's hint. */
 static void agents_pane_shows_versions_heartbeats_and_hints(void **state)
@@ -998,6 +1054,7 @@ int main(void)
         cmocka_unit_test(history_pane_shows_pending_and_opens_failures),
         cmocka_unit_test(dashboard_pane_survives_no_fleet),
         cmocka_unit_test(servers_pane_shows_speed_only_while_moving),
+        cmocka_unit_test(servers_cell_widths_are_those_of_their_text),
         cmocka_unit_test(agents_pane_shows_versions_heartbeats_and_hints),
     };
     int failed = cmocka_run_group_tests_name("panes (pure)", pure, NULL, NULL);
