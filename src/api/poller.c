@@ -506,9 +506,10 @@ static void *poll_main(void *arg)
         /* agent versions only in idle time, slower while the API fails, none while it
          * throttles us (429) */
         bool throttled = p->throttled_until_ms > sms_clock_wall_ms();
+        int64_t version_every = backoff_ms(p->version_ms, p->max_backoff_ms,
+                                           p->health[SMS_CALL_SERVERS].failures);
         int64_t version_due = p->version_ms < 0 || throttled ? INT64_MAX :
-            p->last_version_try + backoff_ms(p->version_ms, p->max_backoff_ms,
-                                             p->health[SMS_CALL_SERVERS].failures);
+            p->last_version_try + version_every;
         char *version_id = NULL;
         if (now >= fleet_due) {
             bool full = p->refresh_requested;
@@ -539,14 +540,14 @@ static void *poll_main(void *arg)
         } else {
             free(version_id);                   /* none left in this minute's reads */
             version_id = NULL;
-            if (now >= version_due)             /* nothing unknown: look again later */
+            if (now >= version_due) {           /* nothing unknown: look again later */
                 p->last_version_try = now;
+                version_due = now + version_every;
+            }
             int64_t due = fleet_due < detail_due ? fleet_due : detail_due;
-            /* the same backoff as version_due: a wait for less would end at once, again
-             * and again, while the API fails (a busy loop) */
-            int64_t next_version = p->version_ms < 0 ? INT64_MAX : throttled ? now + p->version_ms :
-                p->last_version_try + backoff_ms(p->version_ms, p->max_backoff_ms,
-                                                 p->health[SMS_CALL_SERVERS].failures);
+            /* until version_due, backoff included: a wait for less would end at once,
+             * again and again, while the API fails (a busy loop) */
+            int64_t next_version = p->version_ms < 0 ? INT64_MAX : throttled ? now + p->version_ms : version_due;
             wait_until_locked(p, due < next_version ? due : next_version);
         }
     }
