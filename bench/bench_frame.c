@@ -11,7 +11,9 @@
  *                last frame (sorted by progress, so the order really moves)
  *   and the same as _cpu: this thread's CPU time per frame (see below)
  * A new fleet comes with a new fleet_seq, as the app installs it (ui/app.c), so the pane
- * measures its column widths again as it does in the app. --churn-only runs one new fleet
+ * measures its column widths again as it does in the app, and with sms_fleet.revs as the
+ * poller's fleets have them (a server's number changes with its data); --no-revs leaves
+ * them out (the UI then reads every server of every new fleet). --churn-only runs one new fleet
  * and then the churn frames, each through servers_churn_frame(), for
  *   valgrind --tool=callgrind --toggle-collect=servers_churn_frame bench_frame --churn-only
  * With --pane agents, the Agents pane over N hosts instead (model/agents.h): 95 % of the
@@ -54,7 +56,9 @@ static sms_fleet *make_fleet(int n)
     static const char *cycles[] = { "checking", "setting", "replicating", "syncing", "cutovering", "cutovered" };
     static const char *kinds[] = { "web-eu", "db-prod", "app", "cache" };
     sms_fleet *f = calloc(1, sizeof *f);
+    uint64_t *revs = calloc((size_t)n, sizeof *revs);
     f->servers = calloc((size_t)n, sizeof *f->servers);
+    f->revs = revs;
     f->n_servers = (size_t)n;
     f->count = n;
     for (int i = 0; i < n; i++) {
@@ -78,6 +82,7 @@ static sms_fleet *make_fleet(int n)
         s->os_version = strdup(h % 53 == 0 ? "CENTOS5.11" : h & 1 ? "CENTOS7.9" : "WINDOWS2019");
         s->add_date = 1700000000000LL + (int64_t)(h % 3600) * 1000;
         s->last_visit_time = s->add_date + (h % 3 == 0 ? 60000 : 0);
+        revs[i] = (uint64_t)i + 1;
     }
     return f;
 }
@@ -222,12 +227,15 @@ int main(int argc, char **argv)
 {
     int n = 10000, cols = 200, rows = 60, frames = 300;
     const char *filter = "", *pane = "servers";
-    bool churn_only = false;
-    for (int i = 1; i < argc; i++)
+    bool churn_only = false, revs = true;
+    for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--churn-only"))
             churn_only = true;
+        if (!strcmp(argv[i], "--no-revs"))
+            revs = false;
+    }
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--churn-only")) i--;
+        if (!strcmp(argv[i], "--churn-only") || !strcmp(argv[i], "--no-revs")) i--;
         else if (!strcmp(argv[i], "--servers")) n = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--size")) sscanf(argv[i + 1], "%dx%d", &cols, &rows);
         else if (!strcmp(argv[i], "--frames")) frames = atoi(argv[i + 1]);
@@ -260,6 +268,9 @@ int main(int argc, char **argv)
         return 0;
     }
     sms_fleet *f = make_fleet(n);
+    uint64_t *rev = (uint64_t *)f->revs, next_rev = (uint64_t)n;
+    if (!revs)
+        f->revs = NULL;
     a.table.sort_col = SMS_COL_PROGRESS;
 
     double *t = calloc((size_t)frames, sizeof *t), *c = calloc((size_t)frames, sizeof *c);
@@ -279,6 +290,7 @@ int main(int argc, char **argv)
             s->replicatesize = (s->replicatesize + (1LL << 30)) % (s->totalsize + 1);
             free(s->state);
             s->state = strdup(churn_states[(i + k) % 3]);
+            rev[s - f->servers] = ++next_rev;
         }
         double t0 = now_ms(), c0 = cpu_ms();
         servers_churn_frame(&a, f, (int64_t)(frames + i) * 5000);

@@ -63,6 +63,7 @@ void sms_book_free(sms_fleet_book *b)
     free(b->owners);
     free(b->seen);
     free(b->moving);
+    free(b->rev);
     sms_idmap_free(&b->index);
     memset(b, 0, sizeof *b);
 }
@@ -96,7 +97,10 @@ static int reserve(sms_fleet_book *b, size_t more)
     bool *moving = realloc(b->moving, alloc * sizeof *moving);
     if (moving)
         b->moving = moving;
-    if (!items || !owners || !seen || !moving)
+    uint64_t *rev = realloc(b->rev, alloc * sizeof *rev);
+    if (rev)
+        b->rev = rev;
+    if (!items || !owners || !seen || !moving || !rev)
         return -1;
     b->alloc = alloc;
     return 0;
@@ -114,8 +118,10 @@ static bool same_server(const sms_server *a, const sms_server *b)
 /* Entry i now shows item (owned by pg, referenced here). */
 static void replace(sms_fleet_book *b, size_t i, const sms_server *item, sms_fleet_page *pg)
 {
-    if (b->owners[i] != pg && !same_server(b->items[i], item))
+    if (b->items[i] != item && !same_server(b->items[i], item)) {
         b->changed = true;
+        b->rev[i] = sms_fleet_next_rev();
+    }
     /* the index's key points into the old item: point it at the new one while the old
      * one (compared against on the way) is still alive */
     sms_idmap_update(&b->index, sms_book_key(item), i);
@@ -145,6 +151,7 @@ int sms_book_apply(sms_fleet_book *b, sms_fleet_page *pg, uint64_t gen)
             __atomic_add_fetch(&pg->refs, 1, __ATOMIC_RELAXED);
             b->owners[i] = pg;
             b->items[i] = item;
+            b->rev[i] = sms_fleet_next_rev();
             b->n++;
             b->changed = true;
         } else {
@@ -168,6 +175,7 @@ void sms_book_remove(sms_fleet_book *b, size_t i)
         b->owners[i] = b->owners[last];
         b->seen[i] = b->seen[last];
         b->moving[i] = b->moving[last];
+        b->rev[i] = b->rev[last];
         sms_idmap_update(&b->index, sms_book_key(b->items[i]), i);
     }
     b->changed = true;
@@ -227,7 +235,7 @@ bool sms_book_matches_overview(const sms_fleet_book *b, const sms_overview *ov)
 
 sms_fleet *sms_book_publish(sms_fleet_book *b)
 {
-    sms_fleet *f = sms_fleet_from_items(b->items, b->owners, b->n, (int32_t)b->n);
+    sms_fleet *f = sms_fleet_from_items(b->items, b->owners, b->rev, b->n, (int32_t)b->n);
     if (f)
         b->changed = false;
     return f;

@@ -26,6 +26,7 @@ typedef struct sms_fleet_book {
     sms_fleet_page **owners;        /* one reference each */
     uint64_t *seen;                 /* fetch number that last listed or showed it */
     bool *moving;                   /* in a moving state when last seen */
+    uint64_t *rev;                  /* sms_fleet.revs: new when the entry's data changed */
     size_t n, alloc;
     sms_idmap index;                /* id -> entry */
     bool changed;                   /* data differs from the last published fleet */

@@ -32,6 +32,11 @@ typedef struct sms_fleet {          /* one successful fetch of overview + server
     int64_t fetched_ms;             /* wall clock, ms since epoch */
     sms_overview overview;
     sms_server *servers; size_t n_servers;   /* list items, sanitised, API order */
+    const uint64_t *revs;           /* per server, or NULL: a number that changes whenever
+                                       its data may have changed. Taken from one counter
+                                       for the whole process, so the same number in two
+                                       fleets is the same server with the same data: the
+                                       UI skips what it derived from it before */
     size_t n_unreadable;            /* of which placeholders for records that could not be
                                        read (bad_record set; no id when anon_key is set) */
     int32_t count;                  /* total the API reported */

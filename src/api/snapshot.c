@@ -20,6 +20,7 @@
 typedef struct fleet_items {
     int refs;
     sms_server *servers; size_t n_servers;      /* shallow copies of the pages' items */
+    uint64_t *revs;                             /* sms_fleet.revs, or NULL */
     size_t n_unreadable;                        /* of which placeholders (bad_record) */
     sms_fleet_page **pages; size_t n_pages;     /* one reference each */
 } fleet_items;
@@ -49,6 +50,7 @@ static void fleet_items_unref(fleet_items *it)
         sms_fleet_page_unref(it->pages[i]);
     free(it->pages);
     free(it->servers);
+    free(it->revs);
     free(it);
 }
 
@@ -94,14 +96,21 @@ static sms_fleet *fleet_over(fleet_items *it, int32_t count)
     impl_of(f)->items = it;
     f->servers = it->servers;
     f->n_servers = it->n_servers;
+    f->revs = it->revs;
     f->n_unreadable = it->n_unreadable;
     f->count = count;
     f->fetched_ms = sms_clock_wall_ms();
     return f;
 }
 
+uint64_t sms_fleet_next_rev(void)
+{
+    static _Atomic uint64_t revs;
+    return atomic_fetch_add(&revs, 1) + 1;
+}
+
 sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *const *owners,
-                                size_t n, int32_t count)
+                                const uint64_t *revs, size_t n, int32_t count)
 {
     /* marks are written by the poller that owns the pages; the counter may be shared by
      * several pollers in one process: two fresh values for the two passes */
@@ -119,7 +128,8 @@ sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *
         }
     it->servers = n ? malloc(n * sizeof *it->servers) : NULL;
     it->pages = n_pages ? malloc(n_pages * sizeof *it->pages) : NULL;
-    if ((n && !it->servers) || (n_pages && !it->pages)) {
+    it->revs = revs && n ? malloc(n * sizeof *it->revs) : NULL;
+    if ((n && !it->servers) || (n_pages && !it->pages) || (revs && n && !it->revs)) {
         fleet_items_unref(it);
         return NULL;
     }
@@ -134,6 +144,8 @@ sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *
         }
     }
     it->n_servers = n;
+    if (it->revs)
+        memcpy(it->revs, revs, n * sizeof *revs);
     sms_fleet *f = fleet_over(it, count);
     fleet_items_unref(it);
     return f;

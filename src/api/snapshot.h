@@ -63,9 +63,12 @@ int sms_fleet_query(sms_client *c, const char *filters, const sms_page_vec *prev
 /* A page holding one server (moved in: *moved is zeroed), e.g. from ShowServer. */
 sms_fleet_page *sms_fleet_page_of(sms_server *moved);
 /* A fleet of n servers: a shallow copy of *items[i], whose strings belong to owners[i]
- * (the fleet takes a reference to each distinct owner). NULL when out of memory. */
+ * (the fleet takes a reference to each distinct owner), with a copy of revs (sms_fleet.revs;
+ * NULL: none). NULL when out of memory. */
 sms_fleet *sms_fleet_from_items(const sms_server *const *items, sms_fleet_page *const *owners,
-                                size_t n, int32_t count);
+                                const uint64_t *revs, size_t n, int32_t count);
+/* A fresh number for sms_fleet.revs (never 0; thread-safe). */
+uint64_t sms_fleet_next_rev(void);
 
 /* 64-bit hash of a body: two bodies of the same length that differ in one 8-byte word
  * never collide (every step is a bijection). */

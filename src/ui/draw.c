@@ -46,9 +46,9 @@ size_t sms_utf8_decode(const char *s, unsigned *cp)
 
 int sms_char_width(unsigned cp, bool utf8)
 {
-    if (!utf8)
-        return 1;                       /* non-ASCII is drawn as '?' */
-    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+    if (!utf8 || cp < 0x7F)
+        return 1;                       /* ASCII; or non-ASCII drawn as '?'; controls: '?' */
+    if (cp < 0xA0)
         return 1;                       /* drawn as '?' */
     int w = wcwidth((wchar_t)cp);
     return w < 0 ? 1 : w;
@@ -59,7 +59,7 @@ static bool char_drawable(unsigned cp, bool utf8)
 {
     if (cp < 0x20 || cp == 0x7F)
         return false;
-    if (!utf8)
+    if (!utf8 || cp < 0x80)
         return cp < 0x80;
     return !(cp >= 0x80 && cp < 0xA0) && wcwidth((wchar_t)cp) >= 0;
 }

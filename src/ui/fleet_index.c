@@ -297,11 +297,44 @@ static bool reserve_servers(sms_fleet_index *x, size_t n)
     if (n <= x->cap_entry_of)
         return true;
     uint32_t *e = realloc(x->entry_of, n * sizeof *e);
-    if (!e)
+    if (e)
+        x->entry_of = e;
+    bool *same = realloc(x->same, n * sizeof *same);
+    if (same)
+        x->same = same;
+    if (!e || !same)
         return false;
-    x->entry_of = e;
     x->cap_entry_of = n;
     return true;
+}
+
+/* Server i of f is the one at i in the last tracked fleet, with the same data: its entry,
+ * name and state are as they were. Not when its entry was stamped in this pass already
+ * (an id listed twice: the names must be compared). */
+static bool unchanged_since(const sms_fleet_table *t, const sms_fleet *f, size_t i, size_t n_before)
+{
+    const sms_fleet_index *x = t->index;
+    if (i >= n_before || i >= x->n_revs || !f->revs[i] || f->revs[i] != x->revs[i])
+        return false;
+    uint32_t at = x->entry_of[i];
+    return at < t->n_seen && t->seen[at].pass != x->pass;
+}
+
+/* Keep f's revs for the next tracked sync; none when they cannot be kept. */
+static void keep_revs(sms_fleet_index *x, const sms_fleet *f, size_t n)
+{
+    x->n_revs = 0;
+    if (!f || !f->revs)
+        return;
+    if (n > x->cap_revs) {
+        uint64_t *r = realloc(x->revs, n * sizeof *r);
+        if (!r)
+            return;
+        x->revs = r;
+        x->cap_revs = n;
+    }
+    memcpy(x->revs, f->revs, n * sizeof *x->revs);
+    x->n_revs = n;
 }
 
 int sms_fleet_index_sync(sms_fleet_table *t, const sms_fleet *f, bool track, int64_t now_ms)
@@ -314,14 +347,26 @@ int sms_fleet_index_sync(sms_fleet_table *t, const sms_fleet *f, bool track, int
         return -1;
     }
     bool first = track && !x->tracked;
+    bool skip = track && !first && f && f->revs && x->n_revs;
     int new_errors = 0;
     size_t n_before = x->n_synced;
     x->pass++;
     x->ranks_unusable = false;
     x->synced = f;
     x->n_synced = n;
+    x->any_same = false;
     for (size_t i = 0; i < n; i++) {
         const sms_server *s = &f->servers[i];
+        x->same[i] = skip && unchanged_since(t, f, i, n_before);
+        if (x->same[i]) {
+            sms_seen *e = &t->seen[x->entry_of[i]];
+            e->pass = x->pass;
+            if (e->changed_until_ms <= now_ms)
+                e->changed_until_ms = 0;    /* as track_state does */
+            x->any_same = true;
+            x->skipped++;
+            continue;
+        }
         uint32_t at = sync_entry(t, s, i, n_before);
         x->entry_of[i] = at;
         if (at == SMS_NO_ENTRY) {
@@ -335,6 +380,9 @@ int sms_fleet_index_sync(sms_fleet_table *t, const sms_fleet *f, bool track, int
     if (track) {
         x->tracked = true;
         drop_unseen(t, f);
+        keep_revs(x, f, n);
+    } else {
+        x->n_revs = 0;                  /* entry_of is for f now: the revs would not match */
     }
     if (x->ranks_dirty && !assign_ranks(t))
         x->ranks_unusable = true;
@@ -370,12 +418,13 @@ void sms_fleet_index_free(sms_fleet_table *t)
         return;
     free(t->index->slots);
     free(t->index->entry_of);
+    free(t->index->same);
+    free(t->index->revs);
     free(t->index->keys);
     free(t->index->sorted);
     free(t->index->tmp_keys);
     free(t->index->ekey);
-    free(t->index->estamp);
-    free(t->index->enew);
+    free(t->index->emark);
     free(t->index);
     t->index = NULL;
 }

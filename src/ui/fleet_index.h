@@ -27,20 +27,27 @@ typedef struct sms_fleet_index {
     bool ranks_unusable;                    /* one id with two names, or out of memory */
     uint32_t epoch;                         /* changes when entries are added, dropped or
                                                ranked again: per-entry keys then mean nothing */
+    /* sms_fleet.revs of the last tracked sync (n_revs 0: none, or a sync without tracking
+     * came after), and per server of `synced` whether it is the same as in that one */
+    uint64_t *revs; size_t n_revs, cap_revs;
+    bool *same; bool any_same;
+    size_t skipped;                         /* servers taken as they were (for the tests) */
     /* fleet_sort.c: the keys of this build in fleet order; the order of the last build
      * (sorted) and what it was for; per entry, its key in the last build (ekey, valid
-     * when estamp is that build's number) and where a kept row now is (enew) */
+     * when emark.stamp is that build's number) and where a kept row now is (emark.at) */
     sms_sort_key *keys, *sorted, *tmp_keys; size_t cap_keys, n_sorted;
-    sms_sort_key *ekey; uint32_t *estamp, *enew; size_t cap_ekey;
+    sms_sort_key *ekey; struct sms_entry_mark { uint32_t stamp, at; } *emark; size_t cap_ekey;
     uint32_t build, prev_epoch;
-    sms_col prev_col; bool prev_desc, prev_valid;
+    sms_col prev_col; bool prev_desc, prev_valid, prev_long;
     char prev_filter[128];
     size_t merges;                          /* builds done by merging (for the tests) */
 } sms_fleet_index;
 
 /* Bring the index up to date with fleet f (entries, ranks). With track, record state
  * changes (highlights) and drop ids no longer in f; returns how many servers entered
- * "error". Without track only adds what is missing. Returns -1 when out of memory. */
+ * "error". Without track only adds what is missing. Returns -1 when out of memory.
+ * With track, a server whose sms_fleet.revs number is the one it had at the same place
+ * in the last tracked fleet is taken as it was, without reading it (same[i]). */
 int sms_fleet_index_sync(sms_fleet_table *t, const sms_fleet *f, bool track, int64_t now_ms);
 /* The seen entry for id, NULL if unknown. */
 sms_seen *sms_fleet_index_find(const sms_fleet_table *t, const char *id);

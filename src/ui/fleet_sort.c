@@ -237,15 +237,12 @@ static bool reserve_entry_keys(sms_fleet_index *x, size_t n)
 {
     if (n <= x->cap_ekey)
         return true;
-    uint32_t *stamp = realloc(x->estamp, n * sizeof *stamp);
-    if (stamp) {
-        memset(stamp + x->cap_ekey, 0, (n - x->cap_ekey) * sizeof *stamp);
-        x->estamp = stamp;
+    struct sms_entry_mark *mark = realloc(x->emark, n * sizeof *mark);
+    if (mark) {
+        memset(mark + x->cap_ekey, 0, (n - x->cap_ekey) * sizeof *mark);
+        x->emark = mark;
     }
-    uint32_t *at = stamp ? realloc(x->enew, n * sizeof *at) : NULL;
-    if (at)
-        x->enew = at;
-    if (!at || !grow_keys(&x->ekey, n))
+    if (!mark || !grow_keys(&x->ekey, n))
         return false;
     x->cap_ekey = n;
     return true;
@@ -281,8 +278,11 @@ static bool rank_tails(const sms_fleet_table *t, size_t m)
 }
 
 /* Keys of the servers that pass the filter, in fleet order; *exact is cleared when the
- * keys alone do not decide the order (a long string whose tail could not be ranked). */
-static size_t collect_keys(sms_fleet_table *t, size_t n, bool *exact)
+ * keys alone do not decide the order (a long string whose tail could not be ranked).
+ * With reuse, a server the sync took as it was (same[i]) has the key and the filter
+ * result of the last build, which sorted by the same column and filter with the same
+ * ranks and no tail ranks (they are relative to every string): it is not read. */
+static size_t collect_keys(sms_fleet_table *t, size_t n, bool reuse, bool *exact, bool *long_out)
 {
     sms_fleet_index *x = t->index;
     size_t m = 0;
@@ -290,6 +290,14 @@ static size_t collect_keys(sms_fleet_table *t, size_t n, bool *exact)
     sms_fleet_filter match;
     sms_fleet_filter_init(&match, t->filter);
     for (size_t i = 0; i < n; i++) {
+        if (reuse && x->same[i]) {
+            uint32_t e = x->entry_of[i];
+            if (e < x->cap_ekey && x->emark[e].stamp == x->build) {
+                x->keys[m] = x->ekey[e];
+                x->keys[m++].index = (uint32_t)i;
+            }
+            continue;                   /* else it was not shown, and still is not */
+        }
         const sms_server *s = &t->fleet->servers[i];
         if (!sms_fleet_filter_matches(&match, s))
             continue;
@@ -301,6 +309,7 @@ static size_t collect_keys(sms_fleet_table *t, size_t n, bool *exact)
         long_strings |= prefix_full(k);
     }
     *exact = !long_strings || rank_tails(t, m);
+    *long_out = long_strings;
     return m;
 }
 
@@ -314,7 +323,7 @@ static bool same_place(const sms_sort_key *a, const sms_sort_key *b)
 
 /* Record each shown server's key under its entry, and sort the rows whose key changed or
  * that were not shown in the last build into tmp_keys; a row that kept its key keeps its
- * place (enew: its fleet index now). Returns how many changed, or SIZE_MAX when the
+ * place (emark.at: its fleet index now). Returns how many changed, or SIZE_MAX when the
  * per-entry keys cannot tell (an id listed twice). `comparable`: the last build sorted
  * the same entries by the same column, direction and filter. */
 static size_t classify(sms_fleet_table *t, size_t m, uint32_t stamp, bool comparable, bool *moved)
@@ -326,36 +335,37 @@ static size_t classify(sms_fleet_table *t, size_t m, uint32_t stamp, bool compar
     for (size_t i = 0; i < m; i++) {
         const sms_sort_key *k = &x->keys[i];
         uint32_t e = k->entry;
-        if (e >= x->cap_ekey || x->estamp[e] == stamp) {
+        if (e >= x->cap_ekey || x->emark[e].stamp == stamp) {
             twice = true;               /* (or no entry: the index could not be built) */
             continue;
         }
-        if (comparable && x->estamp[e] == stamp - 1 && same_place(&x->ekey[e], k)) {
+        if (comparable && x->emark[e].stamp == stamp - 1 && same_place(&x->ekey[e], k)) {
             *moved |= x->ekey[e].index != k->index;
-            x->enew[e] = k->index;
+            x->emark[e].at = k->index;
         } else {
-            x->enew[e] = SMS_NO_ENTRY;
+            x->emark[e].at = SMS_NO_ENTRY;
             x->tmp_keys[changed++] = *k;
         }
         x->ekey[e] = *k;
-        x->estamp[e] = stamp;
+        x->emark[e].stamp = stamp;
     }
     return twice ? SIZE_MAX : changed;
 }
 
 /* The last order less the rows that changed or left, with their fleet indexes now, in
  * place at the front of `sorted`; false when it is no longer in order (the API's order
- * of servers with equal keys changed), which a full sort then settles. */
-static bool keep_unchanged(sms_fleet_index *x, uint32_t stamp, size_t *kept)
+ * of servers with equal keys changed), which a full sort then settles. When no kept
+ * row's fleet index moved, their keys are those they were sorted by: no need to check. */
+static bool keep_unchanged(sms_fleet_index *x, uint32_t stamp, bool moved, size_t *kept)
 {
     size_t k = 0;
     for (size_t r = 0; r < x->n_sorted; r++) {
         uint32_t e = x->sorted[r].entry;
-        if (x->estamp[e] != stamp || x->enew[e] == SMS_NO_ENTRY)
+        if (x->emark[e].stamp != stamp || x->emark[e].at == SMS_NO_ENTRY)
             continue;                   /* hidden, gone or changed */
         sms_sort_key key = x->sorted[r];
-        key.index = x->enew[e];
-        if (k && cmp_keys(&x->sorted[k - 1], &key) >= 0)
+        key.index = x->emark[e].at;
+        if (moved && k && cmp_keys(&x->sorted[k - 1], &key) >= 0)
             return false;
         x->sorted[k++] = key;
     }
@@ -363,26 +373,36 @@ static bool keep_unchanged(sms_fleet_index *x, uint32_t stamp, size_t *kept)
     return true;
 }
 
-/* Merge the sorted changed rows (tmp_keys) into the kept ones, from the back. */
+/* Merge the sorted changed rows (tmp_keys) into the kept ones, from the back: each
+ * changed row's place by binary search, the kept rows after it moved up in one block. */
 static void merge_back(sms_fleet_index *x, size_t kept, size_t changed)
 {
-    size_t i = kept, j = changed, out = kept + changed;
-    while (j > 0) {
-        if (i > 0 && cmp_keys(&x->sorted[i - 1], &x->tmp_keys[j - 1]) > 0)
-            x->sorted[--out] = x->sorted[--i];
-        else
-            x->sorted[--out] = x->tmp_keys[--j];
+    size_t i = kept, out = kept + changed;
+    for (size_t j = changed; j-- > 0;) {
+        const sms_sort_key *k = &x->tmp_keys[j];
+        size_t lo = 0, hi = i;          /* the first kept row after k */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_keys(&x->sorted[mid], k) > 0)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        out -= i - lo;
+        memmove(&x->sorted[out], &x->sorted[lo], (i - lo) * sizeof *x->sorted);
+        i = lo;
+        x->sorted[--out] = *k;
     }
 }
 
 /* A few rows changed: sort them and merge them into the last order (O(n) sequential work
  * and O(c log c) compares, instead of a radix sort of every row). False when a full sort
  * is needed. */
-static bool merge_changes(sms_fleet_table *t, size_t m, size_t changed)
+static bool merge_changes(sms_fleet_table *t, size_t m, size_t changed, bool moved)
 {
     sms_fleet_index *x = t->index;
     size_t kept;
-    if (!keep_unchanged(x, x->build, &kept) || kept + changed != m)
+    if (!keep_unchanged(x, x->build, moved, &kept) || kept + changed != m)
         return false;
     qsort(x->tmp_keys, changed, sizeof *x->tmp_keys, cmp_keys);
     merge_back(x, kept, changed);
@@ -416,20 +436,22 @@ void sms_fleet_rows_build(sms_fleet_table *t)
         build_by_strings(t, n);
         return;
     }
-    bool exact, moved;
-    size_t m = collect_keys(t, n, &exact);
-    bool comparable = exact && x->prev_valid && x->prev_col == t->sort_col &&
-                      x->prev_desc == t->sort_desc && x->prev_epoch == x->epoch &&
-                      t->n_rows == x->n_sorted && strcmp(x->prev_filter, t->filter) == 0;
+    bool exact, moved, long_strings;
+    bool same_setup = x->prev_valid && x->prev_col == t->sort_col && x->prev_desc == t->sort_desc &&
+                      x->prev_epoch == x->epoch && t->n_rows == x->n_sorted &&
+                      strcmp(x->prev_filter, t->filter) == 0;
+    bool reuse = same_setup && x->any_same && !x->prev_long && x->synced == t->fleet;
+    size_t m = collect_keys(t, n, reuse, &exact, &long_strings);
+    bool comparable = exact && same_setup;
     if (++x->build == 0) {              /* stamps wrapped: none may look recent */
-        memset(x->estamp, 0, x->cap_ekey * sizeof *x->estamp);
+        memset(x->emark, 0, x->cap_ekey * sizeof *x->emark);
         x->build = 1;
         comparable = false;
     }
     size_t changed = classify(t, m, x->build, comparable, &moved);
     bool unchanged = comparable && changed == 0 && !moved && m == x->n_sorted;
     /* Past an eighth of the rows a radix pass over all of them costs less. */
-    bool merged = unchanged || (comparable && changed <= m / 8 && merge_changes(t, m, changed));
+    bool merged = unchanged || (comparable && changed <= m / 8 && merge_changes(t, m, changed, moved));
     if (!merged)
         sort_all(t, m, exact);
     x->n_sorted = m;
@@ -437,6 +459,7 @@ void sms_fleet_rows_build(sms_fleet_table *t)
     x->prev_desc = t->sort_desc;
     x->prev_epoch = x->epoch;
     x->prev_valid = exact && changed != SIZE_MAX;
+    x->prev_long = long_strings;
     snprintf(x->prev_filter, sizeof x->prev_filter, "%s", t->filter);
     if (unchanged)
         return;                         /* nothing that orders the rows changed */

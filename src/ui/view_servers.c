@@ -26,9 +26,57 @@ typedef struct servers_view {
     int width[SMS_COL__COUNT];          /* measured content widths */
     const sms_fleet *measured;          /* what the widths were measured for */
     uint64_t measured_seq; size_t measured_rows; char measured_filter[128];
+    /* per server of the last fleet measured that had sms_fleet.revs: its number and its
+     * cells' widths, which hold while a server at that place has that number */
+    uint64_t *rev; uint8_t (*cell_w)[SMS_COL__COUNT]; size_t cap; bool cell_utf8;
 } servers_view;
 
 static void *servers_create(void) { return calloc(1, sizeof(servers_view)); }
+
+static void servers_destroy(void *st)
+{
+    servers_view *v = st;
+    if (v) {
+        free(v->rev);
+        free(v->cell_w);
+    }
+    free(v);
+}
+
+/* Room for the widths of n servers; false when there is none (then nothing is kept). */
+static bool reserve_cells(servers_view *v, size_t n, bool utf8)
+{
+    if (n > v->cap) {
+        uint64_t *rev = realloc(v->rev, n * sizeof *rev);
+        if (rev)
+            v->rev = rev;
+        uint8_t (*w)[SMS_COL__COUNT] = rev ? realloc(v->cell_w, n * sizeof *w) : NULL;
+        if (!w)
+            return false;
+        v->cell_w = w;
+        memset(v->rev + v->cap, 0, (n - v->cap) * sizeof *v->rev);
+        v->cap = n;
+    }
+    if (v->cell_utf8 != utf8) {         /* widths of the other symbol set */
+        memset(v->rev, 0, v->cap * sizeof *v->rev);
+        v->cell_utf8 = utf8;
+    }
+    return true;
+}
+
+/* The widths of server i's cells, measured again only when its data changed. */
+static const uint8_t *cell_widths(servers_view *v, const sms_fleet *f, size_t i, bool utf8, sms_cell_memo *memo)
+{
+    uint8_t *w = v->cell_w[i];
+    if (v->rev[i] == f->revs[i] && f->revs[i])
+        return w;
+    for (int c = 0; c < SMS_COL__COUNT; c++) {
+        int cw = c == SMS_COL_PROGRESS ? 0 : sms_server_cell_width(&f->servers[i], (sms_col)c, utf8, memo);
+        w[c] = (uint8_t)(cw > COL_CAP ? COL_CAP : cw);
+    }
+    v->rev[i] = f->revs[i];
+    return w;
+}
 
 /* Where each column stands on screen; width 0: not shown (scrolled away or no room). */
 typedef struct columns {
@@ -36,6 +84,15 @@ typedef struct columns {
     int first, last;                    /* scrolled columns shown */
     bool scrolls;                       /* the columns do not all fit */
 } columns;
+
+/* What the widths now are for. */
+static void measured_for(servers_view *v, const sms_fleet_table *t, const sms_app *a)
+{
+    v->measured = t->fleet;
+    v->measured_seq = a->fleet_seq;
+    v->measured_rows = t->n_rows;
+    snprintf(v->measured_filter, sizeof v->measured_filter, "%s", t->filter);
+}
 
 static void measure(sms_app *a, servers_view *v)
 {
@@ -47,6 +104,18 @@ static void measure(sms_app *a, servers_view *v)
     memset(&memo, 0, sizeof memo);
     for (int c = 0; c < SMS_COL__COUNT; c++)    /* the header and its sort arrow */
         v->width[c] = c == SMS_COL_PROGRESS ? sms_cols[c].width : (int)strlen(sms_cols[c].header) + 1;
+    bool utf8 = a->sym->utf8;
+    if (t->fleet && t->fleet->revs && reserve_cells(v, t->fleet->n_servers, utf8)) {
+        /* every server shown: in fleet order, which is the order of the arrays */
+        bool all = t->n_rows == t->fleet->n_servers;
+        for (size_t r = 0; r < t->n_rows; r++) {
+            const uint8_t *w = cell_widths(v, t->fleet, all ? r : t->rows[r], utf8, &memo);
+            for (int c = 0; c < SMS_COL__COUNT; c++)
+                v->width[c] = w[c] > v->width[c] && c != SMS_COL_PROGRESS ? w[c] : v->width[c];
+        }
+        measured_for(v, t, a);
+        return;
+    }
     for (size_t r = 0; r < t->n_rows; r++) {
         const sms_server *s = sms_fleet_table_row(t, r);
         for (int c = 0; c < SMS_COL__COUNT; c++) {
@@ -56,10 +125,7 @@ static void measure(sms_app *a, servers_view *v)
             v->width[c] = w > COL_CAP ? COL_CAP : w > v->width[c] ? w : v->width[c];
         }
     }
-    v->measured = t->fleet;
-    v->measured_seq = a->fleet_seq;
-    v->measured_rows = t->n_rows;
-    snprintf(v->measured_filter, sizeof v->measured_filter, "%s", t->filter);
+    measured_for(v, t, a);
 }
 
 /* Which columns are shown in `cols`, and where: all of them at their content width when
@@ -398,6 +464,6 @@ static void servers_click(sms_app *a, void *st, int row, int col)
 
 const sms_view_ops sms_view_servers = {
     .name = "servers", .title = "Servers",
-    .create = servers_create, .destroy = free, .draw = servers_draw,
+    .create = servers_create, .destroy = servers_destroy, .draw = servers_draw,
     .action = servers_action, .click = servers_click,
 };

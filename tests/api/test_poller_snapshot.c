@@ -166,7 +166,7 @@ static void test_fleets_share_pages_and_servers(void **state)
     sms_fleet_page *pages[2] = { page_of(a, 2, 3), page_of(b, 1, 3) };
     const sms_server *items[3] = { &pages[0]->items[1], &pages[1]->items[0], &pages[0]->items[0] };
     sms_fleet_page *owners[3] = { pages[0], pages[1], pages[0] };
-    sms_fleet *f = sms_fleet_from_items(items, owners, 3, 3);
+    sms_fleet *f = sms_fleet_from_items(items, owners, NULL, 3, 3);
     assert_non_null(f);
     assert_int_equal(f->n_servers, 3);
     assert_int_equal(f->count, 3);

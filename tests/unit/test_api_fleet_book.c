@@ -83,11 +83,50 @@ static void test_records_without_id_are_kept_by_key(void **state)
     sms_book_free(&b);
 }
 
+/* sms_fleet.revs: a server's number stays while its data does (the same page applied
+ * again, or a new page with the same server), changes when its data changes, is new for
+ * a new server, follows its entry when another is removed, and reaches the fleet. */
+static void test_revs_change_with_the_data_only(void **state)
+{
+    (void)state;
+    sms_fleet_book b = { 0 };
+    const char *ids[] = { "srv-1", "srv-2", "srv-3" };
+    for (int k = 0; k < 3; k++) {
+        sms_fleet_page *pg = page_of(ids[k], "waiting");
+        assert_int_equal(sms_book_apply(&b, pg, 1), 0);
+        assert_int_equal(sms_book_apply(&b, pg, 1), 0);     /* the same page again */
+        sms_fleet_page_unref(pg);
+    }
+    uint64_t r1 = b.rev[0], r2 = b.rev[1], r3 = b.rev[2];
+    assert_true(r1 && r2 && r3 && r1 != r2 && r2 != r3 && r1 != r3);
+    sms_fleet_page *same = page_of("srv-2", "waiting");     /* read again, unchanged */
+    assert_int_equal(sms_book_apply(&b, same, 2), 0);
+    sms_fleet_page_unref(same);
+    assert_true(b.rev[1] == r2);
+    sms_fleet_page *moved = page_of("srv-2", "replicate");  /* its data changed */
+    assert_int_equal(sms_book_apply(&b, moved, 3), 0);
+    sms_fleet_page_unref(moved);
+    assert_true(b.rev[1] != r2 && b.rev[1] != r1 && b.rev[1] != r3);
+    assert_true(b.rev[0] == r1 && b.rev[2] == r3);
+    uint64_t r2b = b.rev[1];
+    sms_book_remove(&b, 0);                                 /* srv-3 takes entry 0 */
+    assert_int_equal(sms_book_find(&b, "srv-3"), 0);
+    assert_true(b.rev[0] == r3 && b.rev[1] == r2b);
+    sms_fleet *f = sms_book_publish(&b);
+    assert_non_null(f);
+    assert_non_null(f->revs);
+    for (size_t i = 0; i < f->n_servers; i++)
+        assert_true(f->revs[i] == (strcmp(f->servers[i].id, "srv-3") == 0 ? r3 : r2b));
+    sms_fleet_unref(f);
+    sms_book_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replacement_frees_the_old_page_safely),
         cmocka_unit_test(test_records_without_id_are_kept_by_key),
+        cmocka_unit_test(test_revs_change_with_the_data_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -393,6 +393,7 @@ static void sort_and_filter_match_the_reference_through_refreshes(void **state)
 #define CHURN 2000
 static sms_server churn[CHURN];
 static char churn_ids[CHURN][16];
+static uint64_t churn_revs[CHURN], next_rev;    /* sms_fleet.revs: new when a server changes */
 
 /* 1 % of the servers change what they sort by; now and then one is renamed (new ranks)
  * or two swap places in the API's order: two that tie on every key but the fleet order
@@ -400,7 +401,9 @@ static char churn_ids[CHURN][16];
 static void churn_some(int round)
 {
     for (int k = 0; k < CHURN / 100; k++) {
-        sms_server *s = &churn[rng() % CHURN];
+        size_t i = rng() % CHURN;
+        sms_server *s = &churn[i];
+        churn_revs[i] = ++next_rev;
         switch (rng() % 6) {
         case 0: s->replicatesize = PICK(done); break;
         case 1: s->state = PICK(states); break;
@@ -410,13 +413,35 @@ static void churn_some(int round)
         default: s->state_action_time += 1000; break;
         }
     }
-    if (round % 7 == 3)
-        churn[rng() % CHURN].name = PICK(names);
+    if (round % 7 == 3) {
+        size_t i = rng() % CHURN;
+        churn[i].name = PICK(names);
+        churn_revs[i] = ++next_rev;
+    }
     if (round % 5 == 4) {
         size_t a = rng() % (CHURN / 10) * 10 + 2, b = round % 10 == 4 ? a + 1 : rng() % CHURN;
         sms_server tmp = churn[a];
+        uint64_t rev = churn_revs[a];
         churn[a] = churn[b];
         churn[b] = tmp;
+        churn_revs[a] = churn_revs[b];
+        churn_revs[b] = rev;
+    }
+}
+
+static void churn_fleet_init(void)
+{
+    rng_state = 2026;
+    for (int i = 0; i < CHURN; i++) {
+        random_server(0);
+        churn[i] = big[0];
+        /* unique ids; every tenth differs from the one before only in case, and has
+         * its name: the two tie on name and id, the fleet order decides */
+        snprintf(churn_ids[i], sizeof churn_ids[i], i % 10 == 3 ? "ID-%05d" : "id-%05d", i % 10 == 3 ? i - 1 : i);
+        churn[i].id = churn_ids[i];
+        if (i % 10 == 3)
+            churn[i].name = churn[i - 1].name;
+        churn_revs[i] = ++next_rev;
     }
 }
 
@@ -430,17 +455,7 @@ static void merged_rows_match_a_full_sort_through_churn(void **state)
     enum { N_KEPT = SMS_COL__COUNT * 2 * 2 };
     sms_fleet_table kept[N_KEPT];
     sms_fleet f = { .servers = churn, .n_servers = CHURN };
-    rng_state = 2026;
-    for (int i = 0; i < CHURN; i++) {
-        random_server(0);
-        churn[i] = big[0];
-        /* unique ids; every tenth differs from the one before only in case, and has
-         * its name: the two tie on name and id, the fleet order decides */
-        snprintf(churn_ids[i], sizeof churn_ids[i], i % 10 == 3 ? "ID-%05d" : "id-%05d", i % 10 == 3 ? i - 1 : i);
-        churn[i].id = churn_ids[i];
-        if (i % 10 == 3)
-            churn[i].name = churn[i - 1].name;
-    }
+    churn_fleet_init();
     for (int k = 0; k < N_KEPT; k++) {
         sms_fleet_table_init(&kept[k]);
         kept[k].sort_col = (sms_col)(k / 4);
@@ -474,6 +489,55 @@ static void merged_rows_match_a_full_sort_through_churn(void **state)
     }
     print_message("merges %zu of %d builds\n", merges, N_KEPT * 40);
     assert_true(merges > N_KEPT * 20);          /* most rounds merged rather than sorted */
+}
+
+/* With sms_fleet.revs the table takes a server whose number did not change as it was,
+ * without reading it: rows, highlights and errors counted must be those of a table that
+ * reads every server, through churn, renames, swaps, a sort and a filter changed, and
+ * servers removed and back. */
+static void revs_skip_only_what_did_not_change(void **state)
+{
+    (void)state;
+    sms_fleet with = { .servers = churn, .n_servers = CHURN, .revs = churn_revs };
+    sms_fleet without = { .servers = churn, .n_servers = CHURN };
+    sms_fleet_table a, b;
+    churn_fleet_init();
+    sms_fleet_table_init(&a);
+    sms_fleet_table_init(&b);
+    a.sort_col = b.sort_col = SMS_COL_STATE;
+    for (int round = 0; round < 40; round++) {
+        if (round)
+            churn_some(round);
+        if (round == 12 || round == 30) {       /* the operator sorts by another column */
+            a.sort_col = b.sort_col = round == 12 ? SMS_COL_PROGRESS : SMS_COL_NAME;
+            a.sort_desc = b.sort_desc = round == 30;
+            sms_fleet_table_rebuild(&a);
+            sms_fleet_table_rebuild(&b);
+        }
+        if (round == 20) {                      /* ... and filters */
+            snprintf(a.filter, sizeof a.filter, "ing");
+            snprintf(b.filter, sizeof b.filter, "ing");
+            sms_fleet_table_rebuild(&a);
+            sms_fleet_table_rebuild(&b);
+        }
+        with.n_servers = without.n_servers = round >= 25 && round < 28 ? CHURN - 50 : CHURN;
+        int ea = sms_fleet_table_update(&a, &with, 1000 * round);
+        int eb = sms_fleet_table_update(&b, &without, 1000 * round);
+        assert_int_equal(ea, eb);
+        assert_int_equal(a.n_rows, b.n_rows);
+        for (size_t r = 0; r < b.n_rows; r++)
+            if (a.rows[r] != b.rows[r])
+                fail_msg("round %d row %zu: server %zu, reading every server gives %zu", round, r,
+                         a.rows[r], b.rows[r]);
+        for (size_t i = 0; i < with.n_servers; i++)
+            assert_int_equal(sms_fleet_table_changed_until(&a, churn[i].id),
+                             sms_fleet_table_changed_until(&b, churn[i].id));
+    }
+    print_message("skipped %zu servers, merged %zu builds\n", a.index->skipped, a.index->merges);
+    assert_true(a.index->skipped > CHURN * 20);
+    assert_int_equal(b.index->skipped, 0);
+    sms_fleet_table_free(&a);
+    sms_fleet_table_free(&b);
 }
 
 /* One id listed twice under two names (a page boundary moving while paging). */
@@ -616,6 +680,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(state_changes_are_highlighted_and_errors_counted, setup, teardown),
         cmocka_unit_test(sort_and_filter_match_the_reference_through_refreshes),
         cmocka_unit_test(merged_rows_match_a_full_sort_through_churn),
+        cmocka_unit_test(revs_skip_only_what_did_not_change),
         cmocka_unit_test(a_duplicate_id_still_sorts_like_the_reference),
         cmocka_unit_test_setup_teardown(a_renamed_server_moves_in_the_name_order, setup, teardown),
         cmocka_unit_test_setup_teardown(a_state_change_highlights_when_the_order_is_unchanged, setup, teardown),

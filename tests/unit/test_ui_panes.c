@@ -973,6 +973,84 @@ static void servers_cell_widths_are_those_of_their_text(void **state)
 #undef PICK_R
 }
 
+/* With sms_fleet.revs the pane keeps each server's cell widths while its number stays:
+ * through servers changing (one name and one address at a time decide the widths of
+ * their columns, growing and shrinking past the column cap), swapping places, leaving,
+ * and the symbol set changing (wide characters), it draws exactly what a pane that
+ * measures every server again draws. */
+static void servers_pane_widths_with_revs_are_those_measured_anew(void **state)
+{
+    (void)state;
+    enum { NS = 400, ROWS = 40, COLS = 230 };
+    static char names[NS][160], ids[NS][16];
+    static sms_server srv[NS];
+    static uint64_t revs[NS];
+    static const char *states[] = { "waiting", "replicate", "error", "not-a-state", NULL };
+    static const char *cycles[] = { "checking", "replicating", "cutovered", "bogus", NULL };
+    static const char *ips[] = { "10.0.0.1", "fd00:1234:5678:9abc:def0:1234:5678:9abc", "\xe6\x9c\x8d.1", "10.1" };
+    uint32_t r = 7;
+    uint64_t next = 0;
+#define RND(k) ((r = r * 1103515245u + 12345u), (r >> 8) % (k))
+    for (int i = 0; i < NS; i++) {
+        snprintf(names[i], sizeof names[i], "s%03d", i);
+        snprintf(ids[i], sizeof ids[i], "id-%d", i);
+        srv[i] = (sms_server){ .id = ids[i], .name = names[i], .ip = i % 3 ? NULL : (char *)ips[0],
+                               .state = (char *)states[RND(5)], .migration_cycle = (char *)cycles[RND(5)],
+                               .state_action_time = RND(2) ? 1700000000000LL : 0, .connected = RND(2) };
+        revs[i] = ++next;
+    }
+    snprintf(names[1], sizeof names[1], "\xe6\x9c\x8d\xe6\x9c\x8d\xe6\x9c\x8d\xe6\x9c\x8d\xe6\x9c\x8d\xe6\x9c\x8d");
+    sms_fleet with = { .servers = srv, .n_servers = NS, .revs = revs };
+    sms_fleet without = { .servers = srv, .n_servers = NS };
+    sms_app a, b;
+    app_init(&a, NULL);
+    app_init(&b, NULL);
+    void *sa = sms_view_servers.create(), *sb = sms_view_servers.create();
+    WINDOW *wa = newpad(ROWS, COLS), *wb = newpad(ROWS, COLS);
+    int star = 0, far = 0;                          /* the long name, the odd address */
+    for (int round = 0; round < 30; round++) {
+        if (round) {
+            snprintf(srv[star].name, 160, "s");     /* each server has its own name buffer */
+            srv[far].ip = NULL;
+            revs[star] = ++next;
+            revs[far] = ++next;
+            star = 2 + (int)RND(NS - 2);           /* not server 1: 12 columns wide in */
+            far = (int)RND(NS);                     /* UTF-8, 6 in ASCII, and unchanged */
+            size_t len = round >= 20 && round < 24 ? 1 : 1 + RND(45);
+            for (size_t k = 0; k < len; k++)
+                strcat(srv[star].name, RND(4) ? "n" : "\xe6\x9c\x8d");
+            srv[far].ip = (char *)ips[RND(4)];
+            srv[star].connected = !srv[star].connected;
+            revs[star] = ++next;
+            revs[far] = ++next;
+        }
+        if (round % 6 == 5) {                       /* two servers swap places */
+            int i = (int)RND(NS), j = (int)RND(NS);
+            sms_server s = srv[i];
+            uint64_t rv = revs[i];
+            srv[i] = srv[j], revs[i] = revs[j];
+            srv[j] = s, revs[j] = rv;
+        }
+        with.n_servers = without.n_servers = round >= 10 && round < 14 ? NS - 37 : NS;
+        a.sym = b.sym = round >= 20 && round < 24 ? &sms_symbols_ascii : &sms_symbols_utf8;
+        sms_fleet_table_update(&a.table, &with, 1000 * round);
+        sms_fleet_table_update(&b.table, &without, 1000 * round);
+        a.fleet_seq = b.fleet_seq = (uint64_t)round + 1;
+        redraw(&sms_view_servers, &a, sa, wa, ROWS, COLS);
+        redraw(&sms_view_servers, &b, sb, wb, ROWS, COLS);
+        for (int y = 0; y < ROWS; y++) {
+            char la[2048], lb[2048];
+            row_text(wa, y, la, sizeof la);
+            row_text(wb, y, lb, sizeof lb);
+            if (strcmp(la, lb) != 0)
+                fail_msg("round %d line %d:\n  kept:     %s\n  measured: %s", round, y, la, lb);
+        }
+    }
+#undef RND
+    pane_done(&sms_view_servers, &a, sa, wa);
+    pane_done(&sms_view_servers, &b, sb, wb);
+}
+
 /* The Agents pane over a fleet, its versions and an inventory: each row's state, reason,
  * version (flagged when old), heartbeat age and the selected row's hint. */
 static void agents_pane_shows_versions_heartbeats_and_hints(void **state)
@@ -1055,6 +1133,7 @@ int main(void)
         cmocka_unit_test(dashboard_pane_survives_no_fleet),
         cmocka_unit_test(servers_pane_shows_speed_only_while_moving),
         cmocka_unit_test(servers_cell_widths_are_those_of_their_text),
+        cmocka_unit_test(servers_pane_widths_with_revs_are_those_measured_anew),
         cmocka_unit_test(agents_pane_shows_versions_heartbeats_and_hints),
     };
     int failed = cmocka_run_group_tests_name("panes (pure)", pure, NULL, NULL);
