@@ -104,7 +104,9 @@ tree=$work/tree
 # kept between runs of one --workdir, so only what changed is rebuilt.
 mkdir -p "$tree"
 find "$tree" -mindepth 1 -maxdepth 1 ! -name build -exec rm -rf {} +
+copied=$(git -C "$here" rev-parse --short HEAD)  # what was copied: main may move during the run
 if [ "$from_worktree" = 1 ]; then
+    copied="$copied + working tree"
     (cd "$here" && git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf - ) | tar -xf - -C "$tree"
 else
     git -C "$here" archive HEAD | tar -xf - -C "$tree"
@@ -182,7 +184,7 @@ valid=$((total - $(echo $broken | wc -w)))
 score=$(( valid > 0 ? killed * 1000 / valid : 0 ))
 echo
 echo "mutants.sh: $killed of $valid mutants killed: $((score / 10)).$((score % 10)) %" \
-     "($(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s, commit $(git -C "$here" rev-parse --short HEAD))"
+     "($(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s, commit $copied)"
 for s in $survivors; do
     mutant_tool "$tree" check | awk -F '\t' -v n="$s" '$1 == n { printf "  survivor %s (%s): %s\n", $1, $2, $3 }'
 done
