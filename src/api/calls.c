@@ -2,6 +2,7 @@
  * decoding through the model codec. Lists are read over all their pages. */
 #include "api/client_priv.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,6 @@
 #define SERVERS_PAGE 200            /* ListServers: limit 0-200 */
 #define TASKS_PAGE 200              /* ListTasks: limit 0-200 */
 #define ERRORS_PAGE 100             /* ListErrorServers: limit 0-100 */
-#define EXPORT_BATCH 200            /* ExportConsistencyResults: 1-200 items */
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -454,7 +454,8 @@ static char *batch_targets(const sms_consistency_task *items, size_t n)
     return b.s;
 }
 
-static int export_batch(sms_client *c, const sms_consistency_task *items, size_t n, sms_call_error *e)
+static int export_batch(sms_client *c, const sms_consistency_task *items, size_t n, sms_response *out,
+                        sms_call_error *e)
 {
     static const char *const language[] = { "X-Language: en", NULL };
     sms_consistency_export batch = { (sms_consistency_task *)items, n };
@@ -462,26 +463,44 @@ static int export_batch(sms_client *c, const sms_consistency_task *items, size_t
     char *targets = batch_targets(items, n);
     int rc = body && targets
                  ? mutate(c, "POST", "/v3/tasks/consistency-results/export", body, language,
-                          sms_action_name(SMS_ACT_EXPORT), targets, NULL, e)
+                          sms_action_name(SMS_ACT_EXPORT), targets, out, e)
                  : out_of_memory(e);
     free(body);
     free(targets);
     return rc;
 }
 
-int sms_export_consistency(sms_client *c, const sms_consistency_task *items, size_t n, sms_call_error *e)
+static int check_export_items(const sms_consistency_task *items, size_t n, size_t max, sms_call_error *err)
 {
-    sms_call_error local, *err = sms_error_begin(e, &local);
-    if (!items || n == 0) {
-        sms_error_set(err, SMS_E_INVALID, "nothing to export");
-        return sms_error_end(-1, e, &local);
+    if (!items || n == 0 || n > max) {
+        sms_error_set(err, SMS_E_INVALID, n > max ? "at most %zu tasks per export request" : "nothing to export", max);
+        return -1;
     }
     for (size_t i = 0; i < n; i++)
         if (check_id("task_id", items[i].task_id, err) != 0)
-            return sms_error_end(-1, e, &local);
+            return -1;
+    return 0;
+}
+
+int sms_export_consistency_batch(sms_client *c, const sms_consistency_task *items, size_t n,
+                                 sms_response *out, sms_call_error *e)
+{
+    sms_call_error local, *err = sms_error_begin(e, &local);
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (check_export_items(items, n, SMS_EXPORT_BATCH, err))
+        return sms_error_end(-1, e, &local);
+    return sms_error_end(export_batch(c, items, n, out, err), e, &local);
+}
+
+int sms_export_consistency(sms_client *c, const sms_consistency_task *items, size_t n, sms_call_error *e)
+{
+    sms_call_error local, *err = sms_error_begin(e, &local);
+    if (check_export_items(items, n, SIZE_MAX, err))
+        return sms_error_end(-1, e, &local);
     for (size_t done = 0; done < n;) {
-        size_t k = n - done < EXPORT_BATCH ? n - done : EXPORT_BATCH;
-        if (export_batch(c, items + done, k, err) != 0)
+        size_t k = n - done < SMS_EXPORT_BATCH ? n - done : SMS_EXPORT_BATCH;
+        if (export_batch(c, items + done, k, NULL, err) != 0)
             return sms_error_end(-1, e, &local);
         done += k;
     }

@@ -136,6 +136,12 @@ typedef struct sms_response {
 } sms_response;
 void sms_response_free(sms_response *r);
 
+#define SMS_EXPORT_BATCH 200        /* ExportConsistencyResults: 1-200 items per request */
+/* One request of 1-SMS_EXPORT_BATCH tasks. On success *out (when given) holds what the
+ * API answered: documented as the string "OK", possibly a file (sms_response_free). */
+int sms_export_consistency_batch(sms_client *c, const sms_consistency_task *items, size_t n,
+                                 sms_response *out, sms_call_error *e);
+
 /* Audit an action refused before any request was built (read-only mode in the console):
  * outcome "refused"; body: what it would have sent, of which only the arguments are kept. */
 void sms_client_audit_refused(sms_client *c, const char *action, const char *target, const char *body);

@@ -1,5 +1,8 @@
-/* export_report.c - the local result of an export: the API's export call answers `{}`,
- * so the console reads each exported task's consistency results
+/* export_report.c - the local result of an export. The API's export call is documented
+ * to answer the string "OK" (go ExportConsistencyResultsResponse, Body *string), and the
+ * service may answer with a file instead: an answer that is more than "OK" is kept as it
+ * came, <base>-response-<batch>.<ext>. Either way the console reads each exported task's
+ * consistency results
  * (GET /v3/tasks/{id}/consistency-result) and writes them as <base>.csv and <base>.json,
  * one row per checked directory (or one per task with what could not be read), under
  * $XDG_DATA_HOME/smsconsole/exports/ unless the operator named the file. Strings are
@@ -8,11 +11,13 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "model/codec.h"
 #include "model/text.h"
 
@@ -160,5 +165,93 @@ int sms_export_report_write(const char *base, const sms_export_item *items, size
         return -1;
     }
     snprintf(msg, msglen, "%s", csv);
+    return 0;
+}
+
+/* ---- what the export request answered ----------------------------------------- */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+bool sms_export_response_is_trivial(const char *body, size_t len)
+{
+    size_t a = 0, b = len;
+    while (a < b && is_space(body[a]))
+        a++;
+    while (b > a && is_space(body[b - 1]))
+        b--;
+    if (b - a >= 2 && body[a] == '"' && body[b - 1] == '"')
+        a++, b--;
+    return b == a || (b - a == 2 && strncasecmp(body + a, "ok", 2) == 0) ||
+           (b - a == 2 && body[a] == '{' && body[a + 1] == '}');
+}
+
+/* Text: UTF-8 without control characters other than tab and line ends (the sanitiser's
+ * notion is not needed: the bytes are kept as they are, only the extension depends on it). */
+static bool looks_like_text(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/* A file name extension from the first bytes; the API gives no name we would trust. */
+static const char *extension_of(const char *body, size_t len)
+{
+    size_t head = len < 65536 ? len : 65536, i = 0;
+    if (len >= 4 && memcmp(body, "PK\003\004", 4) == 0)
+        return memmem(body, head, "xl/", 3) ? "xlsx" : "zip";
+    if (len >= 5 && memcmp(body, "%PDF-", 5) == 0)
+        return "pdf";
+    if (!looks_like_text(body, head))
+        return "bin";
+    while (i < head && is_space(body[i]))
+        i++;
+    if (i < head && (body[i] == '{' || body[i] == '['))
+        return "json";
+    return memchr(body, ',', head) && memchr(body, '\n', head) ? "csv" : "txt";
+}
+
+
+int sms_export_response_save(const char *base, unsigned batch, const char *body, size_t len, char *path,
+                             size_t pathlen)
+{
+    if (len > SMS_EXPORT_RESPONSE_MAX) {
+        snprintf(path, pathlen, "answer of %zu bytes not kept (over %u MiB)", len, SMS_EXPORT_RESPONSE_MAX >> 20);
+        return -1;
+    }
+    char name[1100];
+    if (snprintf(name, sizeof name, "%s-response-%u.%s", base, batch, extension_of(body, len)) >= (int)sizeof name) {
+        snprintf(path, pathlen, "answer not kept: path too long");
+        return -1;
+    }
+    int fd = make_dirs(name) ? -1 : open(name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int rc = fd < 0 ? -1 : 0;
+    if (fd >= 0)
+        (void)fchmod(fd, 0600);           /* a file left wider by someone else: ours is private */
+    for (size_t done = 0; rc == 0 && done < len;) {
+        ssize_t w = write(fd, body + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            rc = -1;
+        else
+            done += (size_t)w;
+    }
+    int err = errno;
+    if (fd >= 0 && close(fd) && rc == 0) {
+        rc = -1;
+        err = errno;
+    }
+    if (rc) {
+        snprintf(path, pathlen, "answer not kept in %s: %s", name, strerror(err));
+        return -1;
+    }
+    snprintf(path, pathlen, "%s", name);
     return 0;
 }

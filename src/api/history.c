@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -109,6 +111,7 @@ void sms_history_entry_free(sms_history_entry *e)
     free(e->server_name);
     free(e->task_id);
     free(e->state_after);
+    free(e->detail);
     sms_call_error_free(&e->error);
     memset(e, 0, sizeof *e);
 }
@@ -126,12 +129,12 @@ int sms_history_entry_copy(sms_history_entry *dst, const sms_history_entry *src)
 {
     *dst = *src;
     dst->user = dst->context = dst->server_id = dst->server_name = NULL;
-    dst->task_id = dst->state_after = NULL;
+    dst->task_id = dst->state_after = dst->detail = NULL;
     memset(&dst->error, 0, sizeof dst->error);
     if (dup_str(&dst->user, src->user) || dup_str(&dst->context, src->context) ||
         dup_str(&dst->server_id, src->server_id) ||
         dup_str(&dst->server_name, src->server_name) || dup_str(&dst->task_id, src->task_id) ||
-        dup_str(&dst->state_after, src->state_after) ||
+        dup_str(&dst->state_after, src->state_after) || dup_str(&dst->detail, src->detail) ||
         sms_call_error_copy(&dst->error, &src->error)) {
         sms_history_entry_free(dst);
         return -1;
@@ -165,6 +168,72 @@ static cJSON *call_error_to_json(const sms_call_error *e)
     return o;
 }
 
+/* Members of sms_entry_counts by JSON key, for both directions. */
+static const struct { const char *key; size_t off; } count_keys[] = {
+    { "servers", offsetof(sms_entry_counts, servers) },   { "tasks", offsetof(sms_entry_counts, tasks) },
+    { "batches", offsetof(sms_entry_counts, batches) },   { "accepted", offsetof(sms_entry_counts, accepted) },
+    { "refused", offsetof(sms_entry_counts, refused) },   { "failed", offsetof(sms_entry_counts, failed) },
+    { "unknown", offsetof(sms_entry_counts, unknown) },
+};
+
+static uint32_t *count_at(sms_entry_counts *c, size_t i)
+{
+    return (uint32_t *)((char *)c + count_keys[i].off);
+}
+
+/* detail is lines; the file holds them as an array of strings (a sanitised string has
+ * no newline). */
+static cJSON *lines_to_json(const char *text)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (const char *line = text; arr && *line;) {
+        size_t len = strcspn(line, "\n");
+        char *one = strndup(line, len);
+        if (one)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(one));
+        free(one);
+        line += len + (line[len] == '\n');
+    }
+    return arr;
+}
+
+static int lines_from_json(const cJSON *arr, char **out)
+{
+    *out = NULL;
+    if (!arr)
+        return 0;
+    if (!cJSON_IsArray(arr))
+        return -1;
+    char *text = strdup("");
+    size_t at = 0;
+    for (const cJSON *it = arr->child; text && it; it = it->next) {
+        char *clean = cJSON_IsString(it) ? sms_sanitize_dup(it->valuestring) : NULL;
+        size_t len = clean ? strlen(clean) : 0;
+        char *grown = clean ? realloc(text, at + len + 2) : NULL;
+        if (!grown) {
+            free(clean);
+            free(text);
+            return -1;
+        }
+        text = grown;
+        if (at)
+            text[at++] = '\n';
+        memcpy(text + at, clean, len + 1);
+        at += len;
+        free(clean);
+    }
+    *out = text;
+    return text ? 0 : -1;
+}
+
+static cJSON *counts_to_json(const sms_entry_counts *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; o && i < N_OF(count_keys); i++)
+        cJSON_AddNumberToObject(o, count_keys[i].key, *count_at((sms_entry_counts *)c, i));
+    return o;
+}
+
 char *sms_history_entry_to_json(const sms_history_entry *e)
 {
     cJSON *o = cJSON_CreateObject();
@@ -185,6 +254,10 @@ char *sms_history_entry_to_json(const sms_history_entry *e)
     add_str(o, "state_after", e->state_after);
     if (e->following)
         cJSON_AddTrueToObject(o, "following");
+    if (e->has_counts)
+        cJSON_AddItemToObject(o, "counts", counts_to_json(&e->counts));
+    if (e->detail)
+        cJSON_AddItemToObject(o, "detail", lines_to_json(e->detail));
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;
@@ -257,6 +330,20 @@ static int call_error_from_json(const cJSON *o, sms_call_error *e)
     return 0;
 }
 
+/* "counts": every key optional (0), each a whole number of at most 2^32 - 1. */
+static int counts_from_json(const cJSON *o, sms_entry_counts *c)
+{
+    if (!cJSON_IsObject(o))
+        return -1;
+    for (size_t i = 0; i < N_OF(count_keys); i++) {
+        int64_t v;
+        if (get_count(o, count_keys[i].key, &v) || v > UINT32_MAX)
+            return -1;
+        *count_at(c, i) = (uint32_t)v;
+    }
+    return 0;
+}
+
 static int entry_from_json(const cJSON *o, sms_history_entry *e)
 {
     const cJSON *action = member(o, "action"), *outcome = member(o, "outcome");
@@ -268,8 +355,13 @@ static int entry_from_json(const cJSON *o, sms_history_entry *e)
         !cJSON_IsString(outcome) || sms_outcome_parse(outcome->valuestring, &e->outcome) ||
         get_str(o, "user", &e->user) || get_str(o, "context", &e->context) ||
         get_str(o, "server_id", &e->server_id) || get_str(o, "server_name", &e->server_name) ||
-        get_str(o, "task_id", &e->task_id) || get_str(o, "state_after", &e->state_after))
+        get_str(o, "task_id", &e->task_id) || get_str(o, "state_after", &e->state_after) ||
+        lines_from_json(member(o, "detail"), &e->detail))
         return -1;
+    const cJSON *counts = member(o, "counts");
+    if (counts && counts_from_json(counts, &e->counts))
+        return -1;
+    e->has_counts = counts != NULL;
     e->id = (uint64_t)id;
     e->following = cJSON_IsTrue(member(o, "following"));
     if (error && call_error_from_json(error, &e->error))

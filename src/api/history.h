@@ -10,6 +10,10 @@
  * stopping: it becomes UNKNOWN (the request may have reached the server).
  * Several consoles may share the file: ids come from the clock (unique across them) and
  * compaction first merges what the others appended.
+ * An entry's `action` is the action table's command name ("start", "upload-log"); the
+ * upper-case names of older files ("START", "UPLOAD_LOG") are read too. An export is one
+ * entry with `counts` (an object of whole numbers) and `detail` (an array of lines, the
+ * servers not accepted); lines without them read as before.
  * No secret is ever written: an entry holds no credentials, only who/what/when. */
 #ifndef SMS_API_HISTORY_H
 #define SMS_API_HISTORY_H

@@ -114,7 +114,8 @@ typedef struct sms_action_req {
     const sms_speed_limits *limits;                   /* SPEED_LIMIT (copied) */
     uint64_t *entry_ids;            /* optional out: each server's history id (n_server_ids
                                        slots, 0 where none), so a caller can follow a bulk
-                                       action entry by entry */
+                                       action entry by entry; an export has one entry for
+                                       all of them, in slot 0 */
 } sms_action_req;
 
 typedef enum sms_outcome {
@@ -123,6 +124,15 @@ typedef enum sms_outcome {
     SMS_OUT_FAILED,         /* the API refused it, or it was refused locally */
     SMS_OUT_UNKNOWN,        /* may have been applied: check the task state */
 } sms_outcome;
+
+/* What became of the servers of an action recorded as one entry (export): how many were
+ * asked, how many tasks and requests were sent, and each server's verdict (refused: the
+ * API or the console said no; failed: no meaningful answer; unknown: may have been
+ * applied). */
+typedef struct sms_entry_counts {
+    uint32_t servers, tasks, batches;
+    uint32_t accepted, refused, failed, unknown;
+} sms_entry_counts;
 
 typedef struct sms_history_entry {
     uint64_t id;                    /* unique, increasing */
@@ -135,6 +145,11 @@ typedef struct sms_history_entry {
     char *state_after;              /* server state/task state observed after it, e.g. "replicate / RUNNING" */
     bool following;                 /* state_after still follows the server, until it reaches the
                                        state the action leads to (or SMS_FOLLOW_TIMEOUT_MS) */
+    /* An export is one entry for all its servers: server_id/task_id only when it had one
+     * server, server_name "N servers" otherwise; state_after says where the report (and
+     * the API's answer, when it is a file) went. */
+    bool has_counts; sms_entry_counts counts;
+    char *detail;                   /* servers not accepted, one line each: "name  REFUSED  why" */
 } sms_history_entry;
 
 /* How long STATE AFTER follows a server that does not reach the state its action leads

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/buf.h"
 #include "api/export_report.h"
 #include "api/snapshot.h"
 #include "model/taskrules.h"
@@ -73,23 +74,31 @@ static const char *server_name_locked(sms_poller *p, const char *id)
     return NULL;
 }
 
-/* A new entry for one server of a request: PENDING, or FAILED at once in read-only mode. */
-static uint64_t add_entry_locked(sms_poller *p, sms_action_kind kind, const char *server_id)
+/* A new entry: PENDING, or FAILED at once in read-only mode. One server's (server_id), or
+ * an export's for all its n_servers (server_id NULL when more than one). */
+static uint64_t add_entry_locked(sms_poller *p, sms_action_kind kind, const char *server_id, size_t n_servers)
 {
     static char readonly_msg[] = "read-only mode: nothing was sent";
-    char *clean_id = sms_sanitize_dup(server_id);
-    if (!clean_id)
+    char *clean_id = server_id ? sms_sanitize_dup(server_id) : NULL;
+    char group[48];
+    if (server_id && !clean_id)
         return 0;
+    snprintf(group, sizeof group, "%zu servers", n_servers);
     sms_history_entry e = {
         .at_ms = sms_clock_wall_ms(), .user = p->user, .context = p->context, .action = kind,
-        .server_id = clean_id, .server_name = (char *)server_name_locked(p, server_id),
+        .server_id = clean_id, .server_name = server_id ? (char *)server_name_locked(p, server_id) : group,
         .outcome = SMS_OUT_PENDING,
     };
+    if (kind == SMS_ACT_EXPORT) {
+        e.has_counts = true;
+        e.counts.servers = (uint32_t)n_servers;
+    }
     if (p->readonly) {
         e.outcome = SMS_OUT_FAILED;
         e.done_ms = e.at_ms;
         e.error.kind = SMS_E_READONLY;
         e.error.message = readonly_msg;
+        e.counts.refused = e.counts.servers;
     }
     sms_history_entry *stored = sms_history_log_add(&p->hist, &e);
     free(clean_id);
@@ -109,8 +118,12 @@ uint64_t sms_poller_submit(sms_poller *p, const sms_action_req *req)
         return 0;
     uint64_t first = 0;
     pthread_mutex_lock(&p->mu);
-    for (size_t i = 0; i < j->n; i++) {
-        j->entry_ids[i] = add_entry_locked(p, j->kind, j->server_ids[i]);
+    /* an export is one request (or a few) for all its servers: one entry */
+    size_t n_entries = j->kind == SMS_ACT_EXPORT ? 1 : j->n;
+    for (size_t i = 0; i < n_entries; i++) {
+        j->entry_ids[i] = j->kind == SMS_ACT_EXPORT
+                              ? add_entry_locked(p, j->kind, j->n == 1 ? j->server_ids[0] : NULL, j->n)
+                              : add_entry_locked(p, j->kind, j->server_ids[i], 1);
         if (req->entry_ids)
             req->entry_ids[i] = j->entry_ids[i];
         if (!first)
@@ -282,53 +295,195 @@ static void run_one(sms_poller *p, const sms_job *j, size_t i)
     sms_free(&SMS_T_SERVER, &srv);
 }
 
-/* An entry's state_after, for what the server does not show (the export's report). */
-static void set_state_after(sms_poller *p, uint64_t id, const char *text)
+/* ---- export: one entry for all its servers ------------------------------------ */
+
+/* What became of one server, by the rule the bulk outcome uses (ui/outcome.c): refused
+ * when the API or the console said no, unknown when it may have been applied, else
+ * failed. */
+typedef enum verdict { V_ACCEPTED, V_REFUSED, V_FAILED, V_UNKNOWN } verdict;
+
+static verdict verdict_of_error(const sms_call_error *e)
 {
-    pthread_mutex_lock(&p->mu);
-    sms_history_entry *e = sms_history_log_find(&p->hist, id);
-    char *copy = e ? strdup(text) : NULL;
-    if (copy) {
-        free(e->state_after);
-        e->state_after = copy;
-        sms_poller_history_changed_locked(p, e);
-        sms_poller_publish_locked(p);
-    }
-    pthread_mutex_unlock(&p->mu);
+    if (e->outcome_unknown)
+        return V_UNKNOWN;
+    if (e->kind == SMS_E_READONLY || e->kind == SMS_E_INVALID)
+        return V_REFUSED;
+    if ((e->kind == SMS_E_HTTP || e->kind == SMS_E_AUTH) && e->http_status >= 400 && e->http_status < 500)
+        return V_REFUSED;
+    return V_FAILED;
 }
 
-/* The report of an accepted export: each task's consistency results, read back, in
- * <base>.csv and .json (base: the operator's `:export FILE`, else the data folder). */
-static void write_report(sms_poller *p, const sms_job *j, const sms_consistency_task *tasks, size_t n)
+#define EXPORT_DETAIL_LINES 200     /* servers listed by name in an entry's detail */
+
+typedef struct export_run {
+    sms_poller *p;
+    const sms_job *j;
+    sms_server *srv;                /* each server as shown before the export */
+    sms_consistency_task *items;    /* the tasks sent, in order */
+    size_t *server_of;              /* items[k] is the task of server server_of[k] */
+    bool *accepted;                 /* per item */
+    size_t n_items;
+    sms_entry_counts counts;
+    sms_call_error first;           /* the first error, shown with the entry */
+    sms_buf detail;                 /* servers not accepted */
+    size_t detail_lines;
+    sms_buf answers;                /* files holding the API's answers, or why not */
+} export_run;
+
+/* One server's verdict: counted, and listed in the detail when it was not accepted. */
+static void export_note(export_run *r, size_t server, verdict v, const sms_call_error *e, const char *prefix)
 {
-    sms_export_item *items = calloc(n ? n : 1, sizeof *items);
-    sms_call_error *errs = calloc(n ? n : 1, sizeof *errs);
-    char base[1024], msg[1200];
-    size_t len;
+    uint32_t *slot[] = { &r->counts.accepted, &r->counts.refused, &r->counts.failed, &r->counts.unknown };
+    static const char *const words[] = { "accepted", "REFUSED", "FAILED", "UNKNOWN" };
+    (*slot[v])++;
+    if (v == V_ACCEPTED || !e)
+        return;
+    if (r->first.kind == SMS_E_NONE && sms_call_error_copy(&r->first, e) == 0)
+        sms_call_error_sanitize(&r->first);
+    if (r->detail_lines++ == EXPORT_DETAIL_LINES) {
+        sms_buf_add(&r->detail, "\n... (more servers not accepted: see the counts)");
+        return;
+    }
+    if (r->detail_lines > EXPORT_DETAIL_LINES)
+        return;
+    sms_call_error copy = { 0 };
+    char summary[240];
+    if (sms_call_error_copy(&copy, e) == 0)
+        sms_call_error_sanitize(&copy);
+    sms_call_error_summary(&copy, summary, sizeof summary);
+    sms_call_error_free(&copy);
+    const char *name = r->srv[server].name ? r->srv[server].name : r->j->server_ids[server];
+    char *clean = sms_sanitize_dup(name ? name : "?");
+    sms_buf_addf(&r->detail, "%s%s  %s  %s%s", r->detail.len ? "\n" : "", clean ? clean : "?", words[v],
+                 prefix, summary);
+    free(clean);
+}
+
+static bool stopping_now(sms_poller *p)
+{
+    pthread_mutex_lock(&p->mu);
+    bool stopping = p->stopping;
+    pthread_mutex_unlock(&p->mu);
+    return stopping;
+}
+
+/* The report's base path: the operator's `:export FILE` (without .csv/.json), else
+ * $XDG_DATA_HOME/smsconsole/exports/export-<time>. */
+static void export_base(const sms_job *j, char *base, size_t len)
+{
+    size_t n;
     if (j->bucket && j->bucket[0])
-        snprintf(base, sizeof base, "%s", j->bucket);
-    else if (sms_export_default_base(base, sizeof base, sms_clock_wall_ms()))
-        snprintf(base, sizeof base, "smsconsole-export");
-    if ((len = strlen(base)) > 4 && (strcmp(base + len - 4, ".csv") == 0 || strcmp(base + len - 5, ".json") == 0))
-        base[strcmp(base + len - 4, ".csv") == 0 ? len - 4 : len - 5] = '\0';
-    char (*summaries)[200] = calloc(n ? n : 1, sizeof *summaries);
-    if (!summaries) {
-        free(items);
-        items = NULL;
-    }
-    for (size_t i = 0; items && errs && i < n; i++) {
-        items[i].task = tasks[i];
-        if (sms_get_consistency(p->act_client, tasks[i].task_id, &items[i].results, &errs[i])) {
-            sms_call_error_summary(&errs[i], summaries[i], sizeof summaries[i]);
-            items[i].error = summaries[i];
+        snprintf(base, len, "%s", j->bucket);
+    else if (sms_export_default_base(base, len, sms_clock_wall_ms()))
+        snprintf(base, len, "smsconsole-export");
+    if ((n = strlen(base)) > 4 && strcmp(base + n - 4, ".csv") == 0)
+        base[n - 4] = '\0';
+    else if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+        base[n - 5] = '\0';
+}
+
+/* Resolve every server's task; a server without one is refused here, nothing sent. */
+static void export_resolve(export_run *r)
+{
+    sms_call_error e = { 0 };
+    for (size_t i = 0; i < r->j->n; i++) {
+        target t = { 0 };
+        if (stopping_now(r->p)) {
+            sms_call_error stop = { .kind = SMS_E_CANCELLED, .message = (char *)"not sent: the console stopped first" };
+            export_note(r, i, V_FAILED, &stop, "");
+            continue;
         }
+        if (resolve_target(r->p, r->j->server_ids[i], &r->srv[i], &t, &e)) {
+            export_note(r, i, verdict_of_error(&e) == V_UNKNOWN ? V_FAILED : verdict_of_error(&e), &e, "");
+            sms_call_error_free(&e);
+            continue;
+        }
+        r->server_of[r->n_items] = i;
+        r->items[r->n_items++] = (sms_consistency_task){ .task_id = (char *)t.task_id,
+            .source_id = r->j->server_ids[i], .source_name = r->srv[i].name };
     }
-    int rc = items && errs ? sms_export_report_write(base, items, n, msg, sizeof msg) : -1;
-    char text[1300];
-    snprintf(text, sizeof text, rc == 0 ? "report: %s" : "no report: %s", items && errs ? msg : "out of memory");
-    for (size_t i = 0; i < j->n; i++)
-        set_state_after(p, j->entry_ids[i], text);
-    for (size_t i = 0; items && errs && i < n; i++) {
+}
+
+/* The API's answer to one request, kept when it is more than "OK". */
+static void export_keep_answer(export_run *r, const char *base, unsigned batch, const sms_response *resp)
+{
+    if (!resp->body || sms_export_response_is_trivial(resp->body, resp->body_len))
+        return;
+    char path[1200];
+    sms_export_response_save(base, batch, resp->body, resp->body_len, path, sizeof path);
+    char *clean = sms_sanitize_dup(path);
+    sms_buf_addf(&r->answers, "%s%s", r->answers.len ? ", " : "", clean ? clean : "?");
+    free(clean);
+}
+
+/* Send the tasks in requests of at most SMS_EXPORT_BATCH; each is sent once and judged
+ * on its own (one refused request does not stop the next). */
+static void export_send(export_run *r, const char *base)
+{
+    for (size_t done = 0; done < r->n_items;) {
+        size_t k = r->n_items - done < SMS_EXPORT_BATCH ? r->n_items - done : SMS_EXPORT_BATCH;
+        sms_call_error e = { 0 };
+        sms_response resp = { 0 };
+        int rc;
+        if (stopping_now(r->p)) {
+            e.kind = SMS_E_CANCELLED;
+            e.message = strdup("not sent: the console stopped first");
+            rc = -1;
+        } else {
+            r->counts.batches++;
+            r->counts.tasks += (uint32_t)k;
+            rc = sms_export_consistency_batch(r->p->act_client, r->items + done, k, &resp, &e);
+        }
+        char prefix[64] = "";
+        if (rc && r->n_items > SMS_EXPORT_BATCH)
+            snprintf(prefix, sizeof prefix, "request %u: ", r->counts.batches);
+        for (size_t i = done; i < done + k; i++) {
+            r->accepted[i] = rc == 0;
+            export_note(r, r->server_of[i], rc == 0 ? V_ACCEPTED : verdict_of_error(&e), &e, prefix);
+        }
+        if (rc == 0)
+            export_keep_answer(r, base, r->counts.batches, &resp);
+        sms_response_free(&resp);
+        sms_call_error_free(&e);
+        done += k;
+    }
+}
+
+/* The report of the accepted tasks: each task's consistency results, read back, in
+ * <base>.csv and .json. The outcome ("report: PATH" or why not) goes to out. */
+static void export_report(export_run *r, const char *base, char *out, size_t outlen)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_items; i++)
+        n += r->accepted[i];
+    if (!n) {
+        snprintf(out, outlen, "nothing exported, no report");
+        return;
+    }
+    if (stopping_now(r->p)) {
+        snprintf(out, outlen, "no report: the console stopped first");
+        return;
+    }
+    sms_export_item *items = calloc(n, sizeof *items);
+    sms_call_error *errs = calloc(n, sizeof *errs);
+    char (*summaries)[200] = calloc(n, sizeof *summaries);
+    char msg[1200];
+    size_t k = 0;
+    for (size_t i = 0; items && errs && summaries && i < r->n_items; i++) {
+        if (!r->accepted[i])
+            continue;
+        items[k].task = r->items[i];
+        if (sms_get_consistency(r->p->act_client, r->items[i].task_id, &items[k].results, &errs[k])) {
+            sms_call_error_summary(&errs[k], summaries[k], sizeof summaries[k]);
+            items[k].error = summaries[k];
+        }
+        k++;
+    }
+    int rc = items && errs && summaries ? sms_export_report_write(base, items, n, msg, sizeof msg) : -1;
+    char *clean = sms_sanitize_dup(items && errs && summaries ? msg : "out of memory");
+    snprintf(out, outlen, rc == 0 ? "report: %s" : "no report: %s", clean ? clean : "?");
+    free(clean);
+    for (size_t i = 0; i < k; i++) {
         sms_free(&SMS_T_CONSISTENCY_RESULTS, &items[i].results);
         sms_call_error_free(&errs[i]);
     }
@@ -337,45 +492,75 @@ static void write_report(sms_poller *p, const sms_job *j, const sms_consistency_
     free(summaries);
 }
 
-/* One export call for every server whose task could be found. */
+/* The entry, all at once: counts, outcome, what was written where, what was not accepted. */
+static void export_finish(export_run *r, const char *report)
+{
+    const sms_entry_counts *c = &r->counts;
+    char *text = NULL;
+    char unknown[32] = "";
+    if (c->unknown)
+        snprintf(unknown, sizeof unknown, ", %u unknown", c->unknown);
+    if (asprintf(&text, "%u accepted, %u refused, %u failed%s (%u task%s, %u request%s); %s%s%s",
+                 c->accepted, c->refused, c->failed, unknown, c->tasks, c->tasks == 1 ? "" : "s", c->batches,
+                 c->batches == 1 ? "" : "s", report, r->answers.len ? "; API answer: " : "",
+                 r->answers.len ? r->answers.s : "") < 0)
+        text = NULL;
+    pthread_mutex_lock(&r->p->mu);
+    sms_history_entry *e = sms_history_log_find(&r->p->hist, r->j->entry_ids[0]);
+    if (e) {
+        e->counts = *c;
+        e->has_counts = true;
+        e->outcome = c->unknown ? SMS_OUT_UNKNOWN : c->accepted == c->servers ? SMS_OUT_OK : SMS_OUT_FAILED;
+        e->done_ms = sms_clock_wall_ms();
+        sms_call_error_free(&e->error);
+        if (e->outcome != SMS_OUT_OK)
+            sms_call_error_copy(&e->error, &r->first);
+        free(e->state_after);
+        e->state_after = text;
+        text = NULL;
+        free(e->detail);
+        e->detail = r->detail.len ? strdup(r->detail.s) : NULL;
+        if (r->j->n == 1 && r->n_items == 1 && !e->task_id)
+            e->task_id = sms_sanitize_dup(r->items[0].task_id);
+        if (r->j->n == 1 && r->srv[0].name && !e->server_name)
+            e->server_name = sms_sanitize_dup(r->srv[0].name);
+        sms_poller_history_changed_locked(r->p, e);     /* e may move: not used after */
+    }
+    sms_poller_publish_locked(r->p);
+    pthread_mutex_unlock(&r->p->mu);
+    free(text);
+}
+
 static void run_export(sms_poller *p, const sms_job *j)
 {
-    sms_server *srv = calloc(j->n, sizeof *srv);
-    target *t = calloc(j->n, sizeof *t);
-    sms_consistency_task *items = calloc(j->n, sizeof *items);
-    bool *resolved = calloc(j->n, sizeof *resolved);
-    sms_call_error e = {0};
-    size_t n_items = 0;
-    if (!srv || !t || !items || !resolved) {
-        set_error(&e, SMS_E_INVALID, "out of memory");
-        for (size_t i = 0; i < j->n; i++)
-            finish_entry(p, j->entry_ids[i], -1, &e, NULL);
-        goto out;
+    export_run r = { .p = p, .j = j };
+    r.counts.servers = (uint32_t)j->n;
+    r.srv = calloc(j->n, sizeof *r.srv);
+    r.items = calloc(j->n, sizeof *r.items);
+    r.server_of = calloc(j->n, sizeof *r.server_of);
+    r.accepted = calloc(j->n, sizeof *r.accepted);
+    char base[1024], report[1300];
+    if (!r.srv || !r.items || !r.server_of || !r.accepted) {
+        sms_call_error oom = { .kind = SMS_E_INVALID, .message = (char *)"out of memory" };
+        r.counts.failed = r.counts.servers;
+        sms_call_error_copy(&r.first, &oom);
+        export_finish(&r, "nothing sent");
+    } else {
+        export_base(j, base, sizeof base);
+        export_resolve(&r);
+        export_send(&r, base);
+        export_report(&r, base, report, sizeof report);
+        export_finish(&r, report);
     }
-    for (size_t i = 0; i < j->n; i++) {
-        if (resolve_target(p, j->server_ids[i], &srv[i], &t[i], &e)) {
-            finish_entry(p, j->entry_ids[i], -1, &e, &t[i]);
-            sms_call_error_free(&e);
-            continue;
-        }
-        resolved[i] = true;
-        items[n_items++] = (sms_consistency_task){ .task_id = (char *)t[i].task_id,
-            .source_id = j->server_ids[i], .source_name = srv[i].name };
-    }
-    int rc = n_items ? sms_export_consistency(p->act_client, items, n_items, &e) : 0;
-    for (size_t i = 0; i < j->n; i++)
-        if (resolved[i])
-            finish_entry(p, j->entry_ids[i], rc, &e, &t[i]);
-    if (n_items && rc == 0)
-        write_report(p, j, items, n_items);
-out:
-    sms_call_error_free(&e);
-    for (size_t i = 0; srv && i < j->n; i++)
-        sms_free(&SMS_T_SERVER, &srv[i]);
-    free(srv);
-    free(t);
-    free(items);
-    free(resolved);
+    for (size_t i = 0; r.srv && i < j->n; i++)
+        sms_free(&SMS_T_SERVER, &r.srv[i]);
+    free(r.srv);
+    free(r.items);
+    free(r.server_of);
+    free(r.accepted);
+    sms_call_error_free(&r.first);
+    sms_buf_free(&r.detail);
+    sms_buf_free(&r.answers);
 }
 
 static void run_job(sms_poller *p, const sms_job *j)
@@ -401,8 +586,11 @@ static void abandon_job_locked(sms_poller *p, const sms_job *j)
                          .message = (char *)"not sent: the console stopped first" };
     for (size_t i = 0; i < j->n; i++) {
         sms_history_entry *entry = sms_history_log_find(&p->hist, j->entry_ids[i]);
-        if (entry && entry->outcome == SMS_OUT_PENDING)
-            finish_entry_locked(p, j->entry_ids[i], -1, &e, NULL);
+        if (!entry || entry->outcome != SMS_OUT_PENDING)
+            continue;
+        if (entry->has_counts)                  /* an export: none of its servers was sent */
+            entry->counts.failed = entry->counts.servers;
+        finish_entry_locked(p, j->entry_ids[i], -1, &e, NULL);
     }
 }
 

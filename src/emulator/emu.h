@@ -62,6 +62,8 @@ typedef struct emu_resp {
     char *body; size_t len;          /* malloc'd JSON text; NULL = empty body */
     char *subject_token;             /* X-Subject-Token (IAM only); wiped when freed */
     const char *request_id;          /* the request's X-Request-Id (borrowed) */
+    const char *content_type;        /* NULL = application/json;charset=UTF-8 (static) */
+    const char *disposition;         /* a Content-Disposition header, or NULL (static) */
 } emu_resp;
 
 const char *emu_req_header(const emu_req *r, const char *name);

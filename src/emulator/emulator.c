@@ -482,7 +482,9 @@ static enum MHD_Result queue(struct MHD_Connection *conn, const struct smsemu *e
     struct MHD_Response *resp = make_response(e, o, p);
     if (!resp)
         return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", "application/json;charset=UTF-8");
+    MHD_add_response_header(resp, "Content-Type", o->content_type ? o->content_type : "application/json;charset=UTF-8");
+    if (o->disposition)
+        MHD_add_response_header(resp, "Content-Disposition", o->disposition);
     MHD_add_response_header(resp, "X-Request-Id", o->request_id);
     if (o->subject_token)
         MHD_add_response_header(resp, "X-Subject-Token", o->subject_token);

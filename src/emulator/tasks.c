@@ -474,6 +474,34 @@ void emu_h_tasks_consistency_post(emu_ctx *c, emu_req *r, emu_resp *o)
     sms_free(&SMS_T_CONSISTENCY_RESULTS, &res);
 }
 
+static void csv_cell(sms_buf *b, const char *s, bool last)
+{
+    sms_buf_add(b, "\"");
+    for (s = s ? s : ""; *s; s++)
+        sms_buf_addn(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+    sms_buf_add(b, last ? "\"\n" : "\",");
+}
+
+/* The documented answer is the string "OK" (go ExportConsistencyResultsResponse); this
+ * emulator answers with a small CSV file instead, as the service may, so that the
+ * console's keeping of the answer is exercised (README, "Export"). */
+static void export_answer(emu_resp *o, const sms_consistency_export *ex)
+{
+    sms_buf b = { 0 };
+    sms_buf_add(&b, "task_id,source_id,source_name\n");
+    for (size_t i = 0; i < ex->n_task_info; i++) {
+        csv_cell(&b, ex->task_info[i].task_id, false);
+        csv_cell(&b, ex->task_info[i].source_id, false);
+        csv_cell(&b, ex->task_info[i].source_name, true);
+    }
+    char *text = sms_buf_take(&b);
+    emu_resp_ok_or_oom(o, text);
+    if (text) {
+        o->content_type = "text/csv;charset=UTF-8";
+        o->disposition = "attachment; filename=\"consistency-results.csv\"";
+    }
+}
+
 void emu_h_tasks_export(emu_ctx *c, emu_req *r, emu_resp *o)
 {
     sms_consistency_export ex;
@@ -492,7 +520,7 @@ void emu_h_tasks_export(emu_ctx *c, emu_req *r, emu_resp *o)
     if (missing)
         not_found(o, missing);
     else
-        emu_resp_empty_ok(o);
+        export_answer(o, &ex);
     emu_store_unlock(c->store);
     sms_free(&SMS_T_CONSISTENCY_EXPORT, &ex);
 }

@@ -4,7 +4,8 @@
  * handed back by sms_poller_submit(). A batch is reported once, when the last of its
  * servers has an answer, with every count (accepted / refused / failed / unknown), and
  * when anything was not accepted the list of those servers opens in the panel. An
- * action on one server that fails opens its full error instead. */
+ * action on one server that fails opens its full error instead. An export is one entry
+ * for all its servers, with its own counts (sms_entry_counts): reported from those. */
 #include "ui/app.h"
 
 #include <stdio.h>
@@ -101,8 +102,6 @@ static void batch_count(const sms_history *h, const sms_batch *b, size_t counts[
         if (!bsearch(&e->id, b->ids, b->n, sizeof *b->ids, cmp_u64))
             continue;
         verdict v = verdict_of(e);
-        if (v == V_ACCEPTED && e->action == SMS_ACT_EXPORT && !e->state_after)
-            v = V_PENDING;                      /* its report is being written */
         counts[v]++;
         found++;
         if (bad && v != V_ACCEPTED && v != V_PENDING)
@@ -144,16 +143,35 @@ static char *failure_list(const sms_history_entry *const *bad, size_t n)
     return text;
 }
 
-/* Where an export's report went ("report: PATH", or why there is none), else "". */
-static const char *export_report(const sms_history *h, const sms_batch *b)
+/* The batch's one entry when the action was recorded as one entry with its counts
+ * (export), else NULL. */
+static const sms_history_entry *counted_entry(const sms_history *h, const sms_batch *b)
 {
-    for (size_t i = 0; h && i < h->n_entries; i++) {
-        const sms_history_entry *e = &h->entries[i];
-        if (e->action == SMS_ACT_EXPORT && e->state_after &&
-            bsearch(&e->id, b->ids, b->n, sizeof *b->ids, cmp_u64))
-            return e->state_after;
-    }
-    return "";
+    for (size_t i = 0; h && b->n == 1 && i < h->n_entries; i++)
+        if (h->entries[i].id == b->ids[0])
+            return h->entries[i].has_counts ? &h->entries[i] : NULL;
+    return NULL;
+}
+
+/* Its counts and files (state_after says them), and the servers not accepted. */
+static void report_counted(sms_app *a, const sms_batch *b, const sms_history_entry *e)
+{
+    const sms_entry_counts *c = &e->counts;
+    const char *name = sms_actions[b->act].name;
+    bool all = c->accepted == c->servers;
+    char summary[200] = "";
+    if (!e->state_after)                    /* not run: the error says why */
+        sms_call_error_summary(&e->error, summary, sizeof summary);
+    sms_app_message(a, !all, "%s on %s: %s%s", name, b->label, e->state_after ? e->state_after : "", summary);
+    if (all)
+        return;
+    char title[160];
+    snprintf(title, sizeof title, "%s on %s: %u of %u not accepted", name, b->label, c->servers - c->accepted,
+             c->servers);
+    if (e->detail)
+        sms_error_panel_open_text(a, title, e->detail);
+    else
+        sms_error_panel_open_entry(a, e);
 }
 
 static void report(sms_app *a, const sms_batch *b)
@@ -163,9 +181,11 @@ static void report(sms_app *a, const sms_batch *b)
     const sms_history_entry **bad = calloc(b->n ? b->n : 1, sizeof *bad);
     batch_count(h, b, c, bad, &n_bad);
     const char *name = sms_actions[b->act].name;
-    const char *path = export_report(h, b);
-    if (b->n == 1 && c[V_ACCEPTED] == 1) {
-        sms_app_message(a, false, "1 action accepted by the API (%s %s)%s%s", name, b->label, *path ? "; " : "", path);
+    const sms_history_entry *counted = counted_entry(h, b);
+    if (counted) {
+        report_counted(a, b, counted);
+    } else if (b->n == 1 && c[V_ACCEPTED] == 1) {
+        sms_app_message(a, false, "1 action accepted by the API (%s %s)", name, b->label);
     } else if (b->n == 1 && n_bad == 1) {
         sms_error_panel_open_entry(a, bad[0]);
         char summary[200];
@@ -173,8 +193,8 @@ static void report(sms_app *a, const sms_batch *b)
         sms_app_message(a, true, "1 action %s (%s %s): %s (e: details)", verdict_word(verdict_of(bad[0])), name,
                         b->label, summary);
     } else {
-        sms_app_message(a, n_bad > 0 || c[V_UNKNOWN] > 0, "%s on %s: %zu accepted, %zu refused, %zu failed, %zu unknown%s%s",
-                        name, b->label, c[V_ACCEPTED], c[V_REFUSED], c[V_FAILED], c[V_UNKNOWN], *path ? "; " : "", path);
+        sms_app_message(a, n_bad > 0 || c[V_UNKNOWN] > 0, "%s on %s: %zu accepted, %zu refused, %zu failed, %zu unknown",
+                        name, b->label, c[V_ACCEPTED], c[V_REFUSED], c[V_FAILED], c[V_UNKNOWN]);
         char *list = n_bad ? failure_list(bad, n_bad) : NULL;
         if (list) {
             char title[160];

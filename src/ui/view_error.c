@@ -265,7 +265,16 @@ void sms_error_panel_open_entry(sms_app *a, const sms_history_entry *e)
     const char *server = e->server_name ? e->server_name : (e->server_id ? e->server_id : "");
     char title[256];
     snprintf(title, sizeof title, "%s %s: %s", sms_action_name(e->action), server, sms_outcome_label(e->outcome));
-    sms_error_panel_open(a, title, &e->error);
+    char *error = e->detail ? sms_error_text(&e->error) : NULL;
+    char *text = NULL;
+    /* an export: the servers not accepted, then the first error in full */
+    if (error && asprintf(&text, "%s\n\n%s", e->detail, error) >= 0) {
+        sms_error_panel_open_text(a, title, text);
+        free(text);
+    } else {
+        sms_error_panel_open(a, title, &e->error);
+    }
+    free(error);
 }
 
 /* (Re)wrap the text to the panel's inner width; false when out of memory. */

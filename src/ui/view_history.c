@@ -214,8 +214,9 @@ static void history_open(sms_app *a, history_view *v)
     if (!e)
         return;
     if (e->outcome != SMS_OUT_FAILED && e->outcome != SMS_OUT_UNKNOWN) {
-        sms_app_message(a, false, "%s on %s: %s", sms_action_name(e->action),
-                        e->server_name ? e->server_name : "-", sms_outcome_label(e->outcome));
+        sms_app_message(a, false, "%s on %s: %s%s%s", sms_action_name(e->action),
+                        e->server_name ? e->server_name : "-", sms_outcome_label(e->outcome),
+                        e->has_counts && e->state_after ? "; " : "", e->has_counts && e->state_after ? e->state_after : "");
         return;
     }
     sms_error_panel_open_entry(a, e);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "api/agent.h"
 #include "api/clock.h"
 #include "api/history.h"
@@ -291,23 +292,55 @@ static void test_log_speed_export_and_delete_reach_the_api(void **state)
     assert_int_equal(wait_done(p, id, false, &s)->outcome, SMS_OUT_OK);
     sms_snapshot_release(s);
 
-    /* export: one entry per server; the one without a task fails alone */
+    /* export: one entry for both servers, with its counts; the one without a task is
+     * refused alone, the other's task is sent; what the API answered (the emulator: a
+     * small CSV file) is kept beside the report */
     char *both[] = { f->ids[0], f->ids[1] };
-    sms_action_req exp = { .kind = SMS_ACT_EXPORT, .server_ids = both, .n_server_ids = 2 };
+    char base[200], answer[240];
+    snprintf(base, sizeof base, "%s/exp", f->dir);
+    uint64_t slots[2] = { 0, 0 };
+    sms_action_req exp = { .kind = SMS_ACT_EXPORT, .server_ids = both, .n_server_ids = 2, .bucket = base,
+                           .entry_ids = slots };
     id = sms_poller_submit(p, &exp);
+    assert_int_equal(slots[0], id);
+    assert_int_equal(slots[1], 0);
     const sms_history_entry *e = wait_done(p, id, false, &s);
-    assert_int_equal(e->outcome, SMS_OUT_OK);
-    uint64_t second = 0;                           /* the entry made for ids[1] */
-    for (size_t i = 0; i < s->history->n_entries && !second; i++)
-        if (s->history->entries[i].id > id &&
-            strcmp(s->history->entries[i].server_id, f->ids[1]) == 0)
-            second = s->history->entries[i].id;
-    assert_true(second > id);
+    size_t exports = 0;
+    for (size_t i = 0; i < s->history->n_entries; i++)
+        exports += s->history->entries[i].action == SMS_ACT_EXPORT;
+    assert_int_equal(exports, 1);                                   /* one entry, not one per server */
+    assert_int_equal(e->outcome, SMS_OUT_FAILED);                   /* not every server was exported */
+    assert_true(e->has_counts);
+    assert_int_equal(e->counts.servers, 2);
+    assert_int_equal(e->counts.tasks, 1);
+    assert_int_equal(e->counts.batches, 1);
+    assert_int_equal(e->counts.accepted, 1);
+    assert_int_equal(e->counts.refused, 1);
+    assert_int_equal(e->counts.failed, 0);
+    assert_int_equal(e->counts.unknown, 0);
+    assert_string_equal(e->server_name, "2 servers");
+    assert_null(e->server_id);
+    assert_int_equal(e->error.kind, SMS_E_INVALID);                 /* the refused one's reason */
+    assert_non_null(e->detail);
+    assert_non_null(strstr(e->detail, "REFUSED"));
+    assert_non_null(strstr(e->detail, "no migration task"));
+    snprintf(answer, sizeof answer, "API answer: %s-response-1.csv", base);
+    assert_non_null(strstr(e->state_after, "1 accepted, 1 refused, 0 failed (1 task, 1 request)"));
+    assert_non_null(strstr(e->state_after, "report: "));
+    assert_non_null(strstr(e->state_after, answer));
     sms_snapshot_release(s);
-    e = wait_done(p, second, false, &s);
-    assert_int_equal(e->outcome, SMS_OUT_FAILED);
-    assert_int_equal(e->error.kind, SMS_E_INVALID);
-    sms_snapshot_release(s);
+    struct stat st;
+    assert_int_equal(stat(answer + strlen("API answer: "), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    FILE *kept = fopen(answer + strlen("API answer: "), "r");
+    assert_non_null(kept);
+    char text[512] = "";
+    assert_true(fread(text, 1, sizeof text - 1, kept) > 0);
+    fclose(kept);
+    assert_non_null(strstr(text, f->task_id));                      /* as the API answered it */
+    char outcomes[256];
+    file_outcomes(f->history, id, outcomes, sizeof outcomes);
+    assert_string_equal(outcomes, "PENDING,FAILED");
 
     sms_action_req del = { .kind = SMS_ACT_DELETE, .server_ids = &f->ids[2], .n_server_ids = 1 };
     id = sms_poller_submit(p, &del);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "emu_helper.h"
@@ -341,58 +342,112 @@ static char *task_of(const sms_server *s)
     return id;
 }
 
+/* Rows of the screen holding every one of words. */
+static int rows_with(tui *t, const char *const words[])
+{
+    int rows, cols, n = 0;
+    char line[1024];
+    tui_size(t, &rows, &cols);
+    for (int r = 0; r < rows; r++) {
+        tui_row(t, r, line, sizeof line);
+        bool all = true;
+        for (size_t k = 0; words[k] && all; k++)
+            all = strstr(line, words[k]) != NULL;
+        n += all;
+    }
+    return n;
+}
+
+static char *read_whole(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    static char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* An export of three marked servers, one without a task: one Commands entry with its
+ * counts and the report's path (not one row per server), the report of the two tasks,
+ * the API's answer kept beside it, and the server not exported named in the panel. */
 static void export_writes_a_report_of_every_task(void **state)
 {
     (void)state;
-    const sms_server *s[2] = { &list.source_servers[0], &list.source_servers[1] };
+    const sms_server *s[3] = { &list.source_servers[0], &list.source_servers[1], &list.source_servers[2] };
     char *task[2];
     for (int i = 0; i < 2; i++) {
         assert_int_equal(emu_fixture_create_task(&fx, s[i]->id, false), 0);
         task[i] = task_of(s[i]);
     }
     agent_uploads_consistency(task[0], "/var/lib/app", 1234);   /* the second has none yet */
-    char dir[] = "/tmp/smsexport-XXXXXX", cmd[128], csv[160], json[160];
+    char dir[] = "/tmp/smsexport-XXXXXX", cmd[128], csv[160], json[160], answer[180], title[160];
     assert_non_null(mkdtemp(dir));
     tui *t = start();
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {                /* s[2] has no task: refused, nothing sent */
         select_server(t, s[i]);
         tui_type(t, " ");
         tui_type(t, "/\033");
         tui_expect_text(t, TITLE_ALL);
     }
-    tui_expect_text(t, "marked: 2");
+    tui_expect_text(t, "marked: 3");
     snprintf(cmd, sizeof cmd, ":export %s/report\r", dir);
     tui_type(t, cmd);
     tui_expect_text(t, "Confirm export");
     tui_type(t, "y");
     snprintf(csv, sizeof csv, "%s/report.csv", dir);
     snprintf(json, sizeof json, "%s/report.json", dir);
-    tui_expect_text(t, "export on 2 servers: 2 accepted");
-    tui_expect_text(t, "report: ");
+    snprintf(answer, sizeof answer, "%s/report-response-1.csv", dir);
+    tui_expect_text(t, "export on 3 servers: 2 accepted, 1 refused, 0 failed (2 tasks, 1 request); report: ");
     tui_expect_text(t, "/report.csv");          /* the path, shown */
+    tui_expect_text(t, "export on 3 servers: 1 of 3 not accepted");    /* the panel names it */
+    const char *const refused[] = { s[2]->name, "REFUSED", "no migration task", NULL };
+    assert_int_equal(rows_with(t, refused), 1);
+    tui_type(t, "\033");
+    tui_type(t, "4");                           /* one entry, with its counts */
+    tui_expect_text(t, "STATE AFTER");
+    const char *const entry[] = { " export ", "3 servers", "FAILED", "2 accepted, 1 refused, 0 failed (2 tasks, 1 req", NULL };
+    int found = 0;
+    for (int i = 0; i < 100 && !(found = rows_with(t, entry)); i++)
+        tui_wait_frames(t, 1, 100);
+    if (found != 1) {
+        tui_dump(t, "export entry");
+        fail_msg("%d Commands rows for the export, expected 1", found);
+    }
+    for (int i = 0; i < 3; i++) {               /* no row per server */
+        const char *const row[] = { s[i]->name, NULL };
+        assert_int_equal(rows_with(t, row), 0);
+    }
+    tui_type(t, "\r");                          /* Enter: the servers not accepted, then the error */
+    snprintf(title, sizeof title, "export 3 servers: FAILED");
+    tui_expect_text(t, title);
+    assert_int_equal(rows_with(t, refused), 1);
+    tui_type(t, "\033");
     assert_int_equal(tui_quit(t, "q"), 0);
-    FILE *f = fopen(csv, "r");
-    assert_non_null(f);
-    char text[8192];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    text[n] = '\0';
-    fclose(f);
+
+    const char *text = read_whole(csv);
     for (int i = 0; i < 2; i++) {                /* every exported task has its row */
-        char *at = strstr(text, task[i]);
+        const char *at = strstr(text, task[i]);
         if (!at)
             fail_msg("task %s not in the report:\n%s", task[i], text);
         assert_non_null(strstr(at, s[i]->name));
     }
+    assert_null(strstr(text, s[2]->id));        /* not exported, not reported */
     assert_non_null(strstr(text, "\"/var/lib/app\",\"1234\",\"1\""));   /* the uploaded check */
-    f = fopen(json, "r");
-    assert_non_null(f);
-    n = fread(text, 1, sizeof text - 1, f);
-    text[n] = '\0';
-    fclose(f);
+    text = read_whole(json);
     for (int i = 0; i < 2; i++)
         assert_non_null(strstr(text, task[i]));
+    text = read_whole(answer);                  /* the API's answer, as it came */
+    for (int i = 0; i < 2; i++)
+        assert_non_null(strstr(text, task[i]));
+    struct stat st;
+    assert_int_equal(stat(answer, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
     unlink(csv);
     unlink(json);
+    unlink(answer);
     rmdir(dir);
     for (int i = 0; i < 2; i++)
         free(task[i]);

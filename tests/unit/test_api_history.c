@@ -130,6 +130,58 @@ static void test_every_action_and_outcome_name_parses_back(void **state)
     assert_int_equal(sms_action_parse("upload_log", &k), -1);
 }
 
+/* An export is one entry with its counts and the list of servers not accepted; both
+ * survive the file, and a line written before they existed still reads (no counts). */
+static void test_export_counts_and_detail_round_trip(void **state)
+{
+    (void)state;
+    sms_history_entry e = sample_entry(9, SMS_OUT_FAILED);
+    e.action = SMS_ACT_EXPORT;
+    free(e.server_id);
+    e.server_id = NULL;
+    free(e.server_name);
+    e.server_name = xstrdup("3 servers");
+    e.has_counts = true;
+    e.counts = (sms_entry_counts){ .servers = 3, .tasks = 2, .batches = 1, .accepted = 2, .refused = 1 };
+    e.detail = xstrdup("web-03  REFUSED  no task\nweb-04  FAILED  HTTP 500");
+    char *line = sms_history_entry_to_json(&e);
+    assert_non_null(line);
+    assert_null(strchr(line, '\n'));                   /* one line, whatever the detail holds */
+    sms_history_entry back;
+    assert_int_equal(sms_history_entry_parse(line, strlen(line), &back), 0);
+    assert_true(back.has_counts);
+    assert_int_equal(back.counts.servers, 3);
+    assert_int_equal(back.counts.tasks, 2);
+    assert_int_equal(back.counts.batches, 1);
+    assert_int_equal(back.counts.accepted, 2);
+    assert_int_equal(back.counts.refused, 1);
+    assert_int_equal(back.counts.failed, 0);
+    assert_string_equal(back.detail, e.detail);
+    assert_null(back.server_id);
+    free(line);
+    sms_history_entry_free(&back);
+    sms_history_entry_free(&e);
+
+    static const char old[] = "{\"id\":5,\"at_ms\":1,\"done_ms\":2,\"action\":\"EXPORT\",\"server_id\":\"s\","
+                              "\"outcome\":\"OK\",\"state_after\":\"report: /x.csv\"}";
+    assert_int_equal(sms_history_entry_parse(old, strlen(old), &back), 0);
+    assert_int_equal(back.action, SMS_ACT_EXPORT);
+    assert_false(back.has_counts);
+    assert_null(back.detail);
+    sms_history_entry_free(&back);
+    static const char *const bad[] = {
+        "{\"id\":5,\"action\":\"export\",\"outcome\":\"OK\",\"counts\":{\"tasks\":-1}}",
+        "{\"id\":5,\"action\":\"export\",\"outcome\":\"OK\",\"counts\":{\"tasks\":4294967296}}",
+        "{\"id\":5,\"action\":\"export\",\"outcome\":\"OK\",\"counts\":[]}",
+        "{\"id\":5,\"action\":\"export\",\"outcome\":\"OK\",\"detail\":[1]}",
+        "{\"id\":5,\"action\":\"export\",\"outcome\":\"OK\",\"detail\":\"one\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (sms_history_entry_parse(bad[i], strlen(bad[i]), &back) == 0)
+            fail_msg("accepted: %s", bad[i]);
+    }
+}
+
 static void test_parse_rejects_what_is_not_an_entry(void **state)
 {
     (void)state;
@@ -428,6 +480,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_entry_round_trip),
         cmocka_unit_test(test_every_action_and_outcome_name_parses_back),
+        cmocka_unit_test(test_export_counts_and_detail_round_trip),
         cmocka_unit_test(test_parse_rejects_what_is_not_an_entry),
         cmocka_unit_test(test_loaded_text_is_sanitised),
         cmocka_unit_test(test_corrupt_lines_are_skipped_and_the_rest_kept),
