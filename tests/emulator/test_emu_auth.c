@@ -1,5 +1,5 @@
 /* test_emu_auth.c - IAM login, token expiry and revocation, AK/SK verification and the
- * permissions of each identity (full 403 of reference §5.1), over real HTTP. */
+ * permissions of each identity (full 403 of docs/api-model.md §5.1), over real HTTP. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* test_emu_tasks.c - /v3/tasks over real HTTP, with the test playing the agent: create,
- * the state machine of reference §4.5 (start -> RUNNING -> ... -> finished; stop -> ABORT;
+ * the state machine of docs/api-model.md §4.5 (start -> RUNNING -> ... -> finished; stop -> ABORT;
  * restart only from MIGRATE_FAIL; continuous sync and launch; incremental sync; clone;
  * clear), illegal actions and their documented 400s, delete rules, progress, speed
  * limits, log upload, consistency results and export bounds, list paging and filters. */
@@ -471,7 +471,7 @@ static void test_consistency_and_export(void **state)
 }
 
 /* Pause then resume: a task whose replication had completed goes back to what it was
- * doing (reference §4.5: continuous sync = task SYNCING, server syncing), not to
+ * doing (docs/api-model.md §4.5: continuous sync = task SYNCING, server syncing), not to
  * replicating, and the agent is told to START again. */
 static void stop_and_confirm(fx *f)
 {

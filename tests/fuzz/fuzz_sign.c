@@ -1,4 +1,4 @@
-/* fuzz_sign.c - AK/SK canonicalisation (reference §7) from arbitrary parts. The input is
+/* fuzz_sign.c - AK/SK canonicalisation (docs/api-model.md §7) from arbitrary parts. The input is
  * split at newlines: method, path, query, then "name: value" headers, an empty line, and
  * the body. The canonical query is a fixed point (canonicalising it again changes
  * nothing), and a signature is always 64 hex digits. */

@@ -1,4 +1,4 @@
-/* test_api_errors.c - error bodies decoded in the SDK's order (reference §5.1), the
+/* test_api_errors.c - error bodies decoded in the SDK's order (docs/api-model.md §5.1), the
  * fallback to status + sanitised raw text, summaries, copies, retry classification. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_api_sign.c - SDK-HMAC-SHA256 against every vector of reference §7 (taken from
+/* test_api_sign.c - SDK-HMAC-SHA256 against every vector of docs/api-model.md §7 (taken from
  * huaweicloud-sdk-core's tests/test_signer.py). */
 #include <setjmp.h>
 #include <stdarg.h>
