@@ -466,6 +466,17 @@ static void test_consistency_and_export(void **state)
         eh_resp_free(&r);
     }
     free(body);
+    /* the answer is a CSV file of what was exported (the emulator's choice, README), with
+     * quotes in a name doubled */
+    char one[256], want[256];
+    snprintf(one, sizeof one, "{\"task_info\":[{\"task_id\":\"%s\",\"source_id\":\"%s\","
+             "\"source_name\":\"db \\\"main\\\"\"}]}", f->tid, f->sid);
+    eh_call(f->url, f->tok, "POST", "/v3/tasks/consistency-results/export", one, &r);
+    assert_int_equal(r.status, 200);
+    snprintf(want, sizeof want, "task_id,source_id,source_name\n\"%s\",\"%s\",\"db \"\"main\"\"\"\n",
+             f->tid, f->sid);
+    assert_string_equal(r.body, want);
+    eh_resp_free(&r);
     assert_int_equal(eh_call_status(f->url, f->tok, "POST", "/v3/tasks/consistency-results/export",
                                     "{\"task_info\":[{\"task_id\":\"nope\",\"source_id\":\"x\",\"source_name\":\"y\"}]}"), 404);
 }
