@@ -82,6 +82,14 @@ int sms_call_error_copy(sms_call_error *dst, const sms_call_error *src);
 /* "HTTP 403 SMS.9004: No permission ... (request 5f1c...)" */
 void sms_call_error_summary(const sms_call_error *e, char *buf, size_t len);
 
+/* What a mutating call that did not succeed means for the operator, one rule for every
+ * count the console shows (bulk outcome, export entry): refused when the API or the
+ * console said no (4xx, read-only, bad arguments: nothing changed), unknown when it may
+ * have been applied, else failed (no answer that means anything: 5xx, transport,
+ * cancelled). */
+typedef enum sms_verdict { SMS_V_ACCEPTED, SMS_V_REFUSED, SMS_V_FAILED, SMS_V_UNKNOWN } sms_verdict;
+sms_verdict sms_call_verdict(const sms_call_error *e);
+
 typedef struct sms_client sms_client;
 
 /* Validates options (no I/O). NULL with *err filled on bad options. */

@@ -368,6 +368,17 @@ static bool code_is_status(const char *code, int status)
     return status > 0 && strcmp(code, s) == 0;
 }
 
+sms_verdict sms_call_verdict(const sms_call_error *e)
+{
+    if (e->outcome_unknown)
+        return SMS_V_UNKNOWN;
+    if (e->kind == SMS_E_READONLY || e->kind == SMS_E_INVALID)
+        return SMS_V_REFUSED;
+    if ((e->kind == SMS_E_HTTP || e->kind == SMS_E_AUTH) && e->http_status >= 400 && e->http_status < 500)
+        return SMS_V_REFUSED;
+    return SMS_V_FAILED;
+}
+
 void sms_call_error_summary(const sms_call_error *e, char *buf, size_t len)
 {
     if (!buf || len == 0)

@@ -297,22 +297,6 @@ static void run_one(sms_poller *p, const sms_job *j, size_t i)
 
 /* ---- export: one entry for all its servers ------------------------------------ */
 
-/* What became of one server, by the rule the bulk outcome uses (ui/outcome.c): refused
- * when the API or the console said no, unknown when it may have been applied, else
- * failed. */
-typedef enum verdict { V_ACCEPTED, V_REFUSED, V_FAILED, V_UNKNOWN } verdict;
-
-static verdict verdict_of_error(const sms_call_error *e)
-{
-    if (e->outcome_unknown)
-        return V_UNKNOWN;
-    if (e->kind == SMS_E_READONLY || e->kind == SMS_E_INVALID)
-        return V_REFUSED;
-    if ((e->kind == SMS_E_HTTP || e->kind == SMS_E_AUTH) && e->http_status >= 400 && e->http_status < 500)
-        return V_REFUSED;
-    return V_FAILED;
-}
-
 #define EXPORT_DETAIL_LINES 200     /* servers listed by name in an entry's detail */
 
 typedef struct export_run {
@@ -331,12 +315,12 @@ typedef struct export_run {
 } export_run;
 
 /* One server's verdict: counted, and listed in the detail when it was not accepted. */
-static void export_note(export_run *r, size_t server, verdict v, const sms_call_error *e, const char *prefix)
+static void export_note(export_run *r, size_t server, sms_verdict v, const sms_call_error *e, const char *prefix)
 {
     uint32_t *slot[] = { &r->counts.accepted, &r->counts.refused, &r->counts.failed, &r->counts.unknown };
     static const char *const words[] = { "accepted", "REFUSED", "FAILED", "UNKNOWN" };
     (*slot[v])++;
-    if (v == V_ACCEPTED || !e)
+    if (v == SMS_V_ACCEPTED || !e)
         return;
     if (r->first.kind == SMS_E_NONE && sms_call_error_copy(&r->first, e) == 0)
         sms_call_error_sanitize(&r->first);
@@ -390,11 +374,11 @@ static void export_resolve(export_run *r)
         target t = { 0 };
         if (stopping_now(r->p)) {
             sms_call_error stop = { .kind = SMS_E_CANCELLED, .message = (char *)"not sent: the console stopped first" };
-            export_note(r, i, V_FAILED, &stop, "");
+            export_note(r, i, SMS_V_FAILED, &stop, "");
             continue;
         }
         if (resolve_target(r->p, r->j->server_ids[i], &r->srv[i], &t, &e)) {
-            export_note(r, i, verdict_of_error(&e) == V_UNKNOWN ? V_FAILED : verdict_of_error(&e), &e, "");
+            export_note(r, i, sms_call_verdict(&e) == SMS_V_UNKNOWN ? SMS_V_FAILED : sms_call_verdict(&e), &e, "");
             sms_call_error_free(&e);
             continue;
         }
@@ -439,7 +423,7 @@ static void export_send(export_run *r, const char *base)
             snprintf(prefix, sizeof prefix, "request %u: ", r->counts.batches);
         for (size_t i = done; i < done + k; i++) {
             r->accepted[i] = rc == 0;
-            export_note(r, r->server_of[i], rc == 0 ? V_ACCEPTED : verdict_of_error(&e), &e, prefix);
+            export_note(r, r->server_of[i], rc == 0 ? SMS_V_ACCEPTED : sms_call_verdict(&e), &e, prefix);
         }
         if (rc == 0)
             export_keep_answer(r, base, r->counts.batches, &resp);

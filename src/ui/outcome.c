@@ -20,23 +20,18 @@ typedef struct sms_batch {
 
 typedef enum verdict { V_PENDING, V_ACCEPTED, V_REFUSED, V_FAILED, V_UNKNOWN, V__COUNT } verdict;
 
-/* Refused: the API (or the console, before sending) said no to this request; failed:
- * it did not get an answer that means anything (5xx, transport, cancelled); unknown:
- * it may have been applied. */
+/* Pending until the entry has its answer; then the api's one rule (sms_call_verdict). */
 static verdict verdict_of(const sms_history_entry *e)
 {
+    static const verdict of_api[] = { [SMS_V_ACCEPTED] = V_ACCEPTED, [SMS_V_REFUSED] = V_REFUSED,
+                                      [SMS_V_FAILED] = V_FAILED, [SMS_V_UNKNOWN] = V_UNKNOWN };
     switch (e->outcome) {
     case SMS_OUT_PENDING: return V_PENDING;
     case SMS_OUT_OK:      return V_ACCEPTED;
     case SMS_OUT_UNKNOWN: return V_UNKNOWN;
     case SMS_OUT_FAILED:  break;
     }
-    const sms_call_error *err = &e->error;
-    if (err->kind == SMS_E_READONLY || err->kind == SMS_E_INVALID)
-        return V_REFUSED;
-    if ((err->kind == SMS_E_HTTP || err->kind == SMS_E_AUTH) && err->http_status >= 400 && err->http_status < 500)
-        return V_REFUSED;
-    return V_FAILED;
+    return of_api[sms_call_verdict(&e->error)];
 }
 
 static const char *verdict_label(verdict v)

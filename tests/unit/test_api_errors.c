@@ -356,6 +356,37 @@ static void test_backoff_grows_with_jitter_and_cap(void **state)
     assert_true(differ);
 }
 
+/* One rule for every count the console shows: a 4xx or a local refusal is "refused"
+ * (nothing changed), a possibly applied request "unknown", anything else "failed". */
+static void test_call_verdicts(void **state)
+{
+    (void)state;
+    static const struct { sms_error_kind kind; int status; bool unknown; sms_verdict want; } cases[] = {
+        { SMS_E_HTTP, 403, false, SMS_V_REFUSED },       /* a viewer's STOP */
+        { SMS_E_HTTP, 400, false, SMS_V_REFUSED },       /* wrong state */
+        { SMS_E_HTTP, 499, false, SMS_V_REFUSED },
+        { SMS_E_AUTH, 401, false, SMS_V_REFUSED },       /* login refused */
+        { SMS_E_READONLY, 0, false, SMS_V_REFUSED },     /* never sent */
+        { SMS_E_INVALID, 0, false, SMS_V_REFUSED },
+        { SMS_E_HTTP, 500, false, SMS_V_FAILED },
+        { SMS_E_HTTP, 503, false, SMS_V_FAILED },
+        { SMS_E_AUTH, 0, false, SMS_V_FAILED },          /* IAM unreachable */
+        { SMS_E_TRANSPORT, 0, false, SMS_V_FAILED },     /* connect refused: nothing sent */
+        { SMS_E_CANCELLED, 0, false, SMS_V_FAILED },
+        { SMS_E_DECODE, 200, false, SMS_V_FAILED },
+        { SMS_E_HTTP, 504, true, SMS_V_UNKNOWN },        /* may have been applied */
+        { SMS_E_TRANSPORT, 0, true, SMS_V_UNKNOWN },
+        { SMS_E_HTTP, 403, true, SMS_V_UNKNOWN },        /* unknown wins */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sms_call_error e = { .kind = cases[i].kind, .http_status = cases[i].status,
+                             .outcome_unknown = cases[i].unknown };
+        if (sms_call_verdict(&e) != cases[i].want)
+            fail_msg("case %zu (kind %d, HTTP %d, unknown %d): verdict %d, expected %d", i, cases[i].kind,
+                     cases[i].status, cases[i].unknown, sms_call_verdict(&e), cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_copy_is_deep),
         cmocka_unit_test(test_retry_classification),
         cmocka_unit_test(test_outcome_unknown_rules),
+        cmocka_unit_test(test_call_verdicts),
         cmocka_unit_test(test_backoff_grows_with_jitter_and_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
