@@ -199,7 +199,9 @@ static void drop_unseen(sms_fleet_table *t, const sms_fleet *f)
 {
     sms_fleet_index *x = t->index;
     size_t kept = 0;
-    for (size_t e = 0; e < t->n_seen; e++) {
+    while (kept < t->n_seen && t->seen[kept].pass == x->pass)
+        kept++;                         /* usually every one: nothing moves */
+    for (size_t e = kept; e < t->n_seen; e++) {
         if (t->seen[e].pass == x->pass)
             t->seen[kept++] = t->seen[e];
         else
@@ -310,11 +312,11 @@ static bool reserve_servers(sms_fleet_index *x, size_t n)
 
 /* Server i of f is the one at i in the last tracked fleet, with the same data: its entry,
  * name and state are as they were. Not when its entry was stamped in this pass already
- * (an id listed twice: the names must be compared). */
-static bool unchanged_since(const sms_fleet_table *t, const sms_fleet *f, size_t i, size_t n_before)
+ * (an id listed twice: the names must be compared). i < n_same (sms_fleet_index_sync). */
+static inline bool unchanged_since(const sms_fleet_table *t, const sms_fleet *f, size_t i)
 {
     const sms_fleet_index *x = t->index;
-    if (i >= n_before || i >= x->n_revs || !f->revs[i] || f->revs[i] != x->revs[i])
+    if (f->revs[i] != x->revs[i] || !f->revs[i])
         return false;
     uint32_t at = x->entry_of[i];
     return at < t->n_seen && t->seen[at].pass != x->pass;
@@ -347,7 +349,10 @@ int sms_fleet_index_sync(sms_fleet_table *t, const sms_fleet *f, bool track, int
         return -1;
     }
     bool first = track && !x->tracked;
-    bool skip = track && !first && f && f->revs && x->n_revs;
+    /* servers that may be taken as they were: at a place the last tracked fleet had */
+    size_t n_same = track && !first && f && f->revs ? x->n_revs : 0;
+    if (n_same > x->n_synced)
+        n_same = x->n_synced;
     int new_errors = 0;
     size_t n_before = x->n_synced;
     x->pass++;
@@ -357,7 +362,7 @@ int sms_fleet_index_sync(sms_fleet_table *t, const sms_fleet *f, bool track, int
     x->any_same = false;
     for (size_t i = 0; i < n; i++) {
         const sms_server *s = &f->servers[i];
-        x->same[i] = skip && unchanged_since(t, f, i, n_before);
+        x->same[i] = i < n_same && unchanged_since(t, f, i);
         if (x->same[i]) {
             sms_seen *e = &t->seen[x->entry_of[i]];
             e->pass = x->pass;

@@ -65,7 +65,7 @@ static bool reserve_cells(servers_view *v, size_t n, bool utf8)
 }
 
 /* The widths of server i's cells, measured again only when its data changed. */
-static const uint8_t *cell_widths(servers_view *v, const sms_fleet *f, size_t i, bool utf8, sms_cell_memo *memo)
+static inline const uint8_t *cell_widths(servers_view *v, const sms_fleet *f, size_t i, bool utf8, sms_cell_memo *memo)
 {
     uint8_t *w = v->cell_w[i];
     if (v->rev[i] == f->revs[i] && f->revs[i])
@@ -108,11 +108,15 @@ static void measure(sms_app *a, servers_view *v)
     if (t->fleet && t->fleet->revs && reserve_cells(v, t->fleet->n_servers, utf8)) {
         /* every server shown: in fleet order, which is the order of the arrays */
         bool all = t->n_rows == t->fleet->n_servers;
+        uint8_t most[SMS_COL__COUNT] = { 0 };
         for (size_t r = 0; r < t->n_rows; r++) {
             const uint8_t *w = cell_widths(v, t->fleet, all ? r : t->rows[r], utf8, &memo);
             for (int c = 0; c < SMS_COL__COUNT; c++)
-                v->width[c] = w[c] > v->width[c] && c != SMS_COL_PROGRESS ? w[c] : v->width[c];
+                most[c] = w[c] > most[c] ? w[c] : most[c];
         }
+        for (int c = 0; c < SMS_COL__COUNT; c++)
+            if (c != SMS_COL_PROGRESS && most[c] > v->width[c])
+                v->width[c] = most[c];
         measured_for(v, t, a);
         return;
     }
