@@ -363,6 +363,13 @@ static int decode_bool(decoder *d, const sms_field *f, const cJSON *item, void *
     return 0;
 }
 
+/* "id", "task_id", "vm_id"...: a value that names something, which must never be cut. */
+static bool is_identifier(const char *key)
+{
+    size_t n = key ? strlen(key) : 0;
+    return (n == 2 && strcmp(key, "id") == 0) || (n > 3 && strcmp(key + n - 3, "_id") == 0);
+}
+
 /* Copies text into *dst applying UTF-8 validity and the length policy of codec.h. */
 static int store_text(decoder *d, const sms_field *f, const char *text, char **dst)
 {
@@ -374,7 +381,7 @@ static int store_text(decoder *d, const sms_field *f, const char *text, char **d
     if (d->mode == SMS_DECODE_REQUEST && (f->flags & SMS_F_NONEMPTY) && chars == 0)
         return fail(d, "must not be empty");
     if (chars > max) {
-        if (d->mode == SMS_DECODE_REQUEST)
+        if (d->mode == SMS_DECODE_REQUEST || is_identifier(f->key))
             return fail(d, "longer than %zu characters", max);
         d->err->truncated++;
     }

@@ -10,7 +10,9 @@
  *    its cap, nesting deeper than SMS_MAX_DEPTH, missing required key (request mode).
  *  - String over its documented length: SMS_DECODE_REQUEST (what a server accepts)
  *    rejects it; SMS_DECODE_RESPONSE (what a client reads) truncates it at a character
- *    boundary and counts it in sms_jerr.truncated.
+ *    boundary and counts it in sms_jerr.truncated. Identifiers ("id" and "*_id" keys)
+ *    are never cut, in either mode: a cut id names another server, or none, so an action
+ *    would go astray; an overlong one is an error (in a list, a placeholder record).
  *  - One bad server in a list (invalid UTF-8, a NUL, a wrong type) does not fail the
  *    list in response mode: that item becomes a placeholder holding its id (when
  *    readable, else anon_key, a key made from its JSON text) and the reason in

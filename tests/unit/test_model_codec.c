@@ -452,6 +452,37 @@ static void test_default_limit_is_255(void **state)
     free(name);
 }
 
+/* An id is never cut: one over 255 characters is an error, and in a list of servers that
+ * server alone becomes a placeholder (without a readable id), the others stand. */
+static void test_long_id_is_never_cut(void **state)
+{
+    (void)state;
+    char *id = repeat("i", 256), text[1200];
+    snprintf(text, sizeof text, "{\"id\":\"%s\",\"name\":\"web\"}", id);
+    expect_error(&SMS_T_SERVER, text, SMS_DECODE_RESPONSE, "id", "longer than 255 characters");
+    snprintf(text, sizeof text, "{\"count\":2,\"source_servers\":[{\"id\":\"%s\",\"name\":\"long\"},"
+             "{\"id\":\"ok-1\",\"name\":\"fine\"}]}", id);
+    sms_server_list l;
+    sms_jerr err;
+    assert_int_equal(parse(&SMS_T_SERVER_LIST, text, &l, SMS_DECODE_RESPONSE, &err), 0);
+    assert_int_equal(l.n_source_servers, 2);
+    assert_int_equal(err.bad_items, 1);
+    assert_non_null(l.source_servers[0].bad_record);
+    assert_true(l.source_servers[0].id == NULL || strcmp(l.source_servers[0].id, id) != 0);
+    if (l.source_servers[0].id)                  /* never a cut copy of the long id */
+        assert_true(strncmp(l.source_servers[0].id, id, 255) != 0);
+    assert_string_equal(l.source_servers[1].id, "ok-1");
+    sms_free(&SMS_T_SERVER_LIST, &l);
+    /* exactly 255: whole */
+    id[255] = '\0';
+    snprintf(text, sizeof text, "{\"id\":\"%s\"}", id);
+    sms_server s;
+    assert_int_equal(parse(&SMS_T_SERVER, text, &s, SMS_DECODE_RESPONSE, &err), 0);
+    assert_string_equal(s.id, id);
+    sms_free(&SMS_T_SERVER, &s);
+    free(id);
+}
+
 static void test_long_string_rejected_in_request_mode(void **state)
 {
     (void)state;
@@ -798,6 +829,7 @@ int main(void)
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_depth_limit_in_decode),
         cmocka_unit_test(test_long_string_truncated_in_response_mode),
+        cmocka_unit_test(test_long_id_is_never_cut),
         cmocka_unit_test(test_default_limit_is_255),
         cmocka_unit_test(test_long_string_rejected_in_request_mode),
         cmocka_unit_test(test_missing_required_key_in_request_mode),
