@@ -134,6 +134,14 @@ static int get_page(sms_client *c, const list_shape *s, const char *base, const 
     memset(page, 0, sizeof(list_mem));
     int rc = get_decoded(c, path, s->type, page, e);
     free(path);
+    /* a server without an id is a placeholder here too, as in the poller's fleet, so that
+     * --dump shows it as unreadable and paging keeps it once (by its anon_key) */
+    if (rc == 0 && s == &server_list_shape &&
+        sms_servers_flag_unidentified(((sms_server_list *)page)->source_servers,
+                                      ((sms_server_list *)page)->n_source_servers) < 0) {
+        sms_free(s->type, page);
+        rc = out_of_memory(e);
+    }
     return rc;
 }
 

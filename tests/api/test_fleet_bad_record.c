@@ -16,6 +16,7 @@
 #include "api/client.h"
 #include "api/poller.h"
 #include "api/snapshot.h"
+#include "model/codec.h"
 #include "poller_testutil.h"
 #include "raw_server.h"
 
@@ -73,6 +74,40 @@ static void bad_records_fail_alone(void **state)
     assert_non_null(pg->items[5].anon_key);
     assert_string_not_equal(pg->items[4].anon_key, pg->items[5].anon_key);
     sms_fleet_page_unref(pg);
+    sms_call_error_free(&e);
+    sms_client_free(c);
+    raw_stop(&s);
+}
+
+/* The client's own listing (--dump, the agents' view) treats them alike: every record
+ * listed once, the ones without a readable id as placeholders with a key of their own. */
+static void client_list_keeps_records_without_id(void **state)
+{
+    (void)state;
+    char answer[2048], url[64];
+    answer_with(answer, sizeof answer);
+    raw_server s;
+    raw_start(&s, answer);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
+    sms_client_opts o = { .endpoint = url, .iam_endpoint = url, .user = "admin", .domain = "d", .project = "p",
+                          .password = "pw", .timeout_ms = 5000, .max_read_retries = -1, .audit_path = "" };
+    sms_call_error e = { 0 };
+    sms_client *c = sms_client_new(&o, &e);
+    assert_non_null(c);
+    sms_server_list l;
+    if (sms_list_servers(c, NULL, &l, &e) != 0)
+        fail_msg("the listing failed: %s", e.message ? e.message : "?");
+    assert_int_equal(l.n_source_servers, 7);
+    assert_string_equal(l.source_servers[1].name, "[unreadable record] name: invalid UTF-8");
+    assert_null(l.source_servers[4].id);
+    /* raw here: --dump and the agents' view sanitise what they print */
+    assert_string_equal(l.source_servers[4].name, "[unreadable record] id: missing (name: x\033[31m)");
+    assert_non_null(l.source_servers[4].bad_record);
+    assert_non_null(l.source_servers[4].anon_key);
+    assert_null(l.source_servers[5].id);
+    assert_non_null(l.source_servers[5].anon_key);
+    assert_string_equal(l.source_servers[6].name, "app-07");
+    sms_free(&SMS_T_SERVER_LIST, &l);
     sms_call_error_free(&e);
     sms_client_free(c);
     raw_stop(&s);
@@ -143,6 +178,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_records_fail_alone),
+        cmocka_unit_test(client_list_keeps_records_without_id),
         cmocka_unit_test(poller_keeps_records_without_id),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
