@@ -222,8 +222,9 @@ void sms_server_cell_text(const sms_server *s, sms_col c, char *buf, size_t len)
     }
 }
 
-/* Width of text as a cell shows it: copied into 256 bytes (the cell_text buffer), then
- * counted; printable ASCII, the usual case, is a column a byte. */
+/* Width of text as a cell shows it: cut to the 255 bytes of the buffer every caller of
+ * sms_server_cell_text gives it, then counted; printable ASCII, the usual case, is a
+ * column a byte. */
 static int text_cell_width(const char *text, bool utf8)
 {
     size_t n = 0;
