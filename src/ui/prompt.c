@@ -14,8 +14,8 @@
 static void apply_filter(sms_app *a, const char *text)
 {
     /* the filter field is shorter than the line: a longer filter is cut, not refused */
-    size_t n = strnlen(text, sizeof a->table.filter - 1);
-    if (text[n])                                /* cut: never in the middle of a character */
+    size_t len = strlen(text), n = len < sizeof a->table.filter ? len : sizeof a->table.filter - 1;
+    if (n < len)                                /* cut: never in the middle of a character */
         while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
             n--;
     memcpy(a->table.filter, text, n);
