@@ -126,9 +126,6 @@ static void replace(sms_fleet_book *b, size_t i, const sms_server *item, sms_fle
      * one (compared against on the way) is still alive */
     sms_idmap_update(&b->index, sms_book_key(item), i);
     __atomic_add_fetch(&pg->refs, 1, __ATOMIC_RELAXED);
-    /* the index's key points into the old item: point it at the new one while the old
-     * one is still alive (the lookup compares against the old key) */
-    sms_idmap_put(&b->index, sms_book_key(item), i);
     sms_fleet_page_unref(b->owners[i]);
     b->owners[i] = pg;
     b->items[i] = item;
