@@ -4,14 +4,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "model/hash.h"
 
 static const char TOMB[1];                  /* a deleted slot's key */
 
 static uint64_t hash_of(const char *s)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);          /* FNV-1a, then a final mix */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+    uint64_t h = sms_fnv1a(s);                          /* then a final mix */
     h ^= h >> 33;
     h *= UINT64_C(0xff51afd7ed558ccd);
     return h ^ (h >> 33);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "emulator/emu.h"
 #include "emulator/monoclock.h"
+#include "model/hash.h"
 
 #define MAX_CALLERS 1024            /* more distinct callers share buckets by hash */
 
@@ -42,10 +43,7 @@ void emu_ratelimit_free(emu_ratelimit *rl)
 
 static uint64_t key_of(const char *s)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
-    return h | 1;                   /* 0 marks a free bucket */
+    return sms_fnv1a(s) | 1;        /* 0 marks a free bucket */
 }
 
 static bucket *bucket_for(emu_ratelimit *rl, uint64_t key, int64_t now)

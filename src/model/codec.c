@@ -20,6 +20,7 @@
  *  - All arrays of one document together hold at most SMS_MAX_ELEMENTS items. */
 #include "model/codec_table.h"
 #include "model/text.h"
+#include "model/hash.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -460,15 +461,6 @@ static const char *readable_id(const decoder *d, const cJSON *obj)
     return id->valuestring;
 }
 
-/* FNV-1a, 64 bits: a stable fingerprint of an item's JSON text (not a secret). */
-static uint64_t fingerprint(const char *s)
-{
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ *p) * UINT64_C(1099511628211);
-    return h;
-}
-
 /* Placeholders without an id seen so far in one array, for their keys' numbering. */
 typedef struct anon_seen { uint64_t *v; size_t n, alloc; } anon_seen;
 
@@ -477,7 +469,7 @@ typedef struct anon_seen { uint64_t *v; size_t n, alloc; } anon_seen;
  * two records get two; '#' makes it no valid id (model/contract.h). -1 out of memory. */
 static int key_of_text(const char *text, anon_seen *seen, char *key, size_t len)
 {
-    uint64_t h = fingerprint(text);
+    uint64_t h = sms_fnv1a(text);      /* a stable fingerprint of the JSON text */
     size_t k = 0;
     for (size_t i = 0; i < seen->n; i++)
         k += seen->v[i] == h;

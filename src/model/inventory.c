@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "model/hash.h"
 
 #define NAME_MAX_LEN 255
 #define FIELD_MAX 512
@@ -166,11 +167,9 @@ static unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsi
 /* FNV-1a over the key, names case-folded (they match case-insensitively). */
 static uint64_t key_hash(const char *k, bool names)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *k; k++) {
-        h ^= names ? fold((unsigned char)*k) : (unsigned char)*k;
-        h *= 1099511628211ull;
-    }
+    uint64_t h = SMS_FNV1A_SEED;
+    for (; *k; k++)
+        h = sms_fnv1a_add(h, names ? fold((unsigned char)*k) : (unsigned char)*k);
     return h;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "model/hash.h"
 
 /* Servers without an id are indexed as "" (the old code compared NULL ids as ""). */
 static const char *id_key(const char *id) { return id ? id : ""; }
@@ -15,13 +16,7 @@ static const char *id_key(const char *id) { return id ? id : ""; }
  * two such rows are two entries, the same one listed again the same entry. */
 static const char *server_key(const sms_server *s) { return s->id ? s->id : id_key(s->anon_key); }
 
-static uint64_t hash_id(const char *s)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return h;
-}
+static uint64_t hash_id(const char *s) { return sms_fnv1a(s); }
 
 /* ---- the id -> entry table ------------------------------------------------ */
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "model/hash.h"
 
 typedef struct tail_set {
     const char **text; size_t n;        /* distinct tails */
@@ -16,9 +17,9 @@ typedef struct tail_set {
 
 static uint64_t hash_folded(const char *s)
 {
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = SMS_FNV1A_SEED;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ (unsigned char)tolower(*p)) * 1099511628211ull;
+        h = sms_fnv1a_add(h, (unsigned char)tolower(*p));
     return h;
 }
 
