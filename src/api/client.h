@@ -89,6 +89,8 @@ void sms_call_error_summary(const sms_call_error *e, char *buf, size_t len);
  * cancelled). */
 typedef enum sms_verdict { SMS_V_ACCEPTED, SMS_V_REFUSED, SMS_V_FAILED, SMS_V_UNKNOWN } sms_verdict;
 sms_verdict sms_call_verdict(const sms_call_error *e);
+/* "accepted", "REFUSED", "FAILED", "UNKNOWN": how a server's line names its verdict. */
+const char *sms_verdict_label(sms_verdict v);
 
 typedef struct sms_client sms_client;
 

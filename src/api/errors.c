@@ -368,6 +368,13 @@ static bool code_is_status(const char *code, int status)
     return status > 0 && strcmp(code, s) == 0;
 }
 
+const char *sms_verdict_label(sms_verdict v)
+{
+    static const char *const labels[] = { [SMS_V_ACCEPTED] = "accepted", [SMS_V_REFUSED] = "REFUSED",
+                                          [SMS_V_FAILED] = "FAILED", [SMS_V_UNKNOWN] = "UNKNOWN" };
+    return (unsigned)v < sizeof labels / sizeof labels[0] ? labels[v] : "?";
+}
+
 sms_verdict sms_call_verdict(const sms_call_error *e)
 {
     if (e->outcome_unknown)

@@ -317,8 +317,8 @@ typedef struct export_run {
 /* One server's verdict: counted, and listed in the detail when it was not accepted. */
 static void export_note(export_run *r, size_t server, sms_verdict v, const sms_call_error *e, const char *prefix)
 {
-    uint32_t *slot[] = { &r->counts.accepted, &r->counts.refused, &r->counts.failed, &r->counts.unknown };
-    static const char *const words[] = { "accepted", "REFUSED", "FAILED", "UNKNOWN" };
+    uint32_t *slot[] = { [SMS_V_ACCEPTED] = &r->counts.accepted, [SMS_V_REFUSED] = &r->counts.refused,
+                         [SMS_V_FAILED] = &r->counts.failed, [SMS_V_UNKNOWN] = &r->counts.unknown };
     (*slot[v])++;
     if (v == SMS_V_ACCEPTED || !e)
         return;
@@ -338,7 +338,7 @@ static void export_note(export_run *r, size_t server, sms_verdict v, const sms_c
     sms_call_error_free(&copy);
     const char *name = r->srv[server].name ? r->srv[server].name : r->j->server_ids[server];
     char *clean = sms_sanitize_dup(name ? name : "?");
-    sms_buf_addf(&r->detail, "%s%s  %s  %s%s", r->detail.len ? "\n" : "", clean ? clean : "?", words[v],
+    sms_buf_addf(&r->detail, "%s%s  %s  %s%s", r->detail.len ? "\n" : "", clean ? clean : "?", sms_verdict_label(v),
                  prefix, summary);
     free(clean);
 }

@@ -18,31 +18,34 @@ typedef struct sms_batch {
     char *label;                        /* "web-01" or "4 servers" */
 } sms_batch;
 
-typedef enum verdict { V_PENDING, V_ACCEPTED, V_REFUSED, V_FAILED, V_UNKNOWN, V__COUNT } verdict;
+/* The api's verdicts (sms_verdict), and pending for an entry still without its answer. */
+typedef enum verdict {
+    V_ACCEPTED = SMS_V_ACCEPTED, V_REFUSED = SMS_V_REFUSED, V_FAILED = SMS_V_FAILED, V_UNKNOWN = SMS_V_UNKNOWN,
+    V_PENDING, V__COUNT
+} verdict;
 
 /* Pending until the entry has its answer; then the api's one rule (sms_call_verdict). */
 static verdict verdict_of(const sms_history_entry *e)
 {
-    static const verdict of_api[] = { [SMS_V_ACCEPTED] = V_ACCEPTED, [SMS_V_REFUSED] = V_REFUSED,
-                                      [SMS_V_FAILED] = V_FAILED, [SMS_V_UNKNOWN] = V_UNKNOWN };
     switch (e->outcome) {
     case SMS_OUT_PENDING: return V_PENDING;
     case SMS_OUT_OK:      return V_ACCEPTED;
     case SMS_OUT_UNKNOWN: return V_UNKNOWN;
     case SMS_OUT_FAILED:  break;
     }
-    return of_api[sms_call_verdict(&e->error)];
+    return (verdict)sms_call_verdict(&e->error);
 }
 
 static const char *verdict_label(verdict v)
 {
-    static const char *const labels[V__COUNT] = { "PENDING", "accepted", "REFUSED", "FAILED", "UNKNOWN" };
-    return labels[v];
+    return v == V_PENDING ? "PENDING" : sms_verdict_label((sms_verdict)v);
 }
 
 static const char *verdict_word(verdict v)
 {
-    static const char *const words[V__COUNT] = { "pending", "accepted", "refused", "failed", "with an unknown outcome" };
+    static const char *const words[V__COUNT] = { [V_PENDING] = "pending", [V_ACCEPTED] = "accepted",
+                                                 [V_REFUSED] = "refused", [V_FAILED] = "failed",
+                                                 [V_UNKNOWN] = "with an unknown outcome" };
     return words[v];
 }
 
