@@ -37,19 +37,28 @@ static void answer_with(char *answer, size_t len)
              "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen(body), body);
 }
 
-static void bad_records_fail_alone(void **state)
+/* A client of a canned server that answers every request (login, list) with `body`. */
+static sms_client *client_of(raw_server *s, char *answer, size_t len)
 {
-    (void)state;
-    char answer[2048], url[64];
-    answer_with(answer, sizeof answer);
-    raw_server s;
-    raw_start(&s, answer);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
+    char url[64];
+    answer_with(answer, len);
+    raw_start(s, answer);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", s->port);
     sms_client_opts o = { .endpoint = url, .iam_endpoint = url, .user = "admin", .domain = "d", .project = "p",
                           .password = "pw", .timeout_ms = 5000, .max_read_retries = -1, .audit_path = "" };
     sms_call_error e = { 0 };
     sms_client *c = sms_client_new(&o, &e);
     assert_non_null(c);
+    return c;
+}
+
+static void bad_records_fail_alone(void **state)
+{
+    (void)state;
+    char answer[2048];
+    raw_server s;
+    sms_call_error e = { 0 };
+    sms_client *c = client_of(&s, answer, sizeof answer);
     bool shared = false;
     sms_fleet_page *pg = sms_fleet_page_fetch(c, "", 0, NULL, &shared, &e);
     if (!pg)
@@ -84,16 +93,10 @@ static void bad_records_fail_alone(void **state)
 static void client_list_keeps_records_without_id(void **state)
 {
     (void)state;
-    char answer[2048], url[64];
-    answer_with(answer, sizeof answer);
+    char answer[2048];
     raw_server s;
-    raw_start(&s, answer);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
-    sms_client_opts o = { .endpoint = url, .iam_endpoint = url, .user = "admin", .domain = "d", .project = "p",
-                          .password = "pw", .timeout_ms = 5000, .max_read_retries = -1, .audit_path = "" };
     sms_call_error e = { 0 };
-    sms_client *c = sms_client_new(&o, &e);
-    assert_non_null(c);
+    sms_client *c = client_of(&s, answer, sizeof answer);
     sms_server_list l;
     if (sms_list_servers(c, NULL, &l, &e) != 0)
         fail_msg("the listing failed: %s", e.message ? e.message : "?");
