@@ -174,9 +174,15 @@ static size_t pump(tui *t, int timeout_ms)
     }
     if (n < 0 && errno == EIO)
         t->eof = t->whole = true;       /* the child closed the terminal: it exited */
-    if (t->frames > frames)
-        t->whole = true;
-    else if (got)
+    if (t->eof) {
+        /* whole: nothing more will come */
+    } else if (t->frames > frames) {
+        /* A frame ended, but the drain above may have read on into the start of the next
+         * one (its byte not written yet): the screen is whole only when the terminal then
+         * stays quiet a moment. */
+        struct pollfd more = { .fd = t->master, .events = POLLIN };
+        t->whole = poll(&more, 1, 20) == 0;
+    } else if (got)
         t->whole = false;               /* part of a frame may still be on its way */
     return got;
 }
